@@ -1,0 +1,292 @@
+"""Orchestration: load → normalise → plan → layout → render → check → publish.
+
+``build`` runs the stages in order and returns a summary; it prints nothing
+(the CLI does). Every stage collects all its problems before failing, and
+nothing is written to the output folder until every panel has been rendered:
+the new stand folders are made in a temporary folder beside them and swapped
+in at the end, so a failed build leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .errors import FitError, InputError, Problem, PublishError, display_path
+from .layout.frame import Image, Page
+from .layout.panels import PanelInput, layout_panel
+from .layout.templates import Style, Template, load_style, load_template
+from .load.cases import load_cases
+from .load.config import load_project
+from .model import Project
+from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
+from .plan import StandPlan, plan_stands
+from .render.pdf import PlacedImage, render_pdf
+from .text.fonts import load_font
+
+OWNED_MANIFEST = ".standpress-owned.json"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    cases: Path
+    locations: Path
+    out: Path
+    only: tuple[str, ...] = ()
+    fix_lookalikes: bool = False
+    allow_low_res: bool = False
+
+
+@dataclass
+class StandResult:
+    id: str
+    format: str
+    panels: int
+    faces: int
+    cases: int
+    files: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    stands: list[StandResult]
+    warnings: list[Problem]
+
+
+Progress = Callable[[str], None]
+
+
+def source_date(paths: list[Path]) -> datetime:
+    """SOURCE_DATE_EPOCH if set, else the newest input's modification time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise InputError("SOURCE_DATE_EPOCH is not valid", [Problem(
+                f'"{epoch}" is not a whole number of seconds', field="SOURCE_DATE_EPOCH")]) from None
+    newest = max((p.stat().st_mtime for p in paths if p.exists()), default=0)
+    return datetime.fromtimestamp(int(newest), tz=timezone.utc)
+
+
+def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
+    style = load_style(project.root / "templates" / "style.toml", project.root / "fonts")
+    templates: dict[str, Template] = {}
+    problems: list[Problem] = []
+    for fmt in project.formats.values():
+        if fmt.template not in templates:
+            try:
+                templates[fmt.template] = load_template(
+                    project.root / "templates" / f"{fmt.template}.toml", style)
+            except InputError as exc:
+                problems += exc.problems
+    InputError.collect(problems, "the templates are not valid")
+    return style, templates
+
+
+def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
+    """load + normalise + plan: everything before layout, all errors at once."""
+    project, warnings = load_project(opts.locations)
+    unknown = [o for o in opts.only if o not in {l.id for l in project.locations}]
+    if unknown:
+        raise InputError("unknown stand", [Problem(
+            f'--only "{o}" is not a location id', field="--only",
+            hint="known: " + ", ".join(l.id for l in project.locations)) for o in unknown])
+    style, templates = load_design(project)
+    cases, case_warnings = load_cases(opts.cases, project.campaign)
+    warnings += case_warnings
+    progress(f"{len(cases)} cases read from {display_path(opts.cases)}")
+    project = normalise_project(project, opts.fix_lookalikes)
+    cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
+    warnings += lookalikes
+    fonts = [load_font(k, str(p)) for k, p in style.fonts.items()]
+    check_coverage(list(campaign_texts(project.campaign, project.locations)) + list(case_texts(cases)),
+                   fonts)
+    c = project.campaign
+    for host in c.placeholder_hosts:
+        if host in c.catalogue_url:
+            warnings.append(Problem(f"the catalogue address {c.catalogue_url} is a placeholder",
+                                    display_path(opts.locations), None, "campaign.catalogue_url",
+                                    "put the real address in locations.toml before print",
+                                    severity="warning"))
+    plans, plan_warnings = plan_stands(
+        project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only)
+    warnings += plan_warnings
+    return project, style, templates, cases, plans, warnings
+
+
+def layout_all(project: Project, style: Style, templates: dict[str, Template],
+               plans: list[StandPlan], date: str) -> dict[str, list[Page]]:
+    """Every panel of every stand; every fitting problem reported at once."""
+    pages: dict[str, list[Page]] = {}
+    problems: list[Problem] = []
+    for plan in plans:
+        tpl = templates[plan.format.template]
+        pages[plan.location.id] = []
+        for panel in plan.panels:
+            inp = PanelInput(project.campaign, plan, panel, tpl, style, project.locations,
+                             project.map, date)
+            try:
+                pages[plan.location.id].append(layout_panel(inp))
+            except FitError as exc:
+                problems += [Problem(f"{plan.location.id} {panel.name}: {p.message}", p.file,
+                                     p.place, p.field, p.hint) for p in exc.problems]
+    InputError.collect(problems, "some text does not fit")
+    return pages
+
+
+class ImageCache:
+    """Prepares each photo once per placement size; collects resolution warnings."""
+
+    def __init__(self, project: Project, allow_low_res: bool):
+        self.project = project
+        self.allow_low_res = allow_low_res
+        self.cache: dict[tuple, PlacedImage] = {}
+        self.problems: list[Problem] = []
+        self.ppi: dict[str, float] = {}
+
+    def provider(self, plan: StandPlan) -> Callable[[Image], PlacedImage]:
+        from .load.images import prepare_image
+
+        fmt = plan.format
+
+        def provide(im: Image) -> PlacedImage:
+            key = (im.source, round(im.w, 3), round(im.h, 3), fmt.target_ppi, im.focus)
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit
+            prepared = prepare_image(Path(im.source), box_mm=(im.w, im.h),
+                                     target_ppi=fmt.target_ppi,
+                                     output_profile=self.project.output_profile,
+                                     background_cmyk=(0, 0, 0, 0), mode="convert", focus=im.focus)
+            ppi = prepared.effective_ppi
+            self.ppi[f"{im.label}:{im.source}"] = ppi
+            name = display_path(im.source)
+            if ppi < fmt.min_ppi:
+                self.problems.append(Problem(
+                    f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
+                    f"floor of {fmt.min_ppi:g} ppi", name, None, "photo",
+                    "use a larger original, or build with --allow-low-res",
+                    severity="warning" if self.allow_low_res else "error"))
+            elif ppi < fmt.warn_ppi:
+                self.problems.append(Problem(
+                    f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
+                    f"(aim: {fmt.target_ppi:g})", name, None, "photo", severity="warning"))
+            placed = PlacedImage(prepared.data, getattr(prepared, "invert_cmyk", False))
+            self.cache[key] = placed
+            return placed
+
+        return provide
+
+
+def finish_pdf(raw: bytes, title: str, project: Project, created: datetime) -> bytes:
+    from .render.pdfx import PdfxInfo, make_pdfx4
+
+    c = project.campaign
+    info = PdfxInfo(
+        title=title, author=c.organiser, subject=f"{c.title} {c.year}",
+        creator=f"standpress {__version__}", created=created,
+        output_profile=project.output_profile,
+        output_condition_identifier=project.output_condition_identifier,
+        output_condition=project.output_condition, keywords=f"{c.title}, {c.city}")
+    return make_pdfx4(raw, info)
+
+
+def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResult:
+    project, style, templates, cases, plans, warnings = prepare(opts, progress)
+    inputs = [opts.locations, opts.cases, *[p for p in (project.root / "templates").glob("*.toml")]]
+    created = source_date(inputs)
+    date = created.strftime("%Y-%m-%d")
+    pages = layout_all(project, style, templates, plans, date)
+    progress(f"{sum(len(v) for v in pages.values())} panels laid out")
+
+    images = ImageCache(project, opts.allow_low_res)
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
+    try:
+        results = []
+        for plan in plans:
+            lid = plan.location.id
+            folder = tmp / lid
+            folder.mkdir()
+            provider = images.provider(plan)
+            result = StandResult(lid, plan.format.id, len(plan.panels),
+                                 plan.location.units * plan.format.faces, len(plan.cases))
+            for panel, page in zip(plan.panels, pages[lid]):
+                data = finish_pdf(render_pdf([page], provider), page.title, project, created)
+                (folder / f"{panel.name}.pdf").write_bytes(data)
+                result.files.append(f"{lid}/{panel.name}.pdf")
+            title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
+            data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created)
+            (folder / f"{lid}.pdf").write_bytes(data)
+            result.files.append(f"{lid}/{lid}.pdf")
+            results.append(result)
+            progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
+        InputError.collect(images.problems, "some photos are below the resolution floor")
+        warnings += images.problems
+        _write_summary(tmp, project, plans, results, created)
+        _publish(tmp, out, [r.id for r in results])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for r in results:
+        r.warnings = [w for w in warnings if r.id in str(w)]
+    return BuildResult(out, results, warnings)
+
+
+def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
+                   results: list[StandResult], created: datetime) -> None:
+    data = {
+        "campaign": f"{project.campaign.title} {project.campaign.year}",
+        "generator": f"standpress {__version__}",
+        "date": created.isoformat(),
+        "stands": [
+            {"id": plan.location.id, "name": plan.location.name, "format": plan.format.id,
+             "panels": [{"file": f"{plan.location.id}/{p.name}.pdf", "kind": p.kind,
+                         "unit": p.unit, "side": p.side, "cases": [c.id for c in p.cases]}
+                        for p in plan.panels]}
+            for plan in plans],
+    }
+    (tmp / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                     encoding="utf-8")
+
+
+def _publish(tmp: Path, out: Path, stand_ids: list[str]) -> None:
+    """Swap the new stand folders in; only folders and files standpress owns move."""
+    owned_file = out / OWNED_MANIFEST
+    try:
+        owned = set(json.loads(owned_file.read_text("utf-8")).get("owned", []))
+    except (FileNotFoundError, ValueError):
+        owned = set()
+    try:
+        for sid in stand_ids:
+            target = out / sid
+            if target.exists() and sid not in owned and any(target.iterdir()):
+                raise PublishError(
+                    f"{display_path(target)} exists and was not written by standpress; "
+                    "move it away or choose another --out folder")
+        for sid in stand_ids:
+            target = out / sid
+            old = tmp / f".old-{sid}"
+            if target.exists():
+                target.rename(old)
+            (tmp / sid).rename(target)
+        shutil.copyfile(tmp / "stands.json", out / "stands.json")
+        owned |= set(stand_ids) | {"stands.json"}
+        owned_file.write_text(json.dumps({"owned": sorted(owned)}, indent=2) + "\n", "utf-8")
+    except OSError as exc:
+        raise PublishError(f"cannot write {display_path(out)}: {exc}") from exc
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,132 @@
+"""The locator: a schematic map of all stands and the list of their addresses.
+
+The map projects latitude/longitude equirectangularly (x scaled by the cosine
+of the mean latitude), which is true enough across one city. It shows the
+river as a landmark, every stand as a numbered dot, and this stand marked
+«Ви тут».
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .fit import fit_block, fit_display
+from .frame import Circle, Item, Path, Rect, Text
+from .templates import ItemSpec
+
+if TYPE_CHECKING:
+    from .panels import _Layout
+
+HERE = "Ви тут"
+
+
+def _projector(points, x, y, w, h, pad):
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    k = math.cos(math.radians(sum(lats) / len(lats)))
+    minx, maxx = min(lons) * k, max(lons) * k
+    miny, maxy = min(lats), max(lats)
+    sx = (w - 2 * pad) / max(maxx - minx, 1e-9)
+    sy = (h - 2 * pad) / max(maxy - miny, 1e-9)
+    s = min(sx, sy)
+    ox = x + (w - (maxx - minx) * s) / 2
+    oy = y + (h - (maxy - miny) * s) / 2
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        return ox + (lon * k - minx) * s, oy + (maxy - lat) * s
+
+    return project
+
+
+def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
+    x, y, w, h = lay.rect(spec)
+    st = lay.style
+    here = lay.inp.stand.location
+    locs = lay.inp.locations
+    body = lay.bases.body
+    items: list[Item] = [Rect(x, y, w, h, fill=st.color("tint"))]
+    r = body * 1.05  # dot radius: its number is set at body size
+    project = _projector([(l.lat, l.lon) for l in locs], x, y, w, h, pad=r * 4.5)
+    river = lay.inp.map.river
+    if river:
+        pts = [project(a, b) for a, b in river]
+        pts = [(max(x, min(x + w, px)), max(y, min(y + h, py))) for px, py in pts]
+        items.append(Path(tuple(pts), stroke=st.color("tint_deep"), stroke_width=body * 2.2,
+                          smooth=True))
+        if lay.inp.map.river_name:
+            name = fit_block([lay.inp.map.river_name], st.text["caption"], w * 0.3, h, lay.bases, st,
+                             color=st.color("brand"))
+            mx, my = pts[len(pts) // 3]
+            items.extend(name.moved(mx + body * 1.6, my))
+    numeral = st.text["numeral"]
+    for loc in locs:
+        cx, cy = project(loc.lat, loc.lon)
+        mine = loc.id == here.id
+        rr = r * (1.35 if mine else 1.0)
+        items.append(Circle(cx, cy, rr, fill=st.color("accent" if mine else "brand"),
+                            stroke=st.color("paper"), stroke_width=body * 0.18))
+        num = fit_display(str(loc.number), numeral, rr * 1.1, rr * 0.95, st,
+                          color=st.color("ink" if mine else "paper"))
+        t = num.lines[0]
+        items.append(Text(cx - t.width / 2, cy + t.y / 2, t.text, t.font, t.size, t.color,
+                          t.advances))
+    # «Ви тут» callout beside this stand's dot, on the side with more room
+    cx, cy = project(here.lat, here.lon)
+    label = fit_block([HERE], st.text["band"], w * 0.4, h, lay.bases, st, color=st.color("paper"))
+    lw = max(t.width for t in label.lines) + body * 1.2
+    lh = label.height + body * 0.9
+    left = cx > x + w / 2
+    bx = cx - r * 1.35 - body * 0.6 - lw if left else cx + r * 1.35 + body * 0.6
+    by = cy - lh / 2
+    items.append(Rect(bx, by, lw, lh, fill=st.color("brand_deep"), radius=body * 0.3))
+    items.extend(label.moved(bx + body * 0.6, by + body * 0.45))
+    return items
+
+
+def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
+    """The numbered list of every stand: name and address; this one highlighted."""
+    x, y, w, h = lay.rect(spec)
+    st = lay.style
+    body = lay.bases.body
+    cols = int(spec.options.get("cols", 2))
+    gap = w * 0.05
+    cw = (w - gap * (cols - 1)) / cols
+    locs = lay.inp.locations
+    per_col = -(-len(locs) // cols)
+    here = lay.inp.stand.location.id
+    plain = st.text[spec.options.get("style", "list")]
+    strong = st.text[spec.options.get("here_style", "list_here")]
+    items: list[Item] = []
+    r = body * 0.95
+    indent = r * 2 + body * 0.8
+    # all entries share one size: fit the longest column
+    for scale in (1.0, 0.95, 0.9, 0.85, 0.8):
+        items = []
+        ok = True
+        for c in range(cols):
+            ty = y
+            for loc in locs[c * per_col:(c + 1) * per_col]:
+                mine = loc.id == here
+                ts = strong if mine else plain
+                text = f"{loc.name}. {loc.address}" + (f" — {HERE}" if mine else "")
+                block = fit_block([text], ts, cw - indent, h, lay.bases, st, scale)
+                cx = x + c * (cw + gap)
+                items.append(Circle(cx + r, ty + r * 0.75, r,
+                                    fill=st.color("accent" if mine else "brand")))
+                num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
+                                  color=st.color("ink" if mine else "paper"))
+                t = num.lines[0]
+                items.append(Text(cx + r - t.width / 2, ty + r * 0.75 + t.y / 2, t.text, t.font,
+                                  t.size, t.color, t.advances))
+                items.extend(block.moved(cx + indent, ty))
+                ty += max(block.height, r * 2) + body * 0.9
+            if ty - body * 0.9 > y + h + 1e-6:
+                ok = False
+        if ok:
+            return items
+    from ..errors import FitError, Problem
+
+    raise FitError("the list of locations does not fit", [Problem(
+        "the list of locations is longer than its frame at the minimum legible size",
+        spec.where, hint="give the locations item more room in the template")])

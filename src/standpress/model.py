@@ -1,0 +1,134 @@
+"""Frozen, typed objects shared by the pipeline stages.
+
+``load`` produces them, every later stage only reads them. Lengths are in
+millimetres, distances in metres, colours as CMYK percentages (0–100).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CMYK = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # "350"
+    label: str  # "організацій взяли участь у відборі"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    title: str
+    year: int
+    full_title: str
+    tagline: str
+    intro: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    ceremony_heading: str
+    ceremony: tuple[str, ...]
+    locator_heading: str
+    locator_intro: str
+    catalogue_heading: str
+    catalogue_text: str
+    catalogue_url: str
+    case_url_pattern: str
+    organiser: str
+    credits: str
+    city: str
+    districts: tuple[str, ...]
+    contact: str = ""
+    apostrophe: str = "\u02bc"
+    placeholder_hosts: tuple[str, ...] = ("example.org", "example.com")
+
+
+@dataclass(frozen=True)
+class Format:
+    """A kind of stand: its printed size and how far it is read from."""
+
+    id: str
+    name: str
+    width: float  # trim, mm
+    height: float
+    bleed: float
+    safe: float  # margin inside the trim hidden by the frame, plus breathing room
+    faces: int  # printable faces per unit (2 for a double-sided citylight)
+    viewing_distance: float  # m, for reading the text
+    scan_distance: float  # m, for scanning the per-case QR codes
+    template: str
+    ink_limit: float = 300.0  # % total area coverage
+    target_ppi: float = 150.0
+    warn_ppi: float = 100.0
+    min_ppi: float = 70.0
+    material: str = ""
+    finishing: str = ""
+
+    @property
+    def orientation(self) -> str:
+        return "landscape" if self.width > self.height else "portrait"
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.width:g}×{self.height:g} мм"
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    number: int  # 1-based, order of the leaflet
+    name: str
+    short_name: str
+    address: str
+    district: str
+    lat: float
+    lon: float
+    format: str
+    units: int
+    serves: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from, for error messages."""
+
+    file: str
+    place: str  # "row 17" or "12:3"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    title: str
+    organization: str
+    district: str
+    category: str
+    summary: str
+    partner: str
+    url: str
+    photo: Path | None
+    photo_credit: str
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Schematic map features: lists of (lat, lon)."""
+
+    river: tuple[tuple[float, float], ...] = ()
+    river_name: str = ""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything ``locations.toml`` says, validated."""
+
+    campaign: Campaign
+    formats: dict[str, Format]
+    locations: tuple[Location, ...]
+    map: MapData
+    root: Path  # folder of locations.toml; templates/ and fonts/ are resolved from here
+    output_profile: Path
+    output_condition_identifier: str
+    output_condition: str
+    photo_mode: str = "convert"  # or "passthrough"

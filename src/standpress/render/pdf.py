@@ -1,0 +1,268 @@
+"""The PDF backend: draws ``Page`` boxes with ReportLab, nothing more.
+
+Text is written with explicit per-glyph positions (a TJ array built from the
+advances layout computed with HarfBuzz), so kerning and justification print
+exactly as laid out and the text extracts back as the characters it is.
+Colours are DeviceCMYK (``enforceColorSpace``); 100 % K text overprints.
+Boxes: MediaBox = trim + marks margin, BleedBox = trim + bleed,
+TrimBox = trim. ``make_pdfx4`` (``pdfx.py``) finishes the file as PDF/X-4.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pathlib import Path as Path_
+
+from reportlab import rl_config
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ..errors import RenderError
+from ..layout.frame import QR, Circle, Image, Page, Path, Rect, Text
+from ..text.fonts import load_font
+from .marks import SLUG_SIZE, crop_mark_lines, mark_geometry
+
+rl_config.useA85 = 0  # binary streams: about 20 % smaller
+REGISTRATION = (1.0, 1.0, 1.0, 1.0)
+SLUG_FONT = "regular"
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """What the image provider returns for one placement."""
+
+    data: bytes  # a JPEG
+    invert_cmyk: bool = False
+
+
+ImageProvider = Callable[[Image], PlacedImage]
+
+
+def _font_name(key: str, path: str) -> str:
+    stem = Path_(path).stem.replace(" ", "")
+    name = f"SP-{key}-{stem}"
+    try:
+        pdfmetrics.getFont(name)
+    except KeyError:
+        pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+def render_pdf(pages: list[Page], images: ImageProvider, title: str = "") -> bytes:
+    """Draw ``pages`` into one PDF (ReportLab output, before PDF/X finishing)."""
+    if not pages:
+        raise RenderError("nothing to render")
+    buf = io.BytesIO()
+    first = pages[0]
+    names = {k: (_font_name(k, p), p) for k, p in first.fonts.items()}
+    initial = (names.get("regular") or next(iter(names.values())))[0]
+    canvas = Canvas(buf, pagesize=(100, 100), invariant=1, enforceColorSpace="cmyk",
+                    initialFontName=initial,
+                    initialFontSize=10, pdfVersion=(1, 6), pageCompression=1)
+    canvas.setTitle(title or first.title)
+    canvas.setCreator("standpress")
+    canvas.setProducer("standpress")
+    for page in pages:
+        for k, p in page.fonts.items():
+            names.setdefault(k, (_font_name(k, p), p))
+        _draw_page(canvas, page, names, images)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+class _Mapper:
+    """Trim mm (y down) → PDF points (y up) on a page with a marks margin."""
+
+    def __init__(self, page: Page, margin: float):
+        self.m = margin
+        self.h = page.height
+
+    def x(self, v: float) -> float:
+        return (self.m + v) * mm
+
+    def y(self, v: float) -> float:
+        return (self.m + self.h - v) * mm
+
+
+def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images: ImageProvider) -> None:
+    g = mark_geometry(page.bleed, min(page.width, page.height))
+    W, H = page.width + 2 * g.margin, page.height + 2 * g.margin
+    c.setPageSize((W * mm, H * mm))
+    t = (g.margin * mm, g.margin * mm, (g.margin + page.width) * mm, (g.margin + page.height) * mm)
+    b = page.bleed * mm
+    c.setTrimBox(t)
+    c.setBleedBox((t[0] - b, t[1] - b, t[2] + b, t[3] + b))
+    M = _Mapper(page, g.margin)
+    # artwork is clipped to the bleed box: nothing of it can reach the marks
+    c.saveState()
+    p = c.beginPath()
+    p.rect(t[0] - b, t[1] - b, t[2] - t[0] + 2 * b, t[3] - t[1] + 2 * b)
+    c.clipPath(p, stroke=0, fill=0)
+    for item in page.items:
+        if isinstance(item, Rect):
+            _rect(c, M, item)
+        elif isinstance(item, Text):
+            _text(c, M, item, names)
+        elif isinstance(item, QR):
+            _qr(c, M, item)
+        elif isinstance(item, Image):
+            _image(c, M, item, images)
+        elif isinstance(item, Circle):
+            _circle(c, M, item)
+        elif isinstance(item, Path):
+            _path(c, M, item)
+        else:  # pragma: no cover - the vocabulary is closed
+            raise RenderError(f"the PDF backend cannot draw {type(item).__name__}")
+    c.restoreState()
+    _marks(c, page, g, M, names)
+
+
+def _cmyk(v) -> tuple[float, float, float, float]:
+    return tuple(x / 100.0 for x in v)  # type: ignore[return-value]
+
+
+def _rect(c: Canvas, M: _Mapper, r: Rect) -> None:
+    if r.fill is not None:
+        c.setFillColorCMYK(*_cmyk(r.fill))
+    if r.stroke is not None:
+        c.setStrokeColorCMYK(*_cmyk(r.stroke))
+        c.setLineWidth(r.stroke_width * mm)
+    args = (M.x(r.x), M.y(r.y + r.h), r.w * mm, r.h * mm)
+    fill, stroke = int(r.fill is not None), int(r.stroke is not None)
+    if r.radius:
+        c.roundRect(*args, r.radius * mm, stroke=stroke, fill=fill)
+    else:
+        c.rect(*args, stroke=stroke, fill=fill)
+
+
+def _circle(c: Canvas, M: _Mapper, e: Circle) -> None:
+    if e.fill is not None:
+        c.setFillColorCMYK(*_cmyk(e.fill))
+    if e.stroke is not None:
+        c.setStrokeColorCMYK(*_cmyk(e.stroke))
+        c.setLineWidth(e.stroke_width * mm)
+    c.circle(M.x(e.cx), M.y(e.cy), e.r * mm, stroke=int(e.stroke is not None),
+             fill=int(e.fill is not None))
+
+
+def _path(c: Canvas, M: _Mapper, e: Path) -> None:
+    pts = [(M.x(x), M.y(y)) for x, y in e.points]
+    if len(pts) < 2:
+        return
+    p = c.beginPath()
+    p.moveTo(*pts[0])
+    if e.smooth and len(pts) > 2:
+        for i in range(len(pts) - 1):  # Catmull–Rom through the points, as cubic Béziers
+            p0 = pts[i - 1] if i else pts[i]
+            p1, p2 = pts[i], pts[i + 1]
+            p3 = pts[i + 2] if i + 2 < len(pts) else p2
+            c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+            c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+            p.curveTo(*c1, *c2, *p2)
+    else:
+        for pt in pts[1:]:
+            p.lineTo(*pt)
+    if e.closed:
+        p.close()
+    c.saveState()
+    if e.stroke is not None:
+        c.setStrokeColorCMYK(*_cmyk(e.stroke))
+        c.setLineWidth(e.stroke_width * mm)
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        if e.dash:
+            c.setDash([d * mm for d in e.dash])
+    if e.fill is not None:
+        c.setFillColorCMYK(*_cmyk(e.fill))
+    c.drawPath(p, stroke=int(e.stroke is not None), fill=int(e.fill is not None))
+    c.restoreState()
+
+
+def _text(c: Canvas, M: _Mapper, t: Text, names: dict[str, tuple[str, str]]) -> None:
+    """One line as TJ: each glyph moved from its default advance to ours."""
+    name, path = names[t.font]
+    font = pdfmetrics.getFont(name)
+    hb_font = load_font(t.font, path)
+    size_pt = t.size * mm
+    doc = c._doc
+    ops: list[str] = []
+    c.saveState()
+    c.setFillColorCMYK(*_cmyk(t.color))
+    if t.overprint:
+        c.setFillOverprint(True)
+        c.setOverprintMask(True)
+    c.setFont(name, size_pt)  # registers the font on the page
+    ops.append("BT")
+    ops.append(f"1 0 0 1 {M.x(t.x):.3f} {M.y(t.y):.3f} Tm")
+    current = None
+    arr: list[str] = []
+    for ch, adv in zip(t.text, t.advances):
+        [(subset, code)] = font.splitString(ch, doc)
+        if subset != current:
+            if arr:
+                ops.append(f"[{' '.join(arr)}] TJ")
+                arr = []
+            ops.append(f"{font.getSubsetInternalName(subset, doc)} {size_pt:.3f} Tf")
+            current = subset
+        arr.append("(" + c._escape(code) + ")")
+        # TJ numbers are thousandths of the em, subtracted from the advance
+        delta = (hb_font.default_advance(ch) - adv / t.size) * 1000
+        if abs(delta) > 0.05:
+            arr.append(f"{delta:.2f}")
+    if arr:
+        ops.append(f"[{' '.join(arr)}] TJ")
+    ops.append("ET")
+    c._code.append("\n".join(ops))
+    c.restoreState()
+
+
+def _qr(c: Canvas, M: _Mapper, q: QR) -> None:
+    """The whole symbol as one path: one rectangle per horizontal run of dark modules."""
+    n = len(q.modules)
+    m = q.size / n
+    if q.background is not None:
+        c.setFillColorCMYK(*_cmyk(q.background))
+        c.rect(M.x(q.x), M.y(q.y + q.size), q.size * mm, q.size * mm, stroke=0, fill=1)
+    c.saveState()
+    c.setFillColorCMYK(*_cmyk(q.color))
+    c.setFillOverprint(True)
+    c.setOverprintMask(True)
+    p = c.beginPath()
+    for r, row in enumerate(q.modules):
+        col = 0
+        while col < n:
+            if row[col] == "1":
+                start = col
+                while col < n and row[col] == "1":
+                    col += 1
+                p.rect(M.x(q.x + start * m), M.y(q.y + (r + 1) * m), (col - start) * m * mm, m * mm)
+            else:
+                col += 1
+    c.drawPath(p, stroke=0, fill=1)
+    c.restoreState()
+
+
+def _image(c: Canvas, M: _Mapper, im: Image, images: ImageProvider) -> None:
+    placed = images(im)
+    c.drawImage(ImageReader(io.BytesIO(placed.data)), M.x(im.x), M.y(im.y + im.h),
+                im.w * mm, im.h * mm)
+
+
+def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str]]) -> None:
+    c.saveState()
+    c.setStrokeColorCMYK(*REGISTRATION)
+    c.setLineWidth(0.25)
+    for x0, y0, x1, y1 in crop_mark_lines(page.width, page.height, g):
+        c.line(M.x(x0), M.y(y0), M.x(x1), M.y(y1))
+    if page.slug:
+        c.setFillColorCMYK(0, 0, 0, 1)
+        c.setFont((names.get("regular") or next(iter(names.values())))[0], SLUG_SIZE * mm)
+        c.drawString(M.x(4.0), M.y(page.height + g.start + g.length * 0.6), page.slug)
+    c.restoreState()
