@@ -1,0 +1,737 @@
+"""Photo preparation for print: crop, resample, colour-convert, encode.
+
+Contract
+========
+
+:func:`prepare_image` turns one photo file into the bytes a PDF backend
+embeds in a frame of ``box_mm`` (width, height in millimetres, the size the
+image is *placed* at, bleed included if the frame bleeds).
+
+Geometry
+    The image *covers* the box: it is cropped to the box's aspect ratio,
+    centred on ``focus`` (fractions of the visible image, ``(0.5, 0.5)`` is
+    the centre; the crop slides but never leaves the image). EXIF
+    orientation is applied first, so crops and ``focus`` refer to the image
+    as a viewer shows it.
+
+Resolution
+    The target pixel size is ``box_mm / 25.4 * target_ppi``. A source with
+    more pixels is downsampled (LANCZOS, with Pillow's ``reducing_gap``
+    pre-reduction; big JPEGs are decoded at 1/2, 1/4 or 1/8 scale with
+    ``draft()`` when they have at least twice the pixels needed, which
+    keeps memory low). A source with fewer pixels is **never upsampled**:
+    its cropped pixels are kept and ``effective_ppi`` reports the lower
+    figure, with a warning below 100 ppi and another below 70 ppi (the
+    floor printers accept). ``source_ppi`` is what the source crop gives at
+    the placed size before any resampling.
+
+Colour ("convert" mode, the default)
+    * RGB sources (RGB, RGBA, P, PA, 1-bit…) are converted from their
+      embedded ICC profile (sRGB assumed when there is none or it is
+      unusable; a warning says so) to the CMYK ``output_profile`` with
+      LittleCMS via ``ImageCms``: **relative colorimetric intent with black
+      point compensation**. The shipped FOGRA39L_300 profile has no separate
+      perceptual table (Argyll built none without a source gamut), so
+      perceptual would give the same numbers; relative colorimetric + BPC
+      is also predictable with a printer's own profile.
+    * CMYK sources with an embedded profile different from the output
+      profile are converted CMYK → CMYK the same way; CMYK sources without a
+      profile (or with the output profile itself) are assumed to be in the
+      output condition already and keep their values.
+    * Gray sources (L, LA, 16-bit gray, I) stay gray: mode ``"L"``, to be
+      embedded as DeviceGray, which PDF/X prints on the black plate
+      (K = 1 − gray). Their embedded profile, if any, is not used: values
+      are not tone-corrected for dot gain.
+    * 16-bit sources are reduced to 8 bits by scaling (``v / 257``), not by
+      clipping.
+
+Alpha
+    Transparency (RGBA, LA, palette with ``tRNS``) is flattened onto
+    ``background_cmyk`` (fractions 0‒1, like ReportLab's ``CMYKColor``)
+    **after** colour conversion, by blending in output CMYK: fully
+    transparent pixels get exactly the background's CMYK numbers, so the
+    image meets a vector background of the same colour without a seam. A
+    gray source with alpha stays gray when the background is K-only;
+    otherwise it goes the RGB route to CMYK.
+
+CMYK JPEG polarity (facts checked with Pillow 13, Ghostscript and pdfium)
+    * Pillow *decodes* every 4-channel JPEG as Adobe-inverted (raw mode
+      ``CMYK;I``), whether or not the file has an Adobe APP14 marker. The
+      convention everyone else uses (Photoshop, libjpeg tools, MuPDF) is:
+      APP14 present → stored inverted; absent → stored plain. So a CMYK JPEG
+      *without* the marker is re-inverted here after decoding.
+    * Pillow *encodes* CMYK JPEGs inverted and writes an Adobe APP14 marker
+      (transform 0). PDF renderers ignore the marker inside a PDF: the image
+      XObject needs ``/Decode [1 0 1 0 1 0 1 0]``, or every colour comes out
+      as its negative. ``PreparedImage.invert_cmyk`` is ``True`` for such
+      data. ReportLab adds that ``/Decode`` array by itself to *every*
+      4-channel JPEG it embeds from JPEG bytes (``PDFImageXObject
+      .loadImageFromJPEG``), so ``canvas.drawImage(ImageReader(BytesIO(
+      data)), …)`` is right as is; a backend writing its own XObject (e.g.
+      with pikepdf) must add ``/Decode`` when ``invert_cmyk`` is true.
+
+Encoding
+    Baseline JPEG, quality 90, ``subsampling=0`` (4:4:4; libjpeg never
+    subsamples CMYK anyway, and this keeps gray edges crisp), not
+    progressive, ``optimize=False``, no EXIF, ICC, comment or XMP: the same
+    input gives the same bytes.
+
+"passthrough" mode
+    When ``mode="passthrough"`` and the file is a baseline or progressive
+    8-bit JPEG in RGB or gray, not CMYK, that needs no EXIF rotation, the
+    **original file bytes** are returned unchanged (no recompression, no
+    resampling, no crop): ``data`` is the file, ``pixel_width`` and
+    ``pixel_height`` are its full pixel size, ``mode`` is ``"RGB"`` (with
+    ``icc`` = its embedded profile, or Pillow's built-in sRGB profile when
+    it has none or an unusable one) or ``"L"`` (``icc`` ``None``,
+    DeviceGray). The crop is then the placement's job: ``crop`` =
+    ``(x0, y0, x1, y1)`` in source pixels, origin top left. The backend
+    draws the *whole* image at scale ``s = box_width / (x1 − x0)`` per
+    pixel (the same as ``box_height / (y1 − y0)``), offset so that the
+    crop's top-left corner lands on the box's top-left corner — in PDF
+    coordinates (y up) the image's lower-left corner is at
+    ``(box_x − x0·s, box_y − (pixel_height − y1)·s)`` — and clips to the
+    box. RGB must be embedded as ``[/ICCBased <icc stream, /N 3>]``, never
+    as DeviceRGB (PDF/X-4 with a CMYK output intent forbids plain device
+    RGB; ReportLab writes DeviceRGB, so the backend must post-process).
+    Files that do not qualify (PNG, CMYK, rotated, arithmetic-coded…) are
+    converted as in "convert" mode.
+
+Errors
+    Trouble with the file raises :class:`standpress.errors.InputError`
+    carrying one :class:`Problem` that names the file, says what is wrong
+    and how to fix it: missing file, not an image, unsupported image mode,
+    truncated or corrupt data, too many pixels (checked from the header
+    *before* decoding — a decompression bomb costs nothing), unusable
+    output profile. Bad arguments (non-positive box or ppi, unknown mode)
+    are programming errors and raise ``ValueError``.
+
+    About ``max_pixels`` and Pillow's own guard: Pillow warns above
+    ``Image.MAX_IMAGE_PIXELS`` (≈ 89 Mpx) and refuses above twice that.
+    This module does not change that global; it silences the warning
+    (our limit decides) and turns Pillow's refusal into the same
+    ``InputError``. A ``max_pixels`` above 2 × ``Image.MAX_IMAGE_PIXELS``
+    therefore only takes effect if the application raises that global.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
+
+from standpress.errors import InputError, Problem, display_path
+
+__all__ = ["PreparedImage", "prepare_image"]
+
+MM_PER_INCH = 25.4
+JPEG_QUALITY = 90
+WARN_PPI = 100.0
+FLOOR_PPI = 70.0
+DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
+REDUCING_GAP = 3.0
+RENDERING_INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
+TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
+JPEG_MAX_SIDE = 65_500
+
+_TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+_RGB_LIKE = {"P", "PA", "RGB", "RGBA", "RGBX", "RGBa", "YCbCr"}
+_GRAY_16 = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+_PASSTHROUGH_SOF = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image ready to embed; see the module docstring for the contract.
+
+    ``invert_cmyk`` is true when ``data`` is a CMYK JPEG stored with Adobe
+    (inverted) polarity: the PDF image XObject needs
+    ``/Decode [1 0 1 0 1 0 1 0]`` (ReportLab adds it by itself).
+    """
+
+    data: bytes
+    pixel_width: int
+    pixel_height: int
+    mode: str
+    icc: bytes | None
+    effective_ppi: float
+    source_ppi: float
+    crop: tuple[float, float, float, float]
+    warnings: tuple[str, ...]
+    invert_cmyk: bool = False
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where to crop (in oriented source pixels) and how big the result is."""
+
+    crop: tuple[float, float, float, float]  # whole pixels unless resampling
+    exact_crop: tuple[float, float, float, float]  # the box's exact aspect
+    out_size: tuple[int, int]
+    resample: bool
+    source_ppi: float
+    effective_ppi: float
+
+
+# --------------------------------------------------------------------------
+# public entry point
+
+
+def prepare_image(
+    path: Path,
+    *,
+    box_mm: tuple[float, float],
+    target_ppi: float,
+    output_profile: Path,
+    background_cmyk: tuple[float, float, float, float] = (0, 0, 0, 0),
+    mode: str = "convert",
+    focus: tuple[float, float] = (0.5, 0.5),
+    max_pixels: int = 120_000_000,
+) -> PreparedImage:
+    """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc)."""
+    path = Path(path)
+    _check_arguments(box_mm, target_ppi, background_cmyk, mode, focus, max_pixels)
+    out_bytes = _load_output_profile(Path(output_profile))
+    img = _open(path, max_pixels)
+    try:
+        return _prepare_open(
+            img, path, box_mm, target_ppi, out_bytes,
+            background_cmyk, mode, focus,
+        )
+    finally:
+        img.close()
+
+
+def _prepare_open(
+    img: Image.Image,
+    path: Path,
+    box_mm: tuple[float, float],
+    target_ppi: float,
+    out_bytes: bytes,
+    background_cmyk: tuple[float, float, float, float],
+    mode: str,
+    focus: tuple[float, float],
+) -> PreparedImage:
+    notes: list[str] = []
+    orientation = _orientation(img, notes)
+    oriented = _oriented_size(img.size, orientation)
+    plan = _plan(oriented, box_mm, target_ppi, focus)
+
+    if mode == "passthrough" and _passthrough_ok(img, path, orientation):
+        return _passthrough(img, path, plan, box_mm, target_ppi, notes)
+
+    source_info = dict(img.info)
+    source_format = img.format
+    _maybe_draft(img, plan, oriented, orientation)
+    img = _decode(img, path, orientation)
+    img = _fix_cmyk_polarity(img, source_format, source_info)
+    scale = (img.width / oriented[0], img.height / oriented[1])
+    work, alpha, icc = _normalise_mode(img, path, source_info, notes)
+    work, alpha = _crop_and_resize(work, alpha, plan, scale)
+    out = _to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
+    notes += _resolution_warnings(plan.effective_ppi, box_mm, target_ppi)
+    return PreparedImage(
+        data=_encode_jpeg(out),
+        pixel_width=out.width,
+        pixel_height=out.height,
+        mode=out.mode,
+        icc=None,
+        effective_ppi=plan.effective_ppi,
+        source_ppi=plan.source_ppi,
+        crop=_rounded_box(plan.crop),
+        warnings=tuple(_prefixed(path, notes)),
+        invert_cmyk=out.mode == "CMYK",
+    )
+
+
+# --------------------------------------------------------------------------
+# arguments and errors
+
+
+def _check_arguments(
+    box_mm: tuple[float, float],
+    target_ppi: float,
+    background_cmyk: tuple[float, float, float, float],
+    mode: str,
+    focus: tuple[float, float],
+    max_pixels: int,
+) -> None:
+    if len(box_mm) != 2 or min(box_mm) <= 0:
+        raise ValueError(f"box_mm must be two positive sizes in mm, got {box_mm!r}")
+    if not target_ppi > 0:
+        raise ValueError(f"target_ppi must be positive, got {target_ppi!r}")
+    if len(background_cmyk) != 4 or not all(0 <= v <= 1 for v in background_cmyk):
+        raise ValueError(
+            f"background_cmyk must be four fractions 0..1, got {background_cmyk!r}"
+        )
+    if mode not in ("convert", "passthrough"):
+        raise ValueError(f"mode must be 'convert' or 'passthrough', got {mode!r}")
+    if len(focus) != 2 or not all(0 <= v <= 1 for v in focus):
+        raise ValueError(f"focus must be two fractions 0..1, got {focus!r}")
+    if max_pixels <= 0:
+        raise ValueError(f"max_pixels must be positive, got {max_pixels!r}")
+
+
+def _fail(path: Path, message: str, hint: str) -> InputError:
+    name = display_path(path)
+    problem = Problem(message=message, file=name, hint=hint)
+    return InputError(f"{name}: {message}", [problem])
+
+
+# --------------------------------------------------------------------------
+# output profile
+
+
+def _load_output_profile(path: Path) -> bytes:
+    """The bytes of a valid CMYK output profile (cached per file version)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        raise _fail(path, "output ICC profile not found",
+                    "name an existing CMYK output profile (.icc)") from None
+    return _load_output_profile_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_output_profile_cached(resolved: str, mtime_ns: int, size: int) -> bytes:
+    path = Path(resolved)
+    data = path.read_bytes()
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+    except (OSError, ImageCms.PyCMSError) as exc:
+        raise _fail(path, f"output ICC profile cannot be read ({exc})",
+                    "use a valid ICC output profile") from None
+    space = profile.profile.xcolor_space.strip()
+    if space != "CMYK" or profile.profile.device_class != "prtr":
+        raise _fail(
+            path,
+            f"output profile is class {profile.profile.device_class!r}, "
+            f"colour space {space!r}, not a CMYK output (prtr) profile",
+            "use the printer's CMYK output profile",
+        )
+    return data
+
+
+# --------------------------------------------------------------------------
+# opening and decoding
+
+
+def _open(path: Path, max_pixels: int) -> Image.Image:
+    """Open lazily (header only) and refuse decompression bombs."""
+    if not path.exists():
+        raise _fail(path, "image file not found",
+                    "check the file name and the path relative to the campaign")
+    if not path.is_file():
+        raise _fail(path, "image path is not a file", "name an image file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except Image.DecompressionBombError:
+        raise _bomb(path, None, max_pixels) from None
+    except UnidentifiedImageError:
+        raise _fail(path, "not an image file Pillow can read",
+                    "export the picture as JPEG, PNG or TIFF") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot open image ({exc})",
+                    "check the file's permissions and export it again") from None
+    width, height = img.size
+    if width * height > max_pixels or width <= 0 or height <= 0:
+        img.close()
+        raise _bomb(path, (width, height), max_pixels)
+    return img
+
+
+def _bomb(path: Path, size: tuple[int, int] | None, max_pixels: int) -> InputError:
+    dims = f"{size[0]}×{size[1]} px " if size else ""
+    return _fail(
+        path,
+        f"image {dims}has more than the {max_pixels:,} pixels allowed "
+        "(possible decompression bomb)",
+        "downscale the original (about 150 ppi at the printed size is plenty)",
+    )
+
+
+def _orientation(img: Image.Image, notes: list[str]) -> int:
+    try:
+        value = int(img.getexif().get(0x0112, 1))
+    except Exception:  # broken EXIF must not stop a print job
+        notes.append("EXIF data unreadable; orientation not applied")
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def _oriented_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    return (size[1], size[0]) if orientation in _TRANSPOSING_ORIENTATIONS else size
+
+
+def _maybe_draft(
+    img: Image.Image, plan: _Plan, oriented: tuple[int, int], orientation: int
+) -> None:
+    """Ask the JPEG decoder for a 1/2‒1/8 scale decode when far too big."""
+    if img.format not in ("JPEG", "MPO") or not plan.resample:
+        return
+    crop_w = plan.crop[2] - plan.crop[0]
+    crop_h = plan.crop[3] - plan.crop[1]
+    out_w, out_h = plan.out_size
+    if crop_w < DRAFT_FACTOR * out_w or crop_h < DRAFT_FACTOR * out_h:
+        return
+    need = (math.ceil(oriented[0] * out_w / crop_w), math.ceil(oriented[1] * out_h / crop_h))
+    if orientation in _TRANSPOSING_ORIENTATIONS:
+        need = (need[1], need[0])
+    img.draft(img.mode, need)
+
+
+def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
+    """Decode fully (catching truncation) and apply EXIF orientation."""
+    try:
+        img.load()
+        return ImageOps.exif_transpose(img) if orientation != 1 else img
+    except MemoryError:
+        raise _fail(path, "image too large to decode in memory",
+                    "downscale the original") from None
+    except Exception as exc:  # Pillow raises many types for bad data
+        raise _fail(path, f"image data is truncated or corrupt ({exc})",
+                    "export or download the file again") from None
+
+
+def _fix_cmyk_polarity(img: Image.Image, fmt: str | None, info: dict) -> Image.Image:
+    """Undo Pillow's Adobe inversion for CMYK JPEGs that have no APP14 marker."""
+    if fmt in ("JPEG", "MPO") and img.mode == "CMYK" and "adobe" not in info:
+        return ImageChops.invert(img)
+    return img
+
+
+# --------------------------------------------------------------------------
+# geometry
+
+
+def _plan(
+    oriented: tuple[int, int],
+    box_mm: tuple[float, float],
+    target_ppi: float,
+    focus: tuple[float, float],
+) -> _Plan:
+    """Cover-crop the oriented image to the box and choose the output size."""
+    src_w, src_h = oriented
+    box_w_in, box_h_in = box_mm[0] / MM_PER_INCH, box_mm[1] / MM_PER_INCH
+    aspect = box_mm[0] / box_mm[1]
+    if src_w / src_h > aspect:
+        crop_w, crop_h = src_h * aspect, float(src_h)
+    else:
+        crop_w, crop_h = float(src_w), src_w / aspect
+    x0 = _slide(focus[0] * src_w - crop_w / 2, crop_w, src_w)
+    y0 = _slide(focus[1] * src_h - crop_h / 2, crop_h, src_h)
+    exact = (x0, y0, x0 + crop_w, y0 + crop_h)
+    source_ppi = min(crop_w / box_w_in, crop_h / box_h_in)
+    target = (max(1, round(box_w_in * target_ppi)), max(1, round(box_h_in * target_ppi)))
+    if crop_w > target[0] and crop_h > target[1]:
+        crop, out_size, resample = exact, target, True
+    else:
+        crop = _integer_box(x0, y0, crop_w, crop_h, src_w, src_h)
+        out_size, resample = (crop[2] - crop[0], crop[3] - crop[1]), False
+    effective = min(out_size[0] / box_w_in, out_size[1] / box_h_in)
+    return _Plan(crop, exact, out_size, resample, source_ppi, effective)
+
+
+def _slide(start: float, length: float, total: float) -> float:
+    return min(max(start, 0.0), total - length)
+
+
+def _integer_box(
+    x0: float, y0: float, w: float, h: float, src_w: int, src_h: int
+) -> tuple[int, int, int, int]:
+    iw, ih = max(1, min(src_w, round(w))), max(1, min(src_h, round(h)))
+    ix = min(max(0, round(x0)), src_w - iw)
+    iy = min(max(0, round(y0)), src_h - ih)
+    return (ix, iy, ix + iw, iy + ih)
+
+
+def _rounded_box(box: tuple[float, ...]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (round(float(v), 3) for v in box)
+    return (x0, y0, x1, y1)
+
+
+def _crop_and_resize(
+    work: Image.Image,
+    alpha: Image.Image | None,
+    plan: _Plan,
+    scale: tuple[float, float],
+) -> tuple[Image.Image, Image.Image | None]:
+    box = (plan.crop[0] * scale[0], plan.crop[1] * scale[1],
+           plan.crop[2] * scale[0], plan.crop[3] * scale[1])
+    if plan.resample:
+        if alpha is not None:  # resize premultiplied, then split again
+            merged = _with_alpha(work, alpha)
+            merged = merged.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
+                                   reducing_gap=REDUCING_GAP)
+            return merged.convert(work.mode), merged.getchannel("A")
+        return work.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
+                           reducing_gap=REDUCING_GAP), None
+    ibox = tuple(int(round(v)) for v in box)
+    return work.crop(ibox), (alpha.crop(ibox) if alpha is not None else None)
+
+
+def _with_alpha(work: Image.Image, alpha: Image.Image) -> Image.Image:
+    mode = {"RGB": "RGBA", "L": "LA"}[work.mode]
+    merged = work.convert(mode)
+    merged.putalpha(alpha)
+    return merged
+
+
+# --------------------------------------------------------------------------
+# modes and colour
+
+
+def _normalise_mode(
+    img: Image.Image, path: Path, info: dict, notes: list[str]
+) -> tuple[Image.Image, Image.Image | None, bytes | None]:
+    """Return (RGB | L | CMYK image, alpha or None, source ICC bytes or None)."""
+    icc = info.get("icc_profile") or None
+    mode = img.mode
+    if mode in _GRAY_16:
+        return _sixteen_bit_to_l(img), None, None
+    if mode in ("1", "L", "LA", "La"):
+        if mode in ("1", "L"):
+            return img.convert("L"), None, None
+        la = img.convert("LA")
+        return la.getchannel("L"), _opaque_or(la.getchannel("A")), None
+    if mode == "CMYK":
+        return img, None, icc
+    if mode in _RGB_LIKE:
+        if mode in ("RGBA", "RGBa", "PA", "P"):  # P: tRNS becomes alpha
+            rgba = img.convert("RGBA")
+            return rgba.convert("RGB"), _opaque_or(rgba.getchannel("A")), icc
+        return img.convert("RGB"), None, icc
+    raise _fail(path, f"unsupported image mode {mode!r}",
+                "save the picture as 8- or 16-bit RGB, gray or CMYK")
+
+
+def _sixteen_bit_to_l(img: Image.Image) -> Image.Image:
+    """Scale 16-bit (or 32-bit integer) gray to 8 bits instead of clipping."""
+    as_int = img.convert("I")
+    low, high = as_int.getextrema()
+    if high > 255:
+        as_int = as_int.point(lambda v: v * (1 / 257))
+    return as_int.convert("L")
+
+
+def _opaque_or(alpha: Image.Image) -> Image.Image | None:
+    """``None`` when the alpha channel is fully opaque (nothing to flatten)."""
+    return None if alpha.getextrema() == (255, 255) else alpha
+
+
+def _to_output_colour(
+    work: Image.Image,
+    alpha: Image.Image | None,
+    icc: bytes | None,
+    out_bytes: bytes,
+    background_cmyk: tuple[float, float, float, float],
+    notes: list[str],
+) -> Image.Image:
+    bg = tuple(round(v * 255) for v in background_cmyk)
+    if work.mode == "L":
+        if alpha is None:
+            return work
+        if bg[:3] == (0, 0, 0):
+            gray_bg = Image.new("L", work.size, 255 - bg[3])
+            return Image.composite(work, gray_bg, alpha)
+        work, icc = work.convert("RGB"), None
+    if work.mode == "RGB":
+        cmyk = _rgb_to_cmyk(work, icc, out_bytes, notes)
+    else:
+        cmyk = _cmyk_to_cmyk(work, icc, out_bytes, notes)
+    if alpha is None:
+        return cmyk
+    return Image.composite(cmyk, Image.new("CMYK", cmyk.size, bg), alpha)
+
+
+def _rgb_to_cmyk(
+    img: Image.Image,
+    icc: bytes | None,
+    out_bytes: bytes,
+    notes: list[str],
+) -> Image.Image:
+    source = _usable_profile(icc, "RGB", notes)
+    if icc is None:
+        notes.append("no embedded ICC profile; assumed sRGB")
+    elif source is None:
+        notes.append("assumed sRGB instead")
+    transform = _transform(source, out_bytes, "RGB", "CMYK")
+    return ImageCms.applyTransform(img, transform)
+
+
+def _cmyk_to_cmyk(
+    img: Image.Image,
+    icc: bytes | None,
+    out_bytes: bytes,
+    notes: list[str],
+) -> Image.Image:
+    if icc == out_bytes:
+        return img
+    source = _usable_profile(icc, "CMYK", notes)
+    if source is None:
+        notes.append(
+            "CMYK image without a usable ICC profile; its values are used as they "
+            "are (assumed to be for the output condition already)"
+        )
+        return img
+    return ImageCms.applyTransform(img, _transform(source, out_bytes, "CMYK", "CMYK"))
+
+
+def _usable_profile(icc: bytes | None, space: str, notes: list[str]) -> bytes | None:
+    """The embedded profile if it parses and describes ``space``, else None."""
+    if not icc:
+        return None
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    except (OSError, ImageCms.PyCMSError):
+        notes.append("embedded ICC profile is unreadable; ignored")
+        return None
+    found = profile.profile.xcolor_space.strip()
+    if found != space:
+        notes.append(f"embedded ICC profile is for {found}, not {space}; ignored")
+        return None
+    return icc
+
+
+@functools.lru_cache(maxsize=16)
+def _transform(
+    source_icc: bytes | None, out_icc: bytes, in_mode: str, out_mode: str
+) -> ImageCms.ImageCmsTransform:
+    if source_icc is None:
+        source = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    else:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))
+    output = ImageCms.ImageCmsProfile(io.BytesIO(out_icc))
+    return ImageCms.buildTransform(
+        source, output, in_mode, out_mode,
+        renderingIntent=RENDERING_INTENT, flags=TRANSFORM_FLAGS,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _srgb_bytes() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+# --------------------------------------------------------------------------
+# encoding, warnings
+
+
+def _encode_jpeg(img: Image.Image) -> bytes:
+    if max(img.size) > JPEG_MAX_SIDE:
+        raise ValueError(
+            f"prepared image {img.width}×{img.height} px exceeds JPEG's size limit; "
+            "lower target_ppi or use the 1:10 scale layout"
+        )
+    clean = img.copy()
+    clean.info = {}
+    buf = io.BytesIO()
+    clean.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0,
+               optimize=False, progressive=False)
+    return buf.getvalue()
+
+
+def _resolution_warnings(
+    ppi: float, box_mm: tuple[float, float], target_ppi: float
+) -> list[str]:
+    """A warning below the floor (70 ppi), or below 100 ppi and the target."""
+    if ppi >= FLOOR_PPI and (ppi >= WARN_PPI or ppi >= target_ppi):
+        return []
+    need = (math.ceil(box_mm[0] / MM_PER_INCH * target_ppi),
+            math.ceil(box_mm[1] / MM_PER_INCH * target_ppi))
+    size = f"{box_mm[0]:g}×{box_mm[1]:g} mm"
+    fix = f"use an original of at least {need[0]}×{need[1]} px for {target_ppi:g} ppi"
+    if ppi < FLOOR_PPI:
+        return [f"effective resolution {ppi:.0f} ppi at {size} is below "
+                f"{FLOOR_PPI:.0f} ppi, the floor printers accept — {fix}"]
+    return [f"effective resolution {ppi:.0f} ppi at {size} is below "
+            f"{WARN_PPI:.0f} ppi — {fix}"]
+
+
+def _prefixed(path: Path, notes: list[str]) -> list[str]:
+    name = display_path(path)
+    return [f"{name}: {note}" for note in notes]
+
+
+# --------------------------------------------------------------------------
+# passthrough
+
+
+def _passthrough_ok(img: Image.Image, path: Path, orientation: int) -> bool:
+    if img.format != "JPEG" or img.mode not in ("RGB", "L") or orientation != 1:
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1 << 20)
+    except OSError:
+        return False
+    return _jpeg_sof(head) in _PASSTHROUGH_SOF
+
+
+def _jpeg_sof(data: bytes) -> int | None:
+    """The SOFn marker byte of a JPEG (0xC0 baseline, 0xC2 progressive…)."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return marker
+        if marker == 0xDA:
+            return None
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return None
+
+
+def _passthrough(
+    img: Image.Image,
+    path: Path,
+    plan: _Plan,
+    box_mm: tuple[float, float],
+    target_ppi: float,
+    notes: list[str],
+) -> PreparedImage:
+    """Embed the JPEG unchanged; verify it decodes (at 1/8 scale, cheaply)."""
+    icc = img.info.get("icc_profile") or None
+    mode = img.mode
+    size = img.size
+    img.draft(mode, (max(1, size[0] // 8), max(1, size[1] // 8)))
+    _decode(img, path, 1)
+    if mode == "RGB":
+        usable = _usable_profile(icc, "RGB", notes)
+        if usable is None:
+            notes.append("no embedded ICC profile; tagged as sRGB" if icc is None
+                         else "tagged as sRGB instead")
+            usable = _srgb_bytes()
+        icc = usable
+    else:
+        icc = None
+    crop = _rounded_box(plan.exact_crop)
+    ppi = plan.source_ppi
+    if ppi >= DRAFT_FACTOR * target_ppi:
+        notes.append(f"embedded unchanged at {ppi:.0f} ppi (target {target_ppi:g}); "
+                     "a smaller file or convert mode would shrink the PDF")
+    notes += _resolution_warnings(ppi, box_mm, target_ppi)
+    return PreparedImage(
+        data=path.read_bytes(),
+        pixel_width=size[0],
+        pixel_height=size[1],
+        mode=mode,
+        icc=icc,
+        effective_ppi=ppi,
+        source_ppi=ppi,
+        crop=crop,
+        warnings=tuple(_prefixed(path, notes)),
+        invert_cmyk=False,
+    )
+

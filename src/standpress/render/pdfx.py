@@ -1,0 +1,480 @@
+"""Turn the PDF ReportLab wrote into a PDF/X-4 file (ISO 15930-7).
+
+Contract
+========
+
+:func:`make_pdfx4` takes the bytes a ReportLab canvas wrote (with
+``invariant=1``) and returns PDF/X-4 bytes. It is a pure function: the same
+``src`` and :class:`PdfxInfo` (and the same profile file, ReportLab and
+pikepdf versions) give byte-identical output.
+
+What it adds or replaces
+
+* header ``%PDF-1.6``;
+* catalog ``/OutputIntents`` with one ``/GTS_PDFX`` output intent:
+  ``OutputConditionIdentifier``, ``OutputCondition``, ``RegistryName``,
+  ``Info`` (= ``OutputCondition``) and the output profile embedded as
+  ``DestOutputProfile`` (Flate-compressed stream, ``/N 4``);
+* an XMP metadata stream on the catalog (uncompressed, ``/Type /Metadata
+  /Subtype /XML``) with ``pdfxid:GTS_PDFXVersion`` ``PDF/X-4``,
+  ``xmp:CreateDate``/``ModifyDate``/``MetadataDate`` (all ``info.created``),
+  ``xmp:CreatorTool``, ``xmpMM:DocumentID``/``InstanceID`` (``uuid:``…),
+  ``xmpMM:VersionID`` ``1``, ``xmpMM:RenditionClass`` ``default``,
+  ``dc:title`` (x-default), ``dc:creator``, ``dc:description``,
+  ``dc:format``, ``pdf:Producer``, ``pdf:Trapped`` ``False``,
+  ``pdf:PDFVersion`` and ``pdf:Keywords`` (when given);
+* a new Info dictionary in sync with the XMP: Title, Author, Subject,
+  Creator, Producer, CreationDate, ModDate, Keywords (when given),
+  ``GTS_PDFXVersion (PDF/X-4)``, ``Trapped /False``;
+* trailer ``/ID``: the first string is the bytes of the XMP DocumentID,
+  a hash of the input bytes, every ``PdfxInfo`` field and the profile; the
+  second is qpdf's deterministic ID (an MD5 of the written file).
+
+What it removes or refuses
+
+* Fonts that are not embedded (ReportLab's default Helvetica lands in the
+  resources when no ``initialFontName`` is given) are deleted from every
+  ``/Font`` resource dictionary when no text is shown with them. A text
+  showing operator (``Tj``, ``TJ``, ``'``, ``"``) that uses one — on a
+  page, in a form XObject or an annotation appearance — raises
+  :class:`~standpress.errors.RenderError`: that is a bug in the renderer.
+* Empty ``/Trans`` page dictionaries (ReportLab writes ``/Trans << >>``).
+* Refused with :class:`~standpress.errors.RenderError`: encryption,
+  JavaScript or actions (catalog ``/OpenAction`` or ``/AA``, page ``/AA``,
+  annotation ``/A``/``/AA``, ``/Names /JavaScript``), a page without a
+  TrimBox, a page with both TrimBox and ArtBox, boxes not nested
+  (TrimBox ⊆ BleedBox ⊆ MediaBox, 0.01 pt tolerance).
+* Refused with :class:`~standpress.errors.InputError`: an output profile
+  that is missing or is not a CMYK output (``prtr``) profile; a naive
+  ``created`` datetime raises ``ValueError``.
+
+Page boxes, content streams and images are left as they are. What this
+module does not check (the preflight's job): colour spaces of images and
+vector content (plain DeviceRGB is not allowed with a CMYK intent), ink
+coverage, transparency blending spaces, font subsetting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from standpress.errors import InputError, Problem, RenderError, display_path
+
+__all__ = ["PdfxInfo", "make_pdfx4"]
+
+PDF_VERSION = "1.6"
+PDFX_VERSION = "PDF/X-4"
+BOX_TOLERANCE = 0.01  # points
+_SHOW_TEXT = {"Tj", "TJ", "'", '"'}
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class PdfxInfo:
+    """Document facts for the Info dictionary, the XMP and the output intent."""
+
+    title: str
+    author: str
+    subject: str
+    creator: str  # e.g. "standpress 0.1.0"
+    created: datetime  # tz-aware; from SOURCE_DATE_EPOCH by the caller
+    output_profile: Path
+    output_condition_identifier: str  # e.g. "FOGRA39"
+    output_condition: str  # e.g. "Coated FOGRA39 (ISO 12647-2:2004), TAC 300 %"
+    registry_name: str = "http://www.color.org"
+    keywords: str = ""
+
+
+def make_pdfx4(src: bytes, info: PdfxInfo) -> bytes:
+    """Return ``src`` (a ReportLab PDF) as PDF/X-4 bytes; see module doc."""
+    created = _utc(info.created)
+    profile = _read_output_profile(Path(info.output_profile))
+    digest = _digest(src, info, profile)
+    doc_id = uuid.UUID(bytes=digest[:16], version=4)
+    instance_id = uuid.UUID(bytes=digest[16:32], version=4)
+    producer = _producer(info.creator)
+    with pikepdf.open(io.BytesIO(src)) as pdf:
+        _refuse_encryption_and_actions(pdf)
+        _check_page_boxes(pdf)
+        _drop_unused_unembedded_fonts(pdf)
+        _drop_empty_transitions(pdf)
+        _set_output_intent(pdf, info, profile)
+        _set_info(pdf, info, created, producer)
+        _set_xmp(pdf, info, created, producer, doc_id, instance_id)
+        pdf.trailer.ID = Array([String(doc_id.bytes), String(instance_id.bytes)])
+        if Name.Version in pdf.Root:
+            del pdf.Root.Version
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            force_version=PDF_VERSION,
+            fix_metadata_version=False,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            deterministic_id=True,  # keeps our ID[0]; ID[1] = hash of the output
+            linearize=False,
+            qdf=False,
+        )
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------
+# inputs
+
+
+def _utc(when: datetime) -> datetime:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError("PdfxInfo.created must be timezone-aware (UTC)")
+    return when.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _read_output_profile(path: Path) -> bytes:
+    name = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{name}: output profile cannot be read",
+            [Problem(f"output profile cannot be read ({exc.strerror})", file=name,
+                     hint="name an existing CMYK output profile (.icc)")],
+        ) from None
+    device_class, space = data[12:16], data[16:20]
+    if len(data) < 128 or data[36:40] != b"acsp" or device_class != b"prtr" or space != b"CMYK":
+        raise InputError(
+            f"{name}: not a CMYK output profile",
+            [Problem(
+                f"profile class {device_class!r}, colour space {space!r}: "
+                "PDF/X-4 with a CMYK press needs a CMYK output (prtr) profile",
+                file=name, hint="use the printer's CMYK output profile")],
+        )
+    return data
+
+
+def _digest(src: bytes, info: PdfxInfo, profile: bytes) -> bytes:
+    h = hashlib.sha256()
+    for part in (src, profile):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    for f in fields(info):
+        if f.name == "output_profile":
+            continue  # the path is irrelevant; the bytes are hashed above
+        value = getattr(info, f.name)
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        h.update(f"{f.name}={text}\x00".encode())
+    return h.digest()
+
+
+def _producer(creator: str) -> str:
+    import reportlab  # noqa: PLC0415 - only for its version string
+
+    return f"{creator} (ReportLab {reportlab.Version}, pikepdf {pikepdf.__version__})"
+
+
+# --------------------------------------------------------------------------
+# refusals and checks
+
+
+def _refuse_encryption_and_actions(pdf: pikepdf.Pdf) -> None:
+    found: list[str] = []
+    if pdf.is_encrypted:
+        found.append("the file is encrypted")
+    root = pdf.Root
+    for key in (Name.OpenAction, Name.AA):
+        if key in root:
+            found.append(f"catalog has {key}")
+    names = root.get(Name.Names)
+    if names is not None and Name.JavaScript in names:
+        found.append("catalog /Names has /JavaScript")
+    for number, page in enumerate(pdf.pages, 1):
+        if Name.AA in page.obj:
+            found.append(f"page {number} has /AA")
+        for annot in page.obj.get(Name.Annots, Array()):
+            if Name.A in annot or Name.AA in annot:
+                found.append(f"page {number} has an annotation with an action")
+    if found:
+        raise RenderError(
+            "PDF/X-4 forbids encryption, JavaScript and actions",
+            [Problem(text, place="PDF/X-4") for text in found],
+        )
+
+
+def _check_page_boxes(pdf: pikepdf.Pdf) -> None:
+    problems: list[Problem] = []
+    for number, page in enumerate(pdf.pages, 1):
+        place = f"page {number}"
+        media = _box(page.mediabox)
+        trim = _page_box(page, Name.TrimBox)
+        bleed = _page_box(page, Name.BleedBox) or media
+        if trim is None:
+            problems.append(Problem("no TrimBox", place=place))
+            continue
+        if _page_box(page, Name.ArtBox) is not None:
+            problems.append(Problem("both TrimBox and ArtBox", place=place))
+        if not _inside(trim, bleed):
+            problems.append(Problem(f"TrimBox {trim} not inside BleedBox {bleed}", place=place))
+        if not _inside(bleed, media):
+            problems.append(Problem(f"BleedBox {bleed} not inside MediaBox {media}", place=place))
+    if problems:
+        raise RenderError("page boxes do not meet PDF/X-4", problems)
+
+
+def _page_box(page: pikepdf.Page, key: Name) -> tuple[float, float, float, float] | None:
+    value = page.obj.get(key)
+    return None if value is None else _box(value)
+
+
+def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in array)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    t = BOX_TOLERANCE
+    return (inner[0] >= outer[0] - t and inner[1] >= outer[1] - t
+            and inner[2] <= outer[2] + t and inner[3] <= outer[3] + t)
+
+
+# --------------------------------------------------------------------------
+# fonts
+
+
+def _drop_unused_unembedded_fonts(pdf: pikepdf.Pdf) -> None:
+    """Delete unembedded fonts no text uses; raise if text uses one."""
+    used: set[tuple] = set()
+    font_dicts: dict[tuple, pikepdf.Dictionary] = {}
+    for page in pdf.pages:
+        resources = _inherited(page.obj, Name.Resources)
+        _walk_content(page, resources, None, used, font_dicts, set())
+        for annot in page.obj.get(Name.Annots, Array()):
+            for appearance in _appearance_streams(annot):
+                _walk_form(appearance, resources, None, used, font_dicts, set())
+    offenders: list[str] = []
+    for fonts in font_dicts.values():
+        for name in list(fonts.keys()):
+            font = fonts[name]
+            if _is_embedded(font):
+                continue
+            if _key(font) in used:
+                offenders.append(f"{name} ({font.get(Name.BaseFont, '?')})")
+            else:
+                del fonts[name]
+    if offenders:
+        raise RenderError(
+            "text is set in a font that is not embedded (renderer bug)",
+            [Problem(f"unembedded font {o} is used", place="PDF/X-4",
+                     hint="pass Canvas(initialFontName=...) and set every text "
+                          "in a registered TrueType font")
+             for o in sorted(set(offenders))],
+        )
+
+
+def _walk_content(
+    holder: pikepdf.Page | pikepdf.Stream,
+    resources: pikepdf.Dictionary | None,
+    current: pikepdf.Object | None,
+    used: set[tuple],
+    font_dicts: dict[tuple, pikepdf.Dictionary],
+    seen: set[tuple],
+) -> None:
+    """Follow the text state through one content stream and its forms."""
+    fonts = resources.get(Name.Font) if resources is not None else None
+    if fonts is not None:
+        font_dicts.setdefault(_key(fonts), fonts)
+    xobjects = resources.get(Name.XObject) if resources is not None else None
+    stack: list[pikepdf.Object | None] = []
+    for operands, operator in pikepdf.parse_content_stream(holder):
+        op = str(operator)
+        if op == "q":
+            stack.append(current)
+        elif op == "Q" and stack:
+            current = stack.pop()
+        elif op == "Tf" and operands and fonts is not None:
+            current = fonts.get(operands[0])
+        elif op == "gs" and operands and resources is not None:
+            current = _font_from_extgstate(resources, operands[0], current)
+        elif op in _SHOW_TEXT and current is not None:
+            used.add(_key(current))
+        elif op == "Do" and operands and xobjects is not None:
+            xobject = xobjects.get(operands[0])
+            if xobject is not None and xobject.get(Name.Subtype) == Name.Form:
+                _walk_form(xobject, resources, current, used, font_dicts, seen)
+
+
+def _walk_form(
+    form: pikepdf.Stream,
+    parent_resources: pikepdf.Dictionary | None,
+    current: pikepdf.Object | None,
+    used: set[tuple],
+    font_dicts: dict[tuple, pikepdf.Dictionary],
+    seen: set[tuple],
+) -> None:
+    key = _key(form)
+    if key in seen:
+        return
+    seen.add(key)
+    resources = form.get(Name.Resources, parent_resources)
+    _walk_content(form, resources, current, used, font_dicts, seen)
+
+
+def _font_from_extgstate(
+    resources: pikepdf.Dictionary, name: pikepdf.Object, current: pikepdf.Object | None
+) -> pikepdf.Object | None:
+    states = resources.get(Name.ExtGState)
+    state = states.get(name) if states is not None else None
+    font = state.get(Name.Font) if state is not None else None
+    return font[0] if font is not None else current
+
+
+def _appearance_streams(annot: pikepdf.Dictionary) -> list[pikepdf.Stream]:
+    ap = annot.get(Name.AP)
+    streams: list[pikepdf.Stream] = []
+    for key in (Name.N, Name.R, Name.D) if ap is not None else ():
+        entry = ap.get(key)
+        if isinstance(entry, pikepdf.Stream):
+            streams.append(entry)
+        elif isinstance(entry, pikepdf.Dictionary):
+            streams += [v for v in entry.values() if isinstance(v, pikepdf.Stream)]
+    return streams
+
+
+def _is_embedded(font: pikepdf.Object) -> bool:
+    subtype = font.get(Name.Subtype)
+    if subtype == Name.Type3:
+        return True
+    if subtype == Name.Type0:
+        descendants = font.get(Name.DescendantFonts)
+        return bool(descendants) and all(_is_embedded(d) for d in descendants)
+    descriptor = font.get(Name.FontDescriptor)
+    if descriptor is None:
+        return False
+    return any(k in descriptor for k in (Name.FontFile, Name.FontFile2, Name.FontFile3))
+
+
+def _inherited(obj: pikepdf.Dictionary, key: Name) -> pikepdf.Object | None:
+    node, depth = obj, 0
+    while node is not None and depth < 64:
+        if key in node:
+            return node[key]
+        node, depth = node.get(Name.Parent), depth + 1
+    return None
+
+
+def _key(obj: pikepdf.Object) -> tuple:
+    """Identity of a PDF object: its object number, or its text if direct."""
+    if obj.is_indirect:
+        return ("ref", *obj.objgen)
+    return ("direct", bytes(obj.unparse()))
+
+
+def _drop_empty_transitions(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        trans = page.obj.get(Name.Trans)
+        if isinstance(trans, pikepdf.Dictionary) and len(trans.keys()) == 0:
+            del page.obj.Trans
+
+
+# --------------------------------------------------------------------------
+# output intent, Info, XMP
+
+
+def _set_output_intent(pdf: pikepdf.Pdf, info: PdfxInfo, profile: bytes) -> None:
+    stream = pdf.make_stream(profile)
+    stream.N = 4
+    intent = Dictionary(
+        Type=Name.OutputIntent,
+        S=Name.GTS_PDFX,
+        OutputConditionIdentifier=String(info.output_condition_identifier),
+        OutputCondition=String(info.output_condition),
+        RegistryName=String(info.registry_name),
+        Info=String(info.output_condition),
+        DestOutputProfile=stream,
+    )
+    pdf.Root.OutputIntents = Array([pdf.make_indirect(intent)])
+
+
+def _pdf_date(when: datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _xmp_date(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def _set_info(pdf: pikepdf.Pdf, info: PdfxInfo, created: datetime, producer: str) -> None:
+    entries = Dictionary(
+        Title=String(info.title),
+        Author=String(info.author),
+        Subject=String(info.subject),
+        Creator=String(info.creator),
+        Producer=String(producer),
+        CreationDate=String(_pdf_date(created)),
+        ModDate=String(_pdf_date(created)),
+        GTS_PDFXVersion=String(PDFX_VERSION),
+        Trapped=Name("/False"),
+    )
+    if info.keywords:
+        entries.Keywords = String(info.keywords)
+    pdf.trailer.Info = pdf.make_indirect(entries)
+
+
+def _x(text: str) -> str:
+    """XML-escape text and drop characters XML 1.0 cannot carry."""
+    return escape(_XML_INVALID.sub("", text))
+
+
+def _xmp_packet(
+    info: PdfxInfo, created: datetime, producer: str, doc_id: uuid.UUID,
+    instance_id: uuid.UUID,
+) -> bytes:
+    date = _xmp_date(created)
+    keywords = f"\n   <pdf:Keywords>{_x(info.keywords)}</pdf:Keywords>" if info.keywords else ""
+    body = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_x(info.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{_x(info.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{_x(info.subject)}</rdf:li></rdf:Alt></dc:description>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <xmp:CreatorTool>{_x(info.creator)}</xmp:CreatorTool>
+   <xmpMM:DocumentID>uuid:{doc_id}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{instance_id}</xmpMM:InstanceID>
+   <xmpMM:VersionID>1</xmpMM:VersionID>
+   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+   <pdf:Producer>{_x(producer)}</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <pdf:PDFVersion>{PDF_VERSION}</pdf:PDFVersion>{keywords}
+   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return body.encode("utf-8")
+
+
+def _set_xmp(
+    pdf: pikepdf.Pdf, info: PdfxInfo, created: datetime, producer: str,
+    doc_id: uuid.UUID, instance_id: uuid.UUID,
+) -> None:
+    stream = pdf.make_stream(_xmp_packet(info, created, producer, doc_id, instance_id))
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = stream
