@@ -235,7 +235,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
         InputError.collect(images.problems, "some photos are below the resolution floor")
         warnings += images.problems
-        _write_summary(tmp, project, plans, results, created)
+        _write_summary(tmp, project, plans, pages, created)
         _publish(tmp, out, [r.id for r in results])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -245,19 +245,35 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
 
 
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
-                   results: list[StandResult], created: datetime) -> None:
+                   pages: dict[str, list[Page]], created: datetime) -> None:
+    """``stands.json``: what was built, and what the preflight must find in it."""
+    from .layout.frame import QR
+
+    def panel_entry(plan: StandPlan, p, page: Page) -> dict:
+        fmt = plan.format
+        texts = [c.title for c in p.cases]
+        if p.kind == "cover":
+            texts.append(project.campaign.title)
+        if p.kind == "locator":
+            texts += [loc.name for loc in project.locations]
+        return {"file": f"{plan.location.id}/{p.name}.pdf", "kind": p.kind, "unit": p.unit,
+                "side": p.side, "cases": [c.id for c in p.cases],
+                "trim": [fmt.width, fmt.height], "bleed": fmt.bleed, "ink_limit": fmt.ink_limit,
+                "warn_ppi": fmt.warn_ppi, "min_ppi": fmt.min_ppi,
+                "qr": [i.data for i in page.items if isinstance(i, QR)], "texts": texts}
+
     data = {
         "campaign": f"{project.campaign.title} {project.campaign.year}",
         "generator": f"standpress {__version__}",
         "date": created.isoformat(),
         "stands": [
             {"id": plan.location.id, "name": plan.location.name, "format": plan.format.id,
-             "panels": [{"file": f"{plan.location.id}/{p.name}.pdf", "kind": p.kind,
-                         "unit": p.unit, "side": p.side, "cases": [c.id for c in p.cases]}
-                        for p in plan.panels]}
+             "file": f"{plan.location.id}/{plan.location.id}.pdf",
+             "panels": [panel_entry(plan, p, page)
+                        for p, page in zip(plan.panels, pages[plan.location.id])]}
             for plan in plans],
     }
-    (tmp / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+    (tmp / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
                                      encoding="utf-8")
 
 

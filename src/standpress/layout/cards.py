@@ -38,10 +38,20 @@ def layout_cards(lay: _Layout, spec: ItemSpec) -> list[Item]:
     scale = 1.0
     for case, (cx, cy) in zip(cases, slots):
         scale = min(scale, _best_scale(lay, case, cx, cy, cw, ch))
+    # the room the fullest card leaves goes to the photos, the same on every card
+    slack = min(_slack(lay, case, cx, cy, cw, ch, scale) for case, (cx, cy) in zip(cases, slots))
+    base_photo = cw * float(lay.inp.template.card.get("photo_ratio", 0.56))
+    max_photo = cw * float(lay.inp.template.card.get("photo_ratio_max", 0.8))
+    photo = min(max_photo, base_photo + max(0.0, slack))
     items: list[Item] = []
     for case, (cx, cy) in zip(cases, slots):
-        items.extend(_card(lay, case, cx, cy, cw, ch, scale))
+        items.extend(_card(lay, case, cx, cy, cw, ch, scale, photo)[0])
     return items
+
+
+def _slack(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
+           scale: float) -> float:
+    return _card(lay, case, x, y, w, h, scale)[1]
 
 
 def _best_scale(lay: _Layout, case: Case, x: float, y: float, w: float, h: float) -> float:
@@ -69,14 +79,15 @@ class _Overflow(Exception):
 
 
 def _card(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
-          scale: float) -> list[Item]:
+          scale: float, photo_h: float | None = None) -> tuple[list[Item], float]:
+    """The card's items and the height left over below its text (mm)."""
     st = lay.style
     bases = lay.bases
     card = lay.inp.template.card
     pad = w * float(card.get("padding", 0.05))
     items: list[Item] = [Rect(x, y, w, h, fill=st.color(card.get("ground", "tint")))]
     # photo area, same height with or without a photo so the grid stays even
-    ph = w * float(card.get("photo_ratio", 0.56))
+    ph = photo_h if photo_h is not None else w * float(card.get("photo_ratio", 0.56))
     if case.photo is not None:
         items.append(Image(x, y, w, ph, str(case.photo), label=case.id))
     else:
@@ -90,7 +101,7 @@ def _card(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
     else:
         ty += pad * 0.3
     # the foot: QR code and the address in words
-    code = min_code_size(lay.fmt.scan_distance)
+    code = min_code_size(lay.fmt.scan_distance) * float(card.get("qr_scale", 1.0))
     qsize = total_size(code, case.url)
     foot_top = y + h - pad * 0.5 - qsize
     qx = x + pad - qsize * QUIET / len(qr_modules(case.url))  # align the code, not its quiet zone
@@ -132,7 +143,7 @@ def _card(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
     for block, _, gap in blocks:
         items.extend(block.moved(x + pad, ty))
         ty += block.height + gap
-    return items
+    return items, avail - total
 
 
 def _set(lay: _Layout, paras: list[str], style_name: str, width: float, height: float,
@@ -156,10 +167,11 @@ def _no_photo(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
     items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
     # a quiet accent bar and the number, like a catalogue plate
     items.append(Rect(x + pad, y + pad, w * 0.12, lay.bases.body * 0.35, fill=st.color("accent")))
-    num = fit_display(f"№\u00a0{case.id}", st.text["numeral"], w * 0.62, h * 0.34, st)
+    num = fit_display(f"№\u00a0{case.id}", st.text["numeral"], w * 0.5, h * 0.26, st)
     items.extend(num.moved(x + pad, y + h - pad - num.height))
     top = y + pad + lay.bases.body * 0.9
-    cat = fit_block([case.category], st.text["band"], w - 2 * pad, h * 0.3, lay.bases, st,
-                    color=st.color("paper"))
-    items.extend(cat.moved(x + pad, top))
+    mark = lay.inp.campaign
+    label = fit_block([f"{mark.title} · {mark.year}"], st.text["band"], w - 2 * pad, h * 0.3,
+                      lay.bases, st, color=st.color("paper"))
+    items.extend(label.moved(x + pad, top))
     return items

@@ -96,7 +96,7 @@ def _decode(raw: bytes, shown: str, problems: list[Problem]) -> str:
         text = None
     # cp1251 decodes almost anything: accept it only when it reads as Cyrillic text
     if text is not None:
-        letters = [ch for ch in text if ch.isalpha()]
+        letters = [ch for ch in text if ch.isalpha() and ord(ch) > 127]
         cyr = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
         if letters and cyr / len(letters) > 0.5:
             problems.append(Problem(

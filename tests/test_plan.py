@@ -1,0 +1,76 @@
+"""The planner: every case on exactly one stand; panels by the format; no cramming."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from standpress.errors import InputError
+from standpress.model import Case
+from standpress.plan import plan_stands
+
+
+def make_cases(districts, per_district):
+    cases = []
+    n = 0
+    for d in districts:
+        for _ in range(per_district):
+            n += 1
+            cases.append(Case(id=f"{n:03d}", title=f"Кейс {n}", organization="ГО", district=d,
+                              category="Освіта", summary="Текст.", partner="", url="https://x/1",
+                              photo=None, photo_credit=""))
+    return cases
+
+
+def test_every_case_lands_on_exactly_one_stand_by_district(project):
+    cases = make_cases(project.campaign.districts, 10)
+    plans, warnings = plan_stands(project, cases, lambda f: 4)
+    placed = [c.id for p in plans for c in p.cases]
+    assert sorted(placed) == sorted(c.id for c in cases)
+    for plan in plans:
+        assert all(c.district in plan.location.serves for c in plan.cases)
+
+
+def test_panels_are_cover_cases_locator_with_units_and_sides(project):
+    cases = make_cases(project.campaign.districts, 10)
+    plans, _ = plan_stands(project, cases, lambda f: 4)
+    park = next(p for p in plans if p.location.id == "holosiivskyi-park")
+    assert [p.kind for p in park.panels] == ["cover", "cases", "cases", "cases", "locator"]
+    assert [(p.unit, p.side) for p in park.panels] == [(1, "A"), (1, "B"), (2, "A"), (2, "B"), (3, "A")]
+    assert [len(p.cases) for p in park.panels] == [0, 4, 4, 2, 0]
+    assert park.panels[1].name == "02-cases"
+
+
+def test_a_stand_with_more_panels_than_faces_is_an_error_not_a_squeeze(project):
+    cases = make_cases(project.campaign.districts, 30)
+    with pytest.raises(InputError) as info:
+        plan_stands(project, cases, lambda f: 4)
+    msg = " ".join(p.message + " " + (p.hint or "") for p in info.value.problems)
+    assert "stand «holosiivskyi-park» needs 10 panels" in msg and "have 6 faces" in msg
+    assert "set units = 5" in msg
+
+
+def test_a_stand_without_cases_still_gets_cover_and_locator_and_a_warning(project):
+    cases = make_cases(["Голосіївський"], 3)
+    plans, warnings = plan_stands(project, cases, lambda f: 4)
+    empty = next(p for p in plans if p.location.id == "opera")
+    assert [p.kind for p in empty.panels] == ["cover", "locator"]
+    assert any("«opera» has no cases" in w.message for w in warnings)
+
+
+def test_only_limits_the_stands(project):
+    cases = make_cases(project.campaign.districts, 2)
+    plans, _ = plan_stands(project, cases, lambda f: 4, only=("opera",))
+    assert [p.location.id for p in plans] == ["opera"]
+    assert {c.district for c in plans[0].cases} == {"Шевченківський", "Подільський"}
+
+
+def test_cases_are_ordered_by_served_district_then_number(project):
+    cases = make_cases(["Подільський", "Шевченківський"], 3)
+    cases = list(reversed(cases))
+    plans, _ = plan_stands(project, cases, lambda f: 4, only=("opera",))
+    order = [c.district for c in plans[0].cases]
+    assert order == ["Шевченківський"] * 3 + ["Подільський"] * 3
+    ids = [c.id for c in plans[0].cases if c.district == "Подільський"]
+    assert ids == sorted(ids)
