@@ -99,7 +99,7 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
             out.append(_line_text(line, font, ts, size, width, y, color))
             if li < len(lines) - 1 or pi < len(paragraphs) - 1:
                 y += lead
-    height = y + abs(font.metrics.descender) * size * 0.8 if out else 0.0
+    height = y + abs(font.metrics.descender) * size if out else 0.0
     return SetBlock(tuple(out), height, size)
 
 

@@ -180,7 +180,7 @@ class _Layout:
             cx = x + i * (col + gap)
             value = fit_display(fig.value, vs, col, h * 0.55, self.style)
             self.items.extend(value.moved(cx, y))
-            label_top = y + value.height + self.bases.body * 0.6
+            label_top = y + value.height + max(self.bases.body * 0.6, value.size * 0.26)
             label = self.set([fig.label], ls, col, y + h - label_top, "campaign.figures", spec.where)
             self.items.extend(label.moved(cx, label_top))
 

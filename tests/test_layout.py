@@ -1,0 +1,130 @@
+"""Layout geometry, asserted on the boxes without drawing anything."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from standpress.build import load_design
+from standpress.errors import FitError
+from standpress.layout.fit import base_sizes
+from standpress.layout.frame import QR, Text
+from standpress.layout.panels import PanelInput, layout_panel
+from standpress.layout.qr import QUIET
+from standpress.model import Case
+from standpress.normalise import normalise_project
+from standpress.plan import plan_stands
+from standpress.text.fonts import load_font
+
+SUMMARY = ("Волонтери громадської організації разом із районною адміністрацією облаштували "
+           "пункт незламності, де щодня отримували допомогу понад 300 мешканців району, зокрема "
+           "внутрішньо переміщені особи та літні люди. За рік роботи видали 12 тисяч обідів.")
+
+
+def case(n, district="Голосіївський", summary=SUMMARY, title="Теплі обіди для переселенців"):
+    return Case(id=f"{n:03d}", title=title, organization="ГО «Добрі сусіди»", district=district,
+                category="Волонтерство", summary=summary, partner="Голосіївська РДА",
+                url=f"https://top100.example.org/2022/{n:03d}", photo=None, photo_credit="")
+
+
+@pytest.fixture(scope="module")
+def design(project):
+    return load_design(project)
+
+
+def pages_for(project, design, cases, stand="holosiivskyi-park", fmt=None):
+    style, templates = design
+    project = normalise_project(project)
+    if fmt:
+        locs = tuple(dataclasses.replace(l, format=fmt, units=10) for l in project.locations)
+        project = dataclasses.replace(project, locations=locs)
+    plans, _ = plan_stands(project, cases, lambda f: templates[f.template].cards_per_panel(),
+                           only=(stand,))
+    plan = plans[0]
+    return plan, [layout_panel(PanelInput(project.campaign, plan, p, templates[plan.format.template],
+                                          style, project.locations, project.map, "2022-10-12"))
+                  for p in plan.panels]
+
+
+def boxes(page):
+    for item in page.items:
+        if isinstance(item, Text):
+            yield item, (item.x, item.y - 0.71 * item.size, item.x + item.width, item.y + 0.25 * item.size)
+
+
+@pytest.mark.parametrize("fmt", ["citylight", "banner", "a3"])
+def test_text_and_codes_stay_inside_the_safe_area(project, design, fmt):
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt=fmt)
+    f = plan.format
+    for page in pages:
+        for t, (x0, y0, x1, y1) in boxes(page):
+            assert x0 >= f.safe - 0.01 and x1 <= f.width - f.safe + 0.01, (t.text, x0, x1)
+            assert y0 >= f.safe - 0.01 and y1 <= f.height - f.safe + 0.01, (t.text, y0, y1)
+        for q in (i for i in page.items if isinstance(i, QR)):
+            inset = q.size * QUIET / len(q.modules)
+            assert q.x + inset >= f.safe - 0.01 and q.x + q.size - inset <= f.width - f.safe + 0.01
+
+
+@pytest.mark.parametrize("fmt", ["citylight", "banner", "a3"])
+def test_no_two_lines_of_text_overlap(project, design, fmt):
+    _, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt=fmt)
+    for page in pages:
+        bs = list(boxes(page))
+        for i, (a, ra) in enumerate(bs):
+            for b, rb in bs[i + 1:]:
+                overlap = (min(ra[2], rb[2]) - max(ra[0], rb[0]) > 0.01
+                           and min(ra[3], rb[3]) - max(ra[1], rb[1]) > 0.01)
+                assert not overlap, (a.text, b.text)
+
+
+@pytest.mark.parametrize("fmt", ["citylight", "banner", "a3"])
+def test_no_text_below_the_legible_minimum_and_codes_big_enough(project, design, fmt):
+    style, _ = design
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt=fmt)
+    f = plan.format
+    bases = base_sizes(f, style, load_font("regular", str(style.fonts["regular"])).metrics.x_height)
+    for page in pages:
+        for item in page.items:
+            if isinstance(item, Text) and item.text.strip():
+                assert item.size >= bases.caption - 1e-6, item.text
+            if isinstance(item, QR):
+                code = item.size * (1 - 2 * QUIET / len(item.modules))
+                need = (f.viewing_distance if "2022/0" not in item.data else f.scan_distance) * 100
+                assert code >= need - 1e-6, (item.data, code, need)
+        if page.meta["kind"] == "cases":
+            summaries = [t for t in page.items if isinstance(t, Text) and t.font == "regular"
+                         and t.size >= bases.body - 1e-6]
+            assert summaries, "case summaries are set at body size or larger"
+
+
+def test_a_summary_too_long_for_its_card_fails_naming_case_field_and_overflow(project, design):
+    long = " ".join([SUMMARY] * 20)
+    with pytest.raises(FitError) as info:
+        pages_for(project, design, [case(1), case(2, summary=long)])
+    p = info.value.problems[0]
+    assert "case 002" in p.message and p.field == "summary"
+    assert "mm over" in p.message and "minimum legible size" in p.message
+
+
+def test_every_word_of_a_summary_is_printed(project, design):
+    _, pages = pages_for(project, design, [case(1)])
+    def letters(s):
+        return "".join(ch for ch in s if ch.isalnum())
+
+    printed = letters("".join(t.text for t in pages[1].items if isinstance(t, Text)))
+    assert letters(SUMMARY) in printed
+
+
+def test_cards_on_one_panel_share_one_type_size(project, design):
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги."
+    _, pages = pages_for(project, design, [case(1), case(2, summary=short), case(3), case(4)])
+    sizes = {round(t.size, 3) for t in pages[1].items
+             if isinstance(t, Text) and t.font == "regular" and len(t.text) > 30}
+    assert len(sizes) <= 2  # body and partner lines
+
+
+def test_layout_is_pure_same_input_same_boxes(project, design):
+    a = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
+    b = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
+    assert [p.items for p in a] == [p.items for p in b]
