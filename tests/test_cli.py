@@ -1,0 +1,64 @@
+"""The command line: exit codes, messages, no tracebacks, untouched output on failure."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+
+from standpress.cli import main
+
+HEADER = "id,title,organization,district,category,summary,partner,url,photo,photo_credit\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_bad_data_exits_2_with_places_and_no_traceback(tmp_path, root):
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "001,,ГО,Оболонь,Освіта,Текст,,,,\n", "utf-8")
+    out = tmp_path / "stands"
+    r = run("build", "--cases", str(cases), "--locations", str(root / "locations.toml"),
+            "--out", str(out))
+    assert r.exit_code == 2
+    assert "Traceback" not in r.output
+    assert "row 2" in r.output and "title: is empty" in r.output
+    assert '"Оболонь" is not a district' in r.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_file_is_a_clear_error(tmp_path, root):
+    r = run("build", "--cases", str(tmp_path / "nope.csv"), "--locations",
+            str(root / "locations.toml"), "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2 and "file not found" in r.output and "--cases" in r.output
+
+
+def test_unknown_only_is_named(tmp_path, root):
+    r = run("build", "--only", "nowhere", "--cases", str(root / "data" / "cases.csv"),
+            "--locations", str(root / "locations.toml"), "--out", str(tmp_path / "o"))
+    assert r.exit_code == 2 and '"nowhere" is not a location id' in r.output
+
+
+def test_a_small_build_writes_one_stand_and_prints_the_summary(tmp_path, root):
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
+                     "Щодня 300 обідів для переселенців.,,,,\n", "utf-8")
+    out = tmp_path / "stands"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", "utf-8")  # a user's file is never touched
+    r = run("build", "--only", "opera", "--cases", str(cases), "--locations",
+            str(root / "locations.toml"), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert "opera" in r.output and "1 stands, 3 panels, 1 cases" in r.output
+    assert sorted(p.name for p in (out / "opera").iterdir()) == [
+        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "opera.pdf"]
+    assert (out / "notes.txt").read_text("utf-8") == "mine"
+    before = {p: p.read_bytes() for p in (out / "opera").iterdir()}
+    # a failing build afterwards leaves the previous output exactly as it was
+    cases.write_text(HEADER + "001,,ГО,Шевченківський,Волонтерство,Текст,,,,\n", "utf-8")
+    r = run("build", "--only", "opera", "--cases", str(cases), "--locations",
+            str(root / "locations.toml"), "--out", str(out))
+    assert r.exit_code == 2
+    assert {p: p.read_bytes() for p in (out / "opera").iterdir()} == before
+    assert not [p for p in out.iterdir() if p.is_dir() and p.name.startswith(".standpress-")]
