@@ -43,6 +43,7 @@ class BuildOptions:
     only: tuple[str, ...] = ()
     fix_lookalikes: bool = False
     allow_low_res: bool = False
+    strict: bool = False
 
 
 @dataclass
@@ -90,6 +91,13 @@ def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
                     project.root / "templates" / f"{fmt.template}.toml", style)
             except InputError as exc:
                 problems += exc.problems
+    for fmt in project.formats.values():
+        for name, cmyk in style.palette.items():
+            if sum(cmyk) > fmt.ink_limit:
+                problems.append(Problem(
+                    f'colour "{name}" has {sum(cmyk):g} % total ink, over the {fmt.ink_limit:g} % '
+                    f'limit of format «{fmt.id}»', str(style.source), None, f"palette.{name}",
+                    "lower C, M, Y or K, or raise ink_limit if the printer allows"))
     InputError.collect(problems, "the templates are not valid")
     return style, templates
 
@@ -235,7 +243,9 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
         InputError.collect(images.problems, "some photos are below the resolution floor")
         warnings += images.problems
-        _write_summary(tmp, project, plans, pages, created)
+        if opts.strict and warnings:
+            raise InputError("--strict: the build has warnings", warnings)
+        _write_summary(tmp, project, plans, pages, created, warnings)
         _publish(tmp, out, [r.id for r in results])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -245,7 +255,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
 
 
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
-                   pages: dict[str, list[Page]], created: datetime) -> None:
+                   pages: dict[str, list[Page]], created: datetime,
+                   warnings: list[Problem]) -> None:
     """``stands.json``: what was built, and what the preflight must find in it."""
     from .layout.frame import QR
 
@@ -258,7 +269,8 @@ def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
             texts += [loc.name for loc in project.locations]
         return {"file": f"{plan.location.id}/{p.name}.pdf", "kind": p.kind, "unit": p.unit,
                 "side": p.side, "cases": [c.id for c in p.cases],
-                "trim": [fmt.width, fmt.height], "bleed": fmt.bleed, "ink_limit": fmt.ink_limit,
+                "trim": [fmt.width, fmt.height], "bleed": fmt.bleed, "safe": fmt.safe,
+                "ink_limit": fmt.ink_limit,
                 "warn_ppi": fmt.warn_ppi, "min_ppi": fmt.min_ppi,
                 "qr": [i.data for i in page.items if isinstance(i, QR)], "texts": texts}
 
@@ -266,9 +278,17 @@ def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
         "campaign": f"{project.campaign.title} {project.campaign.year}",
         "generator": f"standpress {__version__}",
         "date": created.isoformat(),
+        "catalogue_url": project.campaign.catalogue_url,
+        "warnings": [str(w) for w in warnings],
         "stands": [
-            {"id": plan.location.id, "name": plan.location.name, "format": plan.format.id,
+            {"id": plan.location.id, "number": plan.location.number, "name": plan.location.name,
+             "short_name": plan.location.short_name, "address": plan.location.address,
+             "lat": plan.location.lat, "lon": plan.location.lon, "serves": list(plan.location.serves),
+             "format": plan.format.id, "format_name": plan.format.name,
+             "units": plan.location.units, "faces": plan.format.faces,
              "file": f"{plan.location.id}/{plan.location.id}.pdf",
+             "case_titles": {c.id: c.title for c in plan.cases},
+             "urls": {c.id: c.url for c in plan.cases},
              "panels": [panel_entry(plan, p, page)
                         for p, page in zip(plan.panels, pages[plan.location.id])]}
             for plan in plans],

@@ -118,3 +118,23 @@ def case_texts(cases: list[Case]):
         for f in CASE_TEXT_FIELDS:
             yield (f"case {case.id}", f, getattr(case, f), src.file if src else None,
                    src.place if src else None)
+
+
+VISIBLE = {"\u00a0": "⍽", "\u202f": "·"}
+
+
+def visible(text: str) -> str:
+    """Show the no-break spaces a reader cannot see (⍽ U+00A0, · U+202F)."""
+    return "".join(VISIBLE.get(ch, ch) for ch in text)
+
+
+def typography_changes(cases: list[Case], campaign: Campaign):
+    """(case, field, before, after, rule names) for every field the normaliser changes."""
+    from .text.typography import explain
+
+    for case in cases:
+        for f in CASE_TEXT_FIELDS:
+            before = getattr(case, f)
+            steps = explain(before, apostrophe=campaign.apostrophe)
+            if steps:
+                yield case, f, before, steps[-1][2], [name for name, _, _ in steps]

@@ -46,6 +46,47 @@ def layout_cards(lay: _Layout, spec: ItemSpec) -> list[Item]:
     items: list[Item] = []
     for case, (cx, cy) in zip(cases, slots):
         items.extend(_card(lay, case, cx, cy, cw, ch, scale, photo)[0])
+    # empty slots on the last panel carry the catalogue instead of blank paper
+    n = len(cases)
+    if 0 < n < cols * rows:
+        row, col = divmod(n, cols)
+        if col:
+            tx = x + col * (cw + gap)
+            items.extend(_promo(lay, tx, y + row * (ch + gap), x + w - tx, ch))
+            row += 1
+        if row < rows:
+            ty = y + row * (ch + gap)
+            items.extend(_promo(lay, x, ty, w, y + h - ty))
+    return items
+
+
+def _promo(lay: _Layout, x: float, y: float, w: float, h: float) -> list[Item]:
+    """A tile pointing to the whole catalogue: heading, text, its QR code."""
+    st = lay.style
+    c = lay.inp.campaign
+    body = lay.bases.body
+    pad = min(w, h) * 0.08
+    items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
+    items.append(Rect(x + pad, y + pad, min(w, h) * 0.12, body * 0.35, fill=st.color("accent")))
+    code = min_code_size(lay.fmt.viewing_distance)
+    qsize = total_size(code, c.catalogue_url)
+    inset = qsize * QUIET / len(qr_modules(c.catalogue_url))
+    text_w = w - 2 * pad
+    if w > h * 1.6:  # wide tile: text on the left, code on the right
+        text_w = w - 3 * pad - qsize
+        qx, qy = x + w - pad - qsize, y + (h - qsize) / 2
+    else:
+        qx, qy = x + pad - inset, y + h - pad - qsize + inset
+    ty = y + pad + body * 1.2
+    heading = fit_block([c.catalogue_heading], st.text["heading_light"], text_w, h, lay.bases, st)
+    items.extend(heading.moved(x + pad, ty))
+    ty += heading.height + body * 0.8
+    room = (qy - inset - body) - ty if w <= h * 1.6 else y + h - pad - ty
+    text = fit_block([c.catalogue_text], st.text["lead"], text_w, room, lay.bases, st)
+    items.extend(text.moved(x + pad, ty))
+    items.append(Rect(qx, qy, qsize, qsize, fill=st.color("paper")))
+    items.append(QR(qx, qy, qsize, qr_modules(c.catalogue_url), st.color("ink"), None,
+                    c.catalogue_url))
     return items
 
 

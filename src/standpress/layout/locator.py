@@ -36,7 +36,12 @@ def _projector(points, x, y, w, h, pad):
     def project(lat: float, lon: float) -> tuple[float, float]:
         return ox + (lon * k - minx) * s, oy + (maxy - lat) * s
 
+    project.km = s / (111.32 * 1.0)  # mm per km along a meridian (1° of latitude ≈ 111.32 km)
     return project
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
@@ -55,10 +60,10 @@ def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
         items.append(Path(tuple(pts), stroke=st.color("tint_deep"), stroke_width=body * 2.2,
                           smooth=True))
         if lay.inp.map.river_name:
-            name = fit_block([lay.inp.map.river_name], st.text["caption"], w * 0.3, h, lay.bases, st,
-                             color=st.color("brand"))
-            mx, my = pts[len(pts) // 3]
-            items.extend(name.moved(mx + body * 1.6, my))
+            name = fit_block([lay.inp.map.river_name], st.text["map_label"], w * 0.3, h,
+                             lay.bases, st, color=st.color("tint_deep"))
+            mx, my = pts[len(pts) // 4]
+            items.extend(name.moved(mx + body * 2.0, my))
     numeral = st.text["numeral"]
     for loc in locs:
         cx, cy = project(loc.lat, loc.lon)
@@ -81,6 +86,47 @@ def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
     by = cy - lh / 2
     items.append(Rect(bx, by, lw, lh, fill=st.color("brand_deep"), radius=body * 0.3))
     items.extend(label.moved(bx + body * 0.6, by + body * 0.45))
+    # names beside the other dots where they fit without touching anything
+    taken = [(bx, by, bx + lw, by + lh)]
+    taken += [(px - r * 1.4, py - r * 1.4, px + r * 1.4, py + r * 1.4)
+              for px, py in (project(l.lat, l.lon) for l in locs)]
+    name_style = st.text["map_label"]
+    for loc in locs:
+        if loc.id == here.id:
+            continue
+        px, py = project(loc.lat, loc.lon)
+        block = fit_block([loc.short_name], name_style, w * 0.3, h, lay.bases, st)
+        tw = max(t.width for t in block.lines)
+        for side in (1, -1):
+            lx = px + r * 1.6 if side > 0 else px - r * 1.6 - tw
+            ly = py - block.height / 2
+            box = (lx, ly, lx + tw, ly + block.height)
+            inside = box[0] >= x + body and box[2] <= x + w - body and box[1] >= y and box[3] <= y + h
+            own = (px - r * 1.4, py - r * 1.4, px + r * 1.4, py + r * 1.4)
+            if inside and not any(_overlaps(box, t) for t in taken if t != own):
+                items.extend(block.moved(lx, ly))
+                taken.append(box)
+                break
+    items.extend(_scale_bar(lay, project.km, x, y, w, h))
+    return items
+
+
+def _scale_bar(lay: _Layout, mm_per_km: float, x: float, y: float, w: float, h: float) -> list[Item]:
+    """A bar of a round number of kilometres in the lower-left corner, and «Пн» with an arrow."""
+    st = lay.style
+    body = lay.bases.body
+    km = next(k for k in (1, 2, 5, 10, 20) if k * mm_per_km >= w * 0.12)
+    length = km * mm_per_km
+    bx, by = x + body * 1.5, y + h - body * 1.6
+    items: list[Item] = [Rect(bx, by, length, body * 0.25, fill=st.color("brand"))]
+    label = fit_block([f"{km}\u00a0км"], st.text["map_label"], w * 0.2, h, lay.bases, st)
+    items.extend(label.moved(bx, by - body * 0.5 - label.height))
+    ax, ay = x + w - body * 2.2, y + body * 1.5
+    items.append(Path(((ax - body * 0.7, ay + body * 2.2), (ax, ay), (ax + body * 0.7, ay + body * 2.2)),
+                      stroke=st.color("brand"), stroke_width=body * 0.22))
+    north = fit_block(["Пн"], st.text["map_label"], w * 0.2, h, lay.bases, st)
+    t = north.lines[0]
+    items.extend(north.moved(ax - t.width / 2, ay + body * 2.6))
     return items
 
 
@@ -101,7 +147,7 @@ def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
     r = body * 0.95
     indent = r * 2 + body * 0.8
     # all entries share one size: fit the longest column
-    for scale in (1.0, 0.95, 0.9, 0.85, 0.8):
+    for scale in (1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8):
         items = []
         ok = True
         for c in range(cols):
