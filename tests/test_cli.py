@@ -52,13 +52,16 @@ def test_a_small_build_writes_one_stand_and_prints_the_summary(tmp_path, root):
     assert r.exit_code == 0, r.output
     assert "opera" in r.output and "1 stands, 3 panels, 1 cases" in r.output
     assert sorted(p.name for p in (out / "opera").iterdir()) == [
-        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "opera.pdf"]
+        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "opera.pdf", "print"]
+    manifest = (out / "opera" / "print" / "manifest.csv").read_text("utf-8").splitlines()
+    assert manifest[0].startswith("file,stand,panel") and len(manifest) == 4
+    assert "1200 × 1800 мм" in (out / "opera" / "print" / "job-sheet.txt").read_text("utf-8")
     assert (out / "notes.txt").read_text("utf-8") == "mine"
-    before = {p: p.read_bytes() for p in (out / "opera").iterdir()}
+    before = {p: p.read_bytes() for p in (out / "opera").iterdir() if p.is_file()}
     # a failing build afterwards leaves the previous output exactly as it was
     cases.write_text(HEADER + "001,,ГО,Шевченківський,Волонтерство,Текст,,,,\n", "utf-8")
     r = run("build", "--only", "opera", "--cases", str(cases), "--locations",
             str(root / "locations.toml"), "--out", str(out))
     assert r.exit_code == 2
-    assert {p: p.read_bytes() for p in (out / "opera").iterdir()} == before
+    assert {p: p.read_bytes() for p in (out / "opera").iterdir() if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.is_dir() and p.name.startswith(".standpress-")]

@@ -27,6 +27,7 @@ from .layout.templates import Style, Template, load_style, load_template
 from .load.cases import load_cases
 from .load.config import load_project
 from .model import Project
+from .package import write_print_folder
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import StandPlan, plan_stands
 from .render.pdf import PlacedImage, render_pdf
@@ -239,6 +240,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created)
             (folder / f"{lid}.pdf").write_bytes(data)
             result.files.append(f"{lid}/{lid}.pdf")
+            for f in write_print_folder(folder, plan, project, date):
+                result.files.append(f.relative_to(tmp).as_posix())
             results.append(result)
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
         InputError.collect(images.problems, "some photos are below the resolution floor")

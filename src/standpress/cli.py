@@ -154,5 +154,20 @@ def typo(cases: Path, locations: Path, write: Path | None, fix_lookalikes: bool)
         click.echo(f"normalised cases written to {write}")
 
 
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"), show_default=True)
+@click.argument("stand_ids", nargs=-1)
+@handle_errors
+def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
+    """Zip each stand's print/ folder for the print shop."""
+    from .errors import StandpressError
+    from .package import pack as run_pack
+
+    if not Path(out).is_dir():
+        raise StandpressError(f"{out} does not exist; run standpress build first")
+    for z in run_pack(Path(out), list(stand_ids) or None):
+        click.echo(z)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
