@@ -198,7 +198,8 @@ class ImageCache:
         return provide
 
 
-def finish_pdf(raw: bytes, title: str, project: Project, created: datetime) -> bytes:
+def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
+               fmt=None) -> bytes:
     from .render.pdfx import PdfxInfo, make_pdfx4
 
     c = project.campaign
@@ -207,7 +208,8 @@ def finish_pdf(raw: bytes, title: str, project: Project, created: datetime) -> b
         creator=f"standpress {__version__}", created=created,
         output_profile=project.output_profile,
         output_condition_identifier=project.output_condition_identifier,
-        output_condition=project.output_condition, keywords=f"{c.title}, {c.city}")
+        output_condition=project.output_condition, keywords=f"{c.title}, {c.city}",
+        user_unit=fmt.page_unit if fmt is not None and fmt.oversize == "userunit" else 1.0)
     return make_pdfx4(raw, info)
 
 
@@ -233,14 +235,17 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             result = StandResult(lid, plan.format.id, len(plan.panels),
                                  plan.location.units * plan.format.faces, len(plan.cases))
             for panel, page in zip(plan.panels, pages[lid]):
-                data = finish_pdf(render_pdf([page], provider), page.title, project, created)
+                data = finish_pdf(render_pdf([page], provider), page.title, project, created,
+                                  plan.format)
                 (folder / f"{panel.name}.pdf").write_bytes(data)
                 result.files.append(f"{lid}/{panel.name}.pdf")
             title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
-            data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created)
+            data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created,
+                              plan.format)
             (folder / f"{lid}.pdf").write_bytes(data)
             result.files.append(f"{lid}/{lid}.pdf")
-            for f in write_print_folder(folder, plan, project, date):
+            for f in write_print_folder(folder, plan, project, date,
+                                        plan.format.scale_label):
                 result.files.append(f.relative_to(tmp).as_posix())
             results.append(result)
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")

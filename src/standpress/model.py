@@ -63,6 +63,18 @@ class Format:
     min_ppi: float = 70.0
     material: str = ""
     finishing: str = ""
+    oversize: str = "userunit"  # pages over 5080 mm: "userunit" (/UserUnit 10) or "scale" (1:10)
+
+    @property
+    def page_unit(self) -> float:
+        """1, or 10 when the page with its marks exceeds PDF's 200-inch limit."""
+        return 10.0 if max(self.width, self.height) + 2 * (self.bleed + 30) > 5080 else 1.0
+
+    @property
+    def scale_label(self) -> str:
+        if self.page_unit == 1:
+            return "1:1"
+        return "UserUnit 10 (1:1)" if self.oversize == "userunit" else "1:10"
 
     @property
     def orientation(self) -> str:

@@ -107,3 +107,4 @@ class Page:
     title: str = ""
     slug: str = ""  # the slug line printed outside the trim
     meta: dict[str, str] = field(default_factory=dict, compare=False)
+    unit: float = 1.0  # the PDF is drawn at 1/unit (oversize formats); see Format.page_unit

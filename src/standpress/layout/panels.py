@@ -49,11 +49,12 @@ def layout_panel(inp: PanelInput) -> Page:
     slug = (f"{inp.campaign.title} {inp.campaign.year} · {loc.id} · {p.name} "
             f"({p.number}/{len(inp.stand.panels)}) · конструкція {p.unit}, бік {p.side} · "
             f"{fmt.id} · обріз {fmt.width:g}×{fmt.height:g} мм · виліт {fmt.bleed:g} мм · "
-            f"{inp.slug_date}")
+            f"масштаб {fmt.scale_label} · {inp.slug_date}")
     return Page(width=fmt.width, height=fmt.height, bleed=fmt.bleed, items=tuple(lay.items),
                 fonts={k: str(v) for k, v in inp.style.fonts.items()}, title=title, slug=slug,
                 meta={"stand": loc.id, "panel": p.name, "kind": p.kind, "unit": str(p.unit),
-                      "side": p.side, "cases": " ".join(c.id for c in p.cases)})
+                      "side": p.side, "cases": " ".join(c.id for c in p.cases)},
+                unit=fmt.page_unit)
 
 
 _BIND = re.compile(r"\{([a-z_]+(?:\.[a-z_0-9]+)*)\}")

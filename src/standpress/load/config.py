@@ -41,7 +41,8 @@ FORMAT_NUMBERS = {
     "warn_ppi": (10.0, 1200.0, False),
     "min_ppi": (10.0, 1200.0, False),
 }
-FORMAT_KEYS = set(FORMAT_NUMBERS) | {"name", "faces", "template", "material", "finishing"}
+FORMAT_KEYS = set(FORMAT_NUMBERS) | {"name", "faces", "template", "material", "finishing",
+                                     "oversize"}
 LOCATION_KEYS = {
     "id", "name", "short_name", "address", "district", "lat", "lon", "format", "units", "serves",
 }
@@ -254,6 +255,10 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
         floor = nums["min_ppi"] or min(70.0, warn)
         if not floor <= warn <= target:
             c.error(p + "warn_ppi", "resolutions must satisfy min_ppi ≤ warn_ppi ≤ target_ppi")
+        oversize = t.get("oversize", "userunit")
+        if oversize not in ("userunit", "scale"):
+            c.error(p + "oversize", f'"{oversize}" is not an oversize mode',
+                    'use "userunit" (/UserUnit 10) or "scale" (the page at 1:10)')
         formats[fid] = Format(
             id=fid, name=c.text(t, "name", p, required=False) or fid,
             width=w, height=h, bleed=nums["bleed"], safe=nums["safe"], faces=faces,
@@ -261,7 +266,7 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
             scan_distance=nums["scan_distance"] or 0.5, template=template,
             ink_limit=nums["ink_limit"] or 300.0, target_ppi=target, warn_ppi=warn, min_ppi=floor,
             material=c.text(t, "material", p, required=False),
-            finishing=c.text(t, "finishing", p, required=False),
+            finishing=c.text(t, "finishing", p, required=False), oversize=oversize,
         )
     return formats
 

@@ -94,12 +94,15 @@ class _Mapper:
 def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images: ImageProvider) -> None:
     g = mark_geometry(page.bleed, min(page.width, page.height))
     W, H = page.width + 2 * g.margin, page.height + 2 * g.margin
-    c.setPageSize((W * mm, H * mm))
+    k = 1.0 / page.unit  # oversize pages are drawn at 1:10 (and marked /UserUnit 10 or not)
+    c.setPageSize((W * mm * k, H * mm * k))
     t = (g.margin * mm, g.margin * mm, (g.margin + page.width) * mm, (g.margin + page.height) * mm)
     b = page.bleed * mm
-    c.setTrimBox(t)
-    c.setBleedBox((t[0] - b, t[1] - b, t[2] + b, t[3] + b))
+    c.setTrimBox(tuple(v * k for v in t))
+    c.setBleedBox(tuple(v * k for v in (t[0] - b, t[1] - b, t[2] + b, t[3] + b)))
     M = _Mapper(page, g.margin)
+    c.saveState()
+    c.scale(k, k)
     # artwork is clipped to the bleed box: nothing of it can reach the marks
     c.saveState()
     p = c.beginPath()
@@ -122,6 +125,7 @@ def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images:
             raise RenderError(f"the PDF backend cannot draw {type(item).__name__}")
     c.restoreState()
     _marks(c, page, g, M, names)
+    c.restoreState()
 
 
 def _cmyk(v) -> tuple[float, float, float, float]:

@@ -93,6 +93,7 @@ class PdfxInfo:
     output_condition: str  # e.g. "Coated FOGRA39 (ISO 12647-2:2004), TAC 300 %"
     registry_name: str = "http://www.color.org"
     keywords: str = ""
+    user_unit: float = 1.0  # written as /UserUnit on every page when not 1
 
 
 def make_pdfx4(src: bytes, info: PdfxInfo) -> bytes:
@@ -108,6 +109,9 @@ def make_pdfx4(src: bytes, info: PdfxInfo) -> bytes:
         _check_page_boxes(pdf)
         _drop_unused_unembedded_fonts(pdf)
         _drop_empty_transitions(pdf)
+        if info.user_unit != 1.0:  # oversize pages (> 200 in): PDF 1.6 /UserUnit
+            for page in pdf.pages:
+                page.obj.UserUnit = info.user_unit
         _set_output_intent(pdf, info, profile)
         _set_info(pdf, info, created, producer)
         _set_xmp(pdf, info, created, producer, doc_id, instance_id)
