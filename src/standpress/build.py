@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -157,8 +158,9 @@ def layout_all(project: Project, style: Style, templates: dict[str, Template],
 class ImageCache:
     """Prepares each photo once per placement size; collects resolution warnings."""
 
-    def __init__(self, project: Project, allow_low_res: bool):
+    def __init__(self, project: Project, allow_low_res: bool, sources: dict | None = None):
         self.project = project
+        self.sources = sources or {}
         self.allow_low_res = allow_low_res
         self.cache: dict[tuple, PlacedImage] = {}
         self.problems: list[Problem] = []
@@ -181,16 +183,18 @@ class ImageCache:
             ppi = prepared.effective_ppi
             self.ppi[f"{im.label}:{im.source}"] = ppi
             name = display_path(im.source)
+            src = self.sources.get(im.label)
+            file, place = (src.file, src.place) if src else (name, None)
             if ppi < fmt.min_ppi:
                 self.problems.append(Problem(
                     f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
-                    f"floor of {fmt.min_ppi:g} ppi", name, None, "photo",
+                    f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
                     "use a larger original, or build with --allow-low-res",
                     severity="warning" if self.allow_low_res else "error"))
             elif ppi < fmt.warn_ppi:
                 self.problems.append(Problem(
                     f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
-                    f"(aim: {fmt.target_ppi:g})", name, None, "photo", severity="warning"))
+                    f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning"))
             placed = PlacedImage(prepared.data, getattr(prepared, "invert_cmyk", False))
             self.cache[key] = placed
             return placed
@@ -221,7 +225,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
     pages = layout_all(project, style, templates, plans, date)
     progress(f"{sum(len(v) for v in pages.values())} panels laid out")
 
-    images = ImageCache(project, opts.allow_low_res)
+    images = ImageCache(project, opts.allow_low_res, {c.id: c.source for c in cases})
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
@@ -257,8 +261,13 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         _publish(tmp, out, [r.id for r in results])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for r in results:
-        r.warnings = [w for w in warnings if r.id in str(w)]
+    home = {c.id: plan.location.id for plan in plans for c in plan.cases}
+    for w in warnings:
+        m = re.search(r"\bcase (\S+):", w.message)
+        stand = home.get(m.group(1)) if m else None
+        for r in results:
+            if r.id == stand or f"«{r.id}»" in w.message:
+                r.warnings.append(w)
     return BuildResult(out, results, warnings)
 
 
