@@ -117,11 +117,13 @@ def test_each_case_title_appears_in_its_own_stand_and_no_other(sample_build, roo
     cases, _ = load_cases(root / "data" / "cases.csv", project.campaign)
     cases, _ = normalise_cases(cases, project.campaign)
     texts = {s.id: pdf_text(sample_build.out / s.id / f"{s.id}.pdf") for s in sample_build.stands}
-    home = {d: loc.id for loc in project.locations for d in loc.serves}
+    from standpress.load.config import district_key
+
+    home = {district_key(d): loc.id for loc in project.locations for d in loc.serves}
     for case in cases:
         title = flat(case.title)
         where = [sid for sid, text in texts.items() if title in text]
-        assert where == [home[case.district]], (case.id, case.title, where)
+        assert where == [home[district_key(case.district)]], (case.id, case.title, where)
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
