@@ -19,6 +19,9 @@ from .frame import CMYK, Text
 from .templates import Style, TextStyle
 
 
+NARROW_EM = 24.0  # below about 50 characters a line, justified text is set ragged instead
+
+
 @dataclass(frozen=True)
 class Bases:
     """Minimum legible sizes (em size, mm) for each role on one format."""
@@ -82,6 +85,8 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
     color = color or style.color(ts.color)
     space = font.width(" ", size)
     mode = {"justify": "justify", "balanced": "balanced"}.get(ts.align, "ragged")
+    if mode == "justify" and width < NARROW_EM * size:
+        mode = "ragged"  # a narrow measure justified opens rivers: set it ragged-right
     hyph = _hyphenator() if ts.hyphenate else None
     lead = ts.leading * size
     y = font.metrics.cap_height * size
@@ -109,7 +114,7 @@ def _line_text(line, font: Font, ts: TextStyle, size: float, width: float, y: fl
     space = font.width(" ", size)
     gaps = len(words) - 1
     extra = 0.0
-    if ts.align == "justify" and not line.last and gaps > 0:
+    if ts.align == "justify" and line.ratio and not line.last and gaps > 0:
         extra = max(0.0, (width - line.natural_width) / gaps)
     text_parts: list[str] = []
     adv: list[float] = []
