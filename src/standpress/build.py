@@ -179,7 +179,8 @@ class ImageCache:
             prepared = prepare_image(Path(im.source), box_mm=(im.w, im.h),
                                      target_ppi=fmt.target_ppi,
                                      output_profile=self.project.output_profile,
-                                     background_cmyk=(0, 0, 0, 0), mode="convert", focus=im.focus)
+                                     background_cmyk=(0, 0, 0, 0), mode=self.project.photo_mode,
+                                     focus=im.focus)
             ppi = prepared.effective_ppi
             self.ppi[f"{im.label}:{im.source}"] = ppi
             name = display_path(im.source)
@@ -195,7 +196,11 @@ class ImageCache:
                 self.problems.append(Problem(
                     f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
                     f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning"))
-            placed = PlacedImage(prepared.data, getattr(prepared, "invert_cmyk", False))
+            untouched = prepared.untouched
+            placed = PlacedImage(
+                prepared.data, prepared.invert_cmyk,
+                crop=prepared.crop if untouched else None,
+                pixel_size=(prepared.pixel_width, prepared.pixel_height) if untouched else None)
             self.cache[key] = placed
             return placed
 

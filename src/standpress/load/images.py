@@ -163,6 +163,7 @@ class PreparedImage:
     source_ppi: float
     crop: tuple[float, float, float, float]
     warnings: tuple[str, ...]
+    untouched: bool = False  # passthrough: ``data`` is the original file, the crop is the placement's
     invert_cmyk: bool = False
 
 
@@ -733,5 +734,6 @@ def _passthrough(
         crop=crop,
         warnings=tuple(_prefixed(path, notes)),
         invert_cmyk=False,
+        untouched=True,
     )
 

@@ -39,6 +39,10 @@ class PlacedImage:
 
     data: bytes  # a JPEG
     invert_cmyk: bool = False
+    # passthrough: the whole original is drawn, scaled so that ``crop`` (source pixels,
+    # origin top left) fills the frame, and clipped to it
+    crop: tuple[float, float, float, float] | None = None
+    pixel_size: tuple[int, int] | None = None
 
 
 ImageProvider = Callable[[Image], PlacedImage]
@@ -255,8 +259,19 @@ def _qr(c: Canvas, M: _Mapper, q: QR) -> None:
 
 def _image(c: Canvas, M: _Mapper, im: Image, images: ImageProvider) -> None:
     placed = images(im)
-    c.drawImage(ImageReader(io.BytesIO(placed.data)), M.x(im.x), M.y(im.y + im.h),
-                im.w * mm, im.h * mm)
+    reader = ImageReader(io.BytesIO(placed.data))
+    if placed.crop is None or placed.pixel_size is None:
+        c.drawImage(reader, M.x(im.x), M.y(im.y + im.h), im.w * mm, im.h * mm)
+        return
+    x0, y0, x1, y1 = placed.crop
+    pw, ph = placed.pixel_size
+    s = im.w / (x1 - x0)  # mm per source pixel
+    c.saveState()
+    p = c.beginPath()
+    p.rect(M.x(im.x), M.y(im.y + im.h), im.w * mm, im.h * mm)
+    c.clipPath(p, stroke=0, fill=0)
+    c.drawImage(reader, M.x(im.x - x0 * s), M.y(im.y - y0 * s + ph * s), pw * s * mm, ph * s * mm)
+    c.restoreState()
 
 
 def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str]]) -> None:

@@ -109,6 +109,7 @@ def make_pdfx4(src: bytes, info: PdfxInfo) -> bytes:
         _check_page_boxes(pdf)
         _drop_unused_unembedded_fonts(pdf)
         _drop_empty_transitions(pdf)
+        _tag_device_rgb_jpegs(pdf)
         if info.user_unit != 1.0:  # oversize pages (> 200 in): PDF 1.6 /UserUnit
             for page in pdf.pages:
                 page.obj.UserUnit = info.user_unit
@@ -482,3 +483,39 @@ def _set_xmp(
     stream.Type = Name.Metadata
     stream.Subtype = Name.XML
     pdf.Root.Metadata = stream
+
+
+# --------------------------------------------------------------------------
+# passthrough photos
+
+
+def _tag_device_rgb_jpegs(pdf: pikepdf.Pdf) -> None:
+    """Give each DeviceRGB JPEG its own ICC profile (or sRGB) as ``/ICCBased``.
+
+    In "passthrough" mode the original JPEGs are embedded untouched and
+    ReportLab writes them as DeviceRGB, which PDF/X-4 with a CMYK output
+    intent forbids; an ICC-tagged RGB image is allowed and leaves the
+    separation to the printer's RIP. Profiles are shared between images.
+    """
+    from PIL import Image as PILImage, ImageCms
+
+    streams: dict[bytes, pikepdf.Stream] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != Name.Image:
+            continue
+        if obj.get("/ColorSpace") != Name.DeviceRGB or obj.get("/Filter") != Name.DCTDecode:
+            continue
+        raw = obj.read_raw_bytes()
+        try:
+            icc = PILImage.open(io.BytesIO(raw)).info.get("icc_profile")
+        except Exception:  # noqa: BLE001 - an unreadable JPEG keeps sRGB
+            icc = None
+        if not icc:
+            icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        stream = streams.get(icc)
+        if stream is None:
+            stream = pdf.make_stream(icc)
+            stream.N = 3
+            stream.Alternate = Name.DeviceRGB
+            streams[icc] = stream
+        obj.ColorSpace = Array([Name.ICCBased, stream])

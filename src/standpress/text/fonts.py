@@ -9,6 +9,7 @@ Advances are returned per character in em (multiply by the size in mm).
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +40,7 @@ class Font:
         self.path = Path(path)
         data = self.path.read_bytes()
         try:
-            tt = TTFont(self.path, lazy=True)
+            tt = TTFont(io.BytesIO(data), lazy=True)
             self.upem = tt["head"].unitsPerEm
             self.cmap = tt.getBestCmap()
             hmtx = tt["hmtx"].metrics
