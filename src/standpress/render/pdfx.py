@@ -503,7 +503,9 @@ def _tag_device_rgb_jpegs(pdf: pikepdf.Pdf) -> None:
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != Name.Image:
             continue
-        if obj.get("/ColorSpace") != Name.DeviceRGB or obj.get("/Filter") != Name.DCTDecode:
+        filters = obj.get("/Filter")
+        filters = list(filters) if isinstance(filters, Array) else [filters]
+        if obj.get("/ColorSpace") != Name.DeviceRGB or filters != [Name.DCTDecode]:
             continue
         raw = obj.read_raw_bytes()
         try:
