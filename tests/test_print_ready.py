@@ -1,0 +1,84 @@
+"""Print-readiness of what build writes: PDF/X keys, passthrough photos, oversize pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pikepdf
+import pytest
+
+from standpress.build import BuildOptions, build
+
+MM = 72 / 25.4
+
+
+def small_build(tmp_path, root, edit=None, only=("holosiivskyi-park",)):
+    for name in ("templates", "fonts", "profiles"):
+        shutil.copytree(root / name, tmp_path / name)
+    text = (root / "locations.toml").read_text("utf-8")
+    if edit:
+        text = edit(text)
+    (tmp_path / "locations.toml").write_text(text, "utf-8")
+    return build(BuildOptions(cases=root / "tests" / "data" / "small" / "cases.csv",
+                              locations=tmp_path / "locations.toml", out=tmp_path / "out",
+                              allow_low_res=True, only=only))
+
+
+def test_output_intent_xmp_and_info_agree(tmp_path, root):
+    small_build(tmp_path, root)
+    with pikepdf.open(tmp_path / "out" / "holosiivskyi-park" / "01-cover.pdf") as pdf:
+        assert pdf.pdf_version == "1.6"
+        [intent] = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and intent.OutputConditionIdentifier == "FOGRA39"
+        assert intent.DestOutputProfile.N == 4
+        profile = intent.DestOutputProfile.read_bytes()
+        assert profile[12:16] == b"prtr" and profile[16:20] == b"CMYK"
+        with pdf.open_metadata() as meta:
+            assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+            title = meta["dc:title"]
+        assert str(pdf.docinfo["/Title"]) == title
+        assert pdf.docinfo["/Trapped"] == "/False"
+        assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-4"
+        assert len(pdf.trailer.ID) == 2
+
+
+def test_text_in_black_overprints(tmp_path, root):
+    small_build(tmp_path, root)
+    with pikepdf.open(tmp_path / "out" / "holosiivskyi-park" / "02-cases.pdf") as pdf:
+        page = pdf.pages[0]
+        states = page.Resources.ExtGState
+        overprinting = {str(k) for k in states.keys() if states[k].get("/op") is True}
+        content = page.obj.Contents.read_bytes().decode("latin-1")
+        # every 100 % K text run is drawn under an overprinting graphics state
+        runs = re.findall(r"(/\S+) gs[^B]*?0 0 0 1 k[^B]*?BT", content)
+        assert overprinting and runs
+        assert all(r in overprinting for r in runs)
+
+
+def test_passthrough_keeps_jpegs_untouched_and_icc_tagged(tmp_path, root):
+    small_build(tmp_path, root, lambda t: t.replace('photos = "convert"', 'photos = "passthrough"'))
+    originals = {p.read_bytes() for p in (root / "tests" / "data" / "small" / "photos").iterdir()}
+    found = 0
+    with pikepdf.open(tmp_path / "out" / "holosiivskyi-park" / "02-cases.pdf") as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                assert obj.ColorSpace[0] == "/ICCBased" and obj.ColorSpace[1].N == 3
+                assert obj.read_raw_bytes() in originals
+                found += 1
+    assert found
+
+
+def test_oversize_formats_use_userunit_and_say_so(tmp_path, root):
+    def bigger(text):
+        return text.replace("width = 3000\nheight = 1500", "width = 6000\nheight = 3000")
+
+    small_build(tmp_path, root, bigger, only=("khreshchatyk",))
+    with pikepdf.open(tmp_path / "out" / "khreshchatyk" / "01-cover.pdf") as pdf:
+        page = pdf.pages[0].obj
+        assert page.UserUnit == 10
+        trim = [float(v) for v in page.TrimBox]
+        assert (trim[2] - trim[0]) * 10 / MM == pytest.approx(6000, abs=1)
+        assert max(float(v) for v in page.MediaBox) < 14400
+    manifest = (tmp_path / "out" / "khreshchatyk" / "print" / "manifest.csv").read_text("utf-8")
+    assert "UserUnit 10" in manifest
