@@ -10,6 +10,7 @@ in at the end, so a failed build leaves the previous output as it was.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from .package import write_print_folder
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import StandPlan, plan_stands
 from .render.pdf import PlacedImage, render_pdf
+from .render.svg import render_svg
 from .text.fonts import load_font
 
 OWNED_MANIFEST = ".standpress-owned.json"
@@ -46,6 +48,8 @@ class BuildOptions:
     fix_lookalikes: bool = False
     allow_low_res: bool = False
     strict: bool = False
+    svg: bool = True
+    outline_text: bool = False
 
 
 @dataclass
@@ -207,6 +211,34 @@ class ImageCache:
         return provide
 
 
+def svg_photo(im: Image) -> bytes:
+    """A screen-resolution sRGB JPEG of a placed photo, for the SVG previews."""
+    from PIL import Image as PILImage, ImageOps
+
+    with PILImage.open(im.source) as src:
+        src = ImageOps.exif_transpose(src)
+        icc = src.info.get("icc_profile")
+        if src.mode == "CMYK" or icc:
+            from PIL import ImageCms
+
+            try:
+                source = (ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else None)
+                if src.mode == "CMYK" and source is None:
+                    src = src.convert("RGB")
+                elif source is not None:
+                    src = ImageCms.profileToProfile(src, source, ImageCms.createProfile("sRGB"),
+                                                    outputMode="RGB")
+            except (ImageCms.PyCMSError, OSError):
+                src = src.convert("RGB")
+        rgb = src.convert("RGB")
+        width = max(1, min(1600, round(im.w * 2)))  # about 50 ppi: a preview, not the print
+        fitted = ImageOps.fit(rgb, (width, max(1, round(width * im.h / im.w))),
+                              PILImage.Resampling.LANCZOS, centering=im.focus)
+    out = io.BytesIO()
+    fitted.save(out, "JPEG", quality=80, optimize=False)
+    return out.getvalue()
+
+
 def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
                fmt=None) -> bytes:
     from .render.pdfx import PdfxInfo, make_pdfx4
@@ -248,6 +280,13 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
                                   plan.format)
                 (folder / f"{panel.name}.pdf").write_bytes(data)
                 result.files.append(f"{lid}/{panel.name}.pdf")
+            if opts.svg:
+                (folder / "svg").mkdir()
+                for panel, page in zip(plan.panels, pages[lid]):
+                    svg = render_svg(page, svg_photo, outline_text=opts.outline_text,
+                                     profile=project.output_profile)
+                    (folder / "svg" / f"{panel.name}.svg").write_text(svg, encoding="utf-8")
+                    result.files.append(f"{lid}/svg/{panel.name}.svg")
             title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
             data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created,
                               plan.format)

@@ -72,17 +72,19 @@ def main(debug: bool) -> None:
 @click.option("--fix-lookalikes", is_flag=True, help="Replace Latin lookalike letters in Cyrillic words.")
 @click.option("--allow-low-res", is_flag=True, help="Warn instead of failing on photos below the floor.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--svg/--no-svg", default=True, show_default=True, help="Also write an SVG per panel.")
+@click.option("--outline-text", is_flag=True, help="Draw text as vector outlines (SVG).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
-          allow_low_res: bool, strict: bool, quiet: bool) -> None:
+          allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, quiet: bool) -> None:
     """Lay out and render every stand into OUT."""
     from .build import BuildOptions, build as run_build
 
     progress = (lambda s: None) if quiet else (lambda s: click.echo(f"· {s}", err=True))
     result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
                                     fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res,
-                                    strict=strict),
+                                    strict=strict, svg=svg, outline_text=outline_text),
                        progress)
     if result.warnings:
         click.echo(f"{len(result.warnings)} warning(s):", err=True)
@@ -168,6 +170,10 @@ def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
     for z in run_pack(Path(out), list(stand_ids) or None):
         click.echo(z)
 
+
+from .check.cli import check  # noqa: E402  (the preflight command lives with the preflight)
+
+main.add_command(check)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

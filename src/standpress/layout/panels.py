@@ -186,37 +186,37 @@ class _Layout:
             self.items.extend(label.moved(cx, label_top))
 
     def _item_qr(self, spec: ItemSpec) -> None:
+        """The code's dark modules fill the frame's corner; its quiet zone (light,
+        4 modules) lies around it and may reach into the margin beside the frame."""
         x, y, w, h = self.rect(spec)
         data = " ".join(self.resolve(spec.options.get("url", ""), spec))
         role = spec.options.get("role", "catalogue")
         distance = self.fmt.viewing_distance if role == "catalogue" else self.fmt.scan_distance
         code = min_code_size(distance)
+        if code > min(w, h) + 1e-6:
+            raise FitError("a QR code does not fit", [Problem(
+                f"the QR code must be at least {code:.0f} mm wide to scan from {distance:g} m, "
+                f"but the frame is {min(w, h):.0f} mm", spec.where,
+                hint="make the frame larger in the template")])
+        modules = qr_modules(data)
         size = total_size(code, data)
-        if size > min(w, h) + 1e-6:
-            size = min(w, h)
-            if size * (1 - 2 * QUIET / len(qr_modules(data))) < code - 1e-6:
-                raise FitError("a QR code does not fit", [Problem(
-                    f"the QR code needs {total_size(code, data):.0f} mm (code ≥ {code:.0f} mm for "
-                    f"{distance:g} m) but the frame is {min(w, h):.0f} mm", spec.where,
-                    hint="make the frame larger in the template")])
-        self.items.append(Rect(x, y, size, size, fill=self.color("paper")))
-        self.items.append(QR(x, y, size, qr_modules(data), self.color("ink"), None, data))
+        inset = size * QUIET / len(modules)
+        self.items.append(Rect(x - inset, y - inset, size, size, fill=self.color("paper")))
+        self.items.append(QR(x - inset, y - inset, size, modules, self.color("ink"), None, data))
         # caption column beside the code: heading, text, the address in words
-        m = len(qr_modules(data))
-        inset = size * QUIET / m  # align text with the code, not its quiet zone
-        tx, tw = x + size + inset, w - size - inset
-        ty = y + inset
+        gap = max(inset, self.bases.body)
+        tx, tw = x + code + gap, w - code - gap
+        ty = y
         parts = []
         if "caption" in spec.options:
             parts.append(("caption_style", "heading", spec.options["caption"]))
         if "text" in spec.options:
             parts.append(("text_style", "partner", spec.options["text"]))
-        parts.append(("url_style", "url", "{__url__}"))
+        parts.append(("url_style", "url", None))
         for key, default, text in parts:
             ts = self.style.text[spec.options.get(key, default)]
-            paras = [data] if text == "{__url__}" else self.resolve(text, spec)
-            paras = [_breakable_url(p) for p in paras] if text == "{__url__}" else paras
-            block = self.set(paras, ts, tw, h - (ty - y), text, spec.where)
+            paras = [_printed_url(data)] if text is None else self.resolve(text, spec)
+            block = self.set(paras, ts, tw, h - (ty - y), text or "url", spec.where)
             self.items.extend(block.moved(tx, ty))
             ty += block.height + self.bases.body * 0.5
 
@@ -248,6 +248,6 @@ def _districts_label(districts: list[str]) -> str:
     return ", ".join(districts[:-1]) + f" і {districts[-1]} райони"
 
 
-def _breakable_url(url: str) -> str:
-    """URLs are printed whole; they break only after a slash (never hyphenated)."""
+def _printed_url(url: str) -> str:
+    """The address as printed beside its code: no scheme, no trailing slash."""
     return url.replace("https://", "").replace("http://", "").rstrip("/")
