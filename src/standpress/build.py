@@ -176,7 +176,8 @@ class ImageCache:
         fmt = plan.format
 
         def provide(im: Image) -> PlacedImage:
-            key = (im.source, round(im.w, 3), round(im.h, 3), fmt.target_ppi, im.focus)
+            key = (im.source, round(im.w, 3), round(im.h, 3), fmt.target_ppi, im.focus,
+                   fmt.ink_limit)
             hit = self.cache.get(key)
             if hit is not None:
                 return hit
@@ -184,7 +185,7 @@ class ImageCache:
                                      target_ppi=fmt.target_ppi,
                                      output_profile=self.project.output_profile,
                                      background_cmyk=(0, 0, 0, 0), mode=self.project.photo_mode,
-                                     focus=im.focus)
+                                     focus=im.focus, ink_limit=fmt.ink_limit)
             ppi = prepared.effective_ppi
             self.ppi[f"{im.label}:{im.source}"] = ppi
             name = display_path(im.source)

@@ -193,8 +193,14 @@ def prepare_image(
     mode: str = "convert",
     focus: tuple[float, float] = (0.5, 0.5),
     max_pixels: int = 120_000_000,
+    ink_limit: float | None = None,
 ) -> PreparedImage:
-    """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc)."""
+    """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc).
+
+    ``ink_limit`` (total area coverage, %): CMYK pixels above it less
+    ``INK_MARGIN`` have their C, M and Y lowered (K kept) so that JPEG
+    compression cannot push the print over the limit.
+    """
     path = Path(path)
     _check_arguments(box_mm, target_ppi, background_cmyk, mode, focus, max_pixels)
     out_bytes = _load_output_profile(Path(output_profile))
@@ -202,7 +208,7 @@ def prepare_image(
     try:
         return _prepare_open(
             img, path, box_mm, target_ppi, out_bytes,
-            background_cmyk, mode, focus,
+            background_cmyk, mode, focus, ink_limit,
         )
     finally:
         img.close()
@@ -217,6 +223,7 @@ def _prepare_open(
     background_cmyk: tuple[float, float, float, float],
     mode: str,
     focus: tuple[float, float],
+    ink_limit: float | None = None,
 ) -> PreparedImage:
     notes: list[str] = []
     orientation = _orientation(img, notes)
@@ -235,6 +242,8 @@ def _prepare_open(
     work, alpha, icc = _normalise_mode(img, path, source_info, notes)
     work, alpha = _crop_and_resize(work, alpha, plan, scale)
     out = _to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
+    if ink_limit is not None and out.mode == "CMYK":
+        out = limit_ink(out, ink_limit - INK_MARGIN)
     notes += _resolution_warnings(plan.effective_ppi, box_mm, target_ppi)
     return PreparedImage(
         data=_encode_jpeg(out),
@@ -623,6 +632,27 @@ def _srgb_bytes() -> bytes:
 
 # --------------------------------------------------------------------------
 # encoding, warnings
+
+
+INK_MARGIN = 10.0  # % kept free below the limit for JPEG's rounding and ringing
+
+
+def limit_ink(img: Image.Image, limit: float) -> Image.Image:
+    """Lower C, M and Y where C+M+Y+K exceeds ``limit`` %; K and all other pixels unchanged."""
+    import numpy as np
+
+    a = np.asarray(img, dtype=np.float32)
+    total = a.sum(axis=2)
+    cap = limit / 100.0 * 255.0
+    over = total > cap
+    if not over.any():
+        return img
+    cmy = a[..., :3]
+    cmy_sum = cmy.sum(axis=2)
+    room = np.maximum(cap - a[..., 3], 0.0)
+    factor = np.where(over & (cmy_sum > 0), room / np.maximum(cmy_sum, 1e-6), 1.0)
+    a[..., :3] = cmy * np.minimum(factor, 1.0)[..., None]
+    return Image.fromarray(np.clip(np.floor(a), 0, 255).astype(np.uint8), "CMYK")
 
 
 def _encode_jpeg(img: Image.Image) -> bytes:
