@@ -1,0 +1,461 @@
+"""A total-fit (Knuth–Plass) line breaker for normalised Ukrainian paragraphs.
+
+Words are the pieces between U+0020 spaces; U+00A0 and U+202F are glyphs
+inside a word and never break.  A line may also end inside a word: after an
+explicit hyphen between letters (``синьо-|жовтий``, nothing added) or at a
+:class:`~.hyphenation.Hyphenator` point of one of the word's letter runs
+(a ``-`` is added).  Words that look like URLs or e-mails never break inside.
+The space after a one-letter word or an initial (``М.``) is never a break.
+
+Modes:
+
+* ``"justify"`` — Knuth–Plass with word spaces stretching by up to
+  ``max_stretch × space_width`` and shrinking by up to ``max_shrink ×
+  space_width`` each (the adjustment ratio ``r`` is in those units, so
+  ``-1 ≤ r ≤ 1`` in the first pass).  Badness ``100·|r|³``, demerits
+  ``(10 + badness)² + penalty²``, fitness classes (+10000 for jumping two
+  classes), +10000 for two hyphenated lines in a row and at most two in a row,
+  +5000 for a hyphenated next-to-last line, +50000 for a last line holding a
+  single word of ≤ 4 letters.  Looseness 0.  A line holding one word cannot
+  stretch: it is set flush left (ratio 0) and judged as if it had one space.
+  If no breaking keeps every ``r ≤ 1``, an emergency pass lifts the bound on
+  stretching (badness still grows as ``r³``, so the loosest line is kept as
+  tight as the text allows; check ``Line.ratio`` to warn about it).  The last
+  line is set at natural spacing.
+* ``"ragged"`` — the same search without stretching: a line's badness grows
+  with the square of its slack; the last line is free.  For captions.
+* ``"balanced"`` — for headings: no hyphenation (explicit hyphens may still
+  break), the fewest lines, then the smallest sum of squared slack over all
+  lines (lines as equal as possible).
+
+Infeasible input (a piece wider than ``width`` that cannot break, or more
+lines than ``max_lines``) returns None: the caller tries a smaller size;
+:func:`widest_piece` tells which piece was too wide.  A justified line's
+natural width may exceed ``width`` by its shrink; print its spaces with
+:meth:`Line.space`.  ``measure`` is called once per distinct string.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .hyphenation import Hyphenator
+
+MODES = ("justify", "ragged", "balanced")
+LINE_PENALTY = 10.0
+HYPHEN_PENALTY = 50.0
+EXPLICIT_HYPHEN_PENALTY = 50.0
+DOUBLE_HYPHEN_DEMERITS = 10000.0
+FINAL_HYPHEN_DEMERITS = 5000.0
+ADJACENT_FITNESS_DEMERITS = 10000.0
+SHORT_LAST_LINE_DEMERITS = 50000.0
+SHORT_LAST_LETTERS = 4
+MAX_HYPHENS_IN_A_ROW = 2
+RAGGED_SCALE = 0.25  # slack of this fraction of the width has badness 100
+
+SPACE, HYPHEN, EXPLICIT, END = "space", "hyphen", "explicit", "end"
+_OVERFULL = "overfull"
+_EPS = 1e-9
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)*")
+_EXPLICIT = re.compile(r"(?<=[^\W\d_])[-‐](?=[^\W\d_])")
+_INITIAL = re.compile(r"[«„(\"]*[A-ZА-ЯЁҐЄІЇ]\.")
+
+
+@dataclass(frozen=True)
+class LineWord:
+    """A word (or part of one) as printed, with its measured width."""
+
+    text: str  # including a trailing "-" when the line is hyphenated here
+    width: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a broken paragraph."""
+
+    words: tuple[LineWord, ...]
+    hyphenated: bool  # ends with an added hyphen
+    natural_width: float  # word widths + natural spaces
+    ratio: float  # adjustment ratio (0 for ragged, balanced and last lines)
+    last: bool
+    split_word: bool = False  # the last word continues on the next line
+
+    def space(self, width: float, space_width: float) -> float:
+        """The width of each word space when this line is set in ``width``."""
+        gaps = len(self.words) - 1
+        if self.ratio == 0 or gaps <= 0:
+            return space_width
+        return space_width + (width - self.natural_width) / gaps
+
+
+class _Break:
+    """A place where a line may end."""
+
+    __slots__ = ("token", "offset", "kind", "penalty", "flagged", "last", "next_start",
+                 "end_width")
+
+    def __init__(self, token: int, offset: int, kind: str, penalty: float) -> None:
+        self.token = token  # the token in which (or after which) the line ends
+        self.offset = offset  # the line ends at token[:offset]
+        self.kind = kind
+        self.penalty = penalty
+        self.flagged = kind in (HYPHEN, EXPLICIT)  # the line ends with a hyphen
+        self.last = kind == END
+        self.next_start = (token + 1, 0) if kind in (SPACE, END) else (token, offset)
+        self.end_width = 0.0  # set by _Paragraph: width of the line's last piece
+
+
+@dataclass(slots=True)
+class _Node:
+    start: tuple[int, int]
+    lines: int
+    fitness: int
+    hyphens: int  # flagged lines in a row ending here
+    demerits: float
+    prev: _Node | None = None
+    brk: _Break | None = None
+    ratio: float = 0.0
+
+
+def _no_break_after(token: str) -> bool:
+    """A one-letter word or an initial keeps the next word on its line."""
+    core = token.strip("«»„“\"'()[],.;:!?…")
+    one_letter = len(core) == 1 and (core.isalpha() or core == "№")
+    return one_letter or _INITIAL.fullmatch(token) is not None
+
+
+def _unbreakable(token: str) -> bool:
+    return "://" in token or "www." in token or "@" in token
+
+
+def _inner_breaks(token: str, hyphenator: Hyphenator | None) -> list[tuple[int, str]]:
+    """Breaks inside ``token``: after explicit hyphens and at hyphenation points."""
+    if _unbreakable(token):
+        return []
+    found = {m.end(): EXPLICIT for m in _EXPLICIT.finditer(token)}
+    if hyphenator is not None:
+        for m in _LETTER_RUN.finditer(token):
+            before = token[m.start() - 1] if m.start() else ""
+            after = token[m.end()] if m.end() < len(token) else ""
+            if any(c.isdigit() or c in "-‐" for c in before + after):
+                continue  # glued to digits or part of a hyphenated compound
+            for p in hyphenator.points(m.group()):
+                found.setdefault(m.start() + p, HYPHEN)
+    return sorted(found.items())
+
+
+class _Paragraph:
+    """Tokens, break points and memoised widths of one paragraph."""
+
+    def __init__(self, text: str, measure: Callable[[str], float], space_width: float,
+                 hyphenator: Hyphenator | None) -> None:
+        self.tokens = text.split(" ")
+        if any(not t for t in self.tokens):
+            raise ValueError("text must be normalised: single spaces, no leading/trailing space")
+        self.space_width = space_width
+        self._measure = measure
+        self._memo: dict[str, float] = {}
+        self.widths = [self.measure(t) for t in self.tokens]
+        self.cumulative = [0.0]
+        for w in self.widths:
+            self.cumulative.append(self.cumulative[-1] + w)
+        self.breaks = self._find_breaks(hyphenator)
+        self._measure_ends()
+
+    def measure(self, text: str) -> float:
+        width = self._memo.get(text)
+        if width is None:
+            width = self._memo[text] = float(self._measure(text))
+        return width
+
+    def _find_breaks(self, hyphenator: Hyphenator | None) -> list[_Break]:
+        breaks: list[_Break] = []
+        last = len(self.tokens) - 1
+        for t, token in enumerate(self.tokens):
+            for offset, kind in _inner_breaks(token, hyphenator):
+                penalty = HYPHEN_PENALTY if kind == HYPHEN else EXPLICIT_HYPHEN_PENALTY
+                breaks.append(_Break(t, offset, kind, penalty))
+            if t == last:
+                breaks.append(_Break(t, len(token), END, 0.0))
+            elif not _no_break_after(token):
+                breaks.append(_Break(t, len(token), SPACE, 0.0))
+        return breaks
+
+    def pieces(self, start: tuple[int, int], brk: _Break) -> list[str]:
+        """The words printed on a line from ``start`` to ``brk``."""
+        t1, o1 = start
+        if brk.kind in (SPACE, END):
+            out = [self.tokens[t][o1 if t == t1 else 0:] for t in range(t1, brk.token + 1)]
+        else:
+            out = [self.tokens[t][o1 if t == t1 else 0:] for t in range(t1, brk.token)]
+            out.append(self.tokens[brk.token][o1 if brk.token == t1 else 0:brk.offset])
+        if brk.kind == HYPHEN:
+            out[-1] += "-"
+        return out
+
+    def _piece(self, t: int, start: int, end: int, hyphen: bool) -> float:
+        return self.measure(self.tokens[t][start:end] + ("-" if hyphen else ""))
+
+    def _measure_ends(self) -> None:
+        """Width of the piece each break ends a line with, and of the piece it starts."""
+        self.start_widths = {(0, 0): self.widths[0]}
+        for brk in self.breaks:
+            if brk.flagged:
+                brk.end_width = self._piece(brk.token, 0, brk.offset, brk.kind == HYPHEN)
+                t, o = brk.next_start
+                self.start_widths[brk.next_start] = self._piece(t, o, len(self.tokens[t]), False)
+            else:
+                brk.end_width = self.widths[brk.token]
+                if not brk.last:
+                    self.start_widths[brk.next_start] = self.widths[brk.token + 1]
+
+    def natural(self, start: tuple[int, int], brk: _Break) -> tuple[float, int]:
+        """(natural width, number of spaces) of the line from ``start`` to ``brk``."""
+        t1, o1 = start
+        t2 = brk.token
+        if t1 != t2:
+            width = self.start_widths[start] + self.cumulative[t2] - self.cumulative[t1 + 1]
+            width += brk.end_width
+        elif not brk.flagged:
+            width = self.start_widths[start]
+        elif o1 == 0:
+            width = brk.end_width
+        else:
+            width = self._piece(t1, o1, brk.offset, brk.kind == HYPHEN)
+        spaces = t2 - t1
+        return width + spaces * self.space_width, spaces
+
+
+@dataclass(frozen=True)
+class _Settings:
+    width: float
+    space_width: float
+    mode: str
+    max_stretch: float
+    max_shrink: float
+    max_lines: int | None
+    tolerance: float = 1.0
+
+
+def _fitness(ratio: float) -> int:
+    if ratio < -0.5:
+        return 0
+    if ratio <= 0.5:
+        return 1
+    return 2 if ratio <= 1 else 3
+
+
+def _lone_word(slack: float, s: _Settings) -> tuple[float, float] | None:
+    """A line without spaces cannot stretch: set flush left (ratio 0), judged as one space."""
+    if slack <= 1e-6:
+        return 0.0, 0.0
+    one_space = s.space_width * s.max_stretch
+    ratio = slack / one_space if one_space > _EPS else math.inf
+    return (0.0, 100 * ratio**3) if ratio <= s.tolerance else None
+
+
+def _justified(natural: float, spaces: int, last: bool,
+               s: _Settings) -> tuple[float, float] | str | None:
+    """(ratio, badness), ``_OVERFULL`` or None (too loose) for a justified line."""
+    diff = s.width - natural
+    if last:
+        return (0.0, 0.0) if diff >= -_EPS else _OVERFULL
+    if diff >= 0:
+        stretch = spaces * s.space_width * s.max_stretch
+        if stretch <= _EPS:
+            return _lone_word(diff, s)
+        ratio = diff / stretch
+        return (ratio, 100 * ratio**3) if ratio <= s.tolerance else None
+    shrink = spaces * s.space_width * s.max_shrink
+    if -diff > shrink + _EPS:
+        return _OVERFULL
+    ratio = diff / shrink
+    return ratio, 100 * abs(ratio) ** 3
+
+
+def _ragged(natural: float, last: bool, s: _Settings) -> tuple[float, float] | str:
+    slack = s.width - natural
+    if slack < -_EPS:
+        return _OVERFULL
+    if last:
+        return 0.0, 0.0
+    return 0.0, 100 * (max(slack, 0.0) / (s.width * RAGGED_SCALE)) ** 2
+
+
+def _short_last_line(par: _Paragraph, start: tuple[int, int], brk: _Break) -> bool:
+    """The last line would hold one word of at most four letters (or digits)."""
+    pieces = par.pieces(start, brk)
+    return len(pieces) == 1 and sum(c.isalnum() for c in pieces[0]) <= SHORT_LAST_LETTERS
+
+
+def _extra_demerits(node: _Node, brk: _Break, fitness: int, short_last: bool,
+                    justify: bool) -> float:
+    """Demerits that depend on the previous line."""
+    d = 0.0
+    if node.hyphens:
+        if brk.flagged:
+            d += DOUBLE_HYPHEN_DEMERITS
+        elif brk.last:
+            d += FINAL_HYPHEN_DEMERITS
+    if node.prev is not None:
+        if justify and not brk.last and abs(fitness - node.fitness) > 1:
+            d += ADJACENT_FITNESS_DEMERITS
+        if short_last:
+            d += SHORT_LAST_LINE_DEMERITS
+    return d
+
+
+def _fit(par: _Paragraph, start: tuple[int, int], brk: _Break,
+         s: _Settings) -> tuple[float, int, float] | str | None:
+    """(ratio, fitness, line demerits), ``_OVERFULL`` or None for one line."""
+    natural, spaces = par.natural(start, brk)
+    if s.mode == "justify":
+        fit = _justified(natural, spaces, brk.last, s)
+    else:
+        fit = _ragged(natural, brk.last, s)
+    if fit is None or fit == _OVERFULL:
+        return fit
+    ratio, badness = fit
+    fitness = _fitness(ratio) if s.mode == "justify" else 1
+    return ratio, fitness, (LINE_PENALTY + badness) ** 2 + brk.penalty**2
+
+
+def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
+    """The best node at the paragraph's end, or None."""
+    active: dict[tuple[int, int], list[_Node]] = {(0, 0): [_Node((0, 0), 0, 1, 0, 0.0)]}
+    justify = s.mode == "justify"
+    limit = s.max_lines
+    for brk in par.breaks:
+        found: dict[tuple[int, int, int], _Node] = {}
+        for start in list(active):
+            fit = _fit(par, start, brk, s)
+            if fit is None:
+                continue
+            if fit == _OVERFULL:
+                if not brk.flagged:
+                    del active[start]  # later breaks only make the line longer
+                continue
+            ratio, fitness, line_demerits = fit
+            short_last = brk.last and _short_last_line(par, start, brk)
+            for node in active[start]:
+                hyphens = node.hyphens + 1 if brk.flagged else 0
+                if hyphens > MAX_HYPHENS_IN_A_ROW or (limit is not None and node.lines >= limit):
+                    continue
+                total = node.demerits + line_demerits + _extra_demerits(
+                    node, brk, fitness, short_last, justify)
+                key = (fitness, hyphens, node.lines + 1 if limit is not None else 0)
+                best = found.get(key)
+                if best is None or total < best.demerits:
+                    found[key] = _Node(brk.next_start, node.lines + 1, fitness, hyphens, total,
+                                       node, brk, ratio)
+        if brk.last:
+            return min(found.values(), key=lambda n: n.demerits, default=None)
+        if found:
+            active.setdefault(brk.next_start, []).extend(found.values())
+        if not active:
+            break
+    return None
+
+
+def _balanced(par: _Paragraph, s: _Settings) -> _Node | None:
+    """Fewest lines, then the least sum of squared slack (lines as equal as possible)."""
+    best: dict[tuple[int, int], tuple[tuple[int, float], _Node]] = {
+        (0, 0): ((0, 0.0), _Node((0, 0), 0, 1, 0, 0.0))}
+    order = [(0, 0)]
+    for brk in par.breaks:
+        candidates = []
+        for start in order:
+            if start not in best:
+                continue
+            natural, _spaces = par.natural(start, brk)
+            if natural > s.width + _EPS:
+                if not brk.flagged:
+                    del best[start]
+                continue
+            (lines, cost), node = best[start]
+            slack = (s.width - natural) / s.width
+            penalty = brk.penalty / 1000.0 if brk.flagged else 0.0
+            score = (lines + 1, cost + slack * slack + penalty)
+            candidates.append((score, node))
+        if not candidates:
+            if not best:
+                return None
+            continue
+        score, node = min(candidates, key=lambda c: c[0])
+        if s.max_lines is not None and score[0] > s.max_lines:
+            continue
+        child = _Node(brk.next_start, score[0], 1, 0, score[1], node, brk, 0.0)
+        if brk.last:
+            return child
+        if brk.next_start not in best:
+            order.append(brk.next_start)
+            best[brk.next_start] = (score, child)
+    return None
+
+
+def _lines(par: _Paragraph, end: _Node) -> list[Line]:
+    chain: list[_Node] = []
+    node: _Node | None = end
+    while node is not None and node.brk is not None:
+        chain.append(node)
+        node = node.prev
+    chain.reverse()
+    out = []
+    for node in chain:
+        assert node.brk is not None and node.prev is not None
+        start, brk = node.prev.start, node.brk
+        words = tuple(LineWord(p, par.measure(p)) for p in par.pieces(start, brk))
+        natural, _spaces = par.natural(start, brk)
+        out.append(Line(words, brk.kind == HYPHEN, natural, node.ratio, brk.last, brk.flagged))
+    return out
+
+
+def break_lines(text: str, *, width: float, measure: Callable[[str], float],
+                space_width: float, hyphenator: Hyphenator | None = None,
+                mode: str = "justify", max_stretch: float = 0.5, max_shrink: float = 0.2,
+                max_lines: int | None = None) -> list[Line] | None:
+    """Break ``text`` into lines of ``width``; None when no breaking fits.
+
+    ``max_stretch``/``max_shrink`` are fractions of ``space_width`` by which
+    each word space may grow or shrink in justified lines.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if width <= 0 or space_width < 0 or max_stretch < 0 or max_shrink < 0:
+        raise ValueError("width must be positive; space, stretch and shrink not negative")
+    if not text:
+        return []
+    par = _Paragraph(text, measure, space_width, None if mode == "balanced" else hyphenator)
+    s = _Settings(width, space_width, mode, max_stretch, max_shrink, max_lines)
+    if mode == "balanced":
+        end = _balanced(par, s)
+    else:
+        end = _total_fit(par, s)
+        if end is None and mode == "justify":
+            emergency = _Settings(width, space_width, mode, max_stretch, max_shrink, max_lines,
+                                  tolerance=math.inf)
+            end = _total_fit(par, emergency)
+    return None if end is None else _lines(par, end)
+
+
+def widest_piece(text: str, *, measure: Callable[[str], float], space_width: float,
+                 hyphenator: Hyphenator | None = None) -> tuple[str, float]:
+    """The widest stretch of ``text`` that can never be broken, and its natural width.
+
+    Ragged and balanced setting fail for any ``width`` below it (justified
+    lines may shrink their spaces a little further).
+    """
+    if not text:
+        return "", 0.0
+    par = _Paragraph(text, measure, space_width, hyphenator)
+    widest, start = ("", -math.inf), (0, 0)
+    for brk in par.breaks:
+        natural, _spaces = par.natural(start, brk)
+        if natural > widest[1]:
+            widest = (" ".join(par.pieces(start, brk)), natural)
+        start = brk.next_start
+    return widest
