@@ -50,6 +50,8 @@ class BuildOptions:
     strict: bool = False
     svg: bool = True
     outline_text: bool = False
+    check: bool = True
+    jobs: int = 0  # 0: one per core
 
 
 @dataclass
@@ -300,9 +302,12 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
         InputError.collect(images.problems, "some photos are below the resolution floor")
         warnings += images.problems
+        _write_summary(tmp, project, plans, pages, created, warnings)
+        if opts.check:
+            progress("preflight: reading the files back")
+            warnings += preflight(tmp, plans, pages, jobs=opts.jobs)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
-        _write_summary(tmp, project, plans, pages, created, warnings)
         _publish(tmp, out, [r.id for r in results])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -314,6 +319,61 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             if r.id == stand or f"«{r.id}»" in w.message:
                 r.warnings.append(w)
     return BuildResult(out, results, warnings)
+
+
+def _check_one(args: tuple[str, str, dict]):
+    from .check import check_pdf
+    from .check.report import FileReport
+
+    path, rel, expect = args
+    report = check_pdf(Path(path), expect)
+    return FileReport(rel, report.findings)  # relative name, no timing: reproducible
+
+
+def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
+              jobs: int = 0) -> list[Problem]:
+    """Read every written PDF back with the independent preflight; errors stop the build.
+
+    Writes ``preflight.json`` beside the stands and into each stand's ``print/``.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .check.report import write_report
+
+    summary = json.loads((tmp / "stands.json").read_text("utf-8"))
+    tasks = []
+    for stand in summary["stands"]:
+        for panel in stand["panels"]:
+            tasks.append((str(tmp / panel["file"]), panel["file"], panel))
+        tasks.append((str(tmp / stand["file"]), stand["file"], {"pages": stand["panels"]}))
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            reports = list(pool.map(_check_one, tasks))
+    else:
+        reports = [_check_one(t) for t in tasks]
+    write_report(reports, tmp / "preflight.json")
+    for stand in summary["stands"]:
+        own = [r for r in reports if r.path.startswith(stand["id"] + "/")]
+        write_report(own, tmp / stand["id"] / "print" / "preflight.json")
+    problems = []
+    for r in reports:
+        for f in r.findings:
+            if f.severity in ("error", "warning"):
+                problems.append(Problem(
+                    f"preflight {f.check}: {f.detail}", r.path,
+                    f"page {f.page}" if f.page else None, severity=f.severity))
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        from .errors import PreflightError
+
+        raise PreflightError(f"the preflight rejects {len({p.file for p in errors})} file(s); "
+                             "nothing was published (use --no-check to publish anyway)", errors)
+    # the stand file repeats its panels' findings, and the build has already named every
+    # photo below its target resolution with its case: keep the rest (all are in the JSON)
+    stand_files = {s["file"] for s in summary["stands"]}
+    return [p for p in problems
+            if p.file not in stand_files and not p.message.startswith("preflight images:")]
 
 
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
@@ -381,6 +441,9 @@ def _publish(tmp: Path, out: Path, stand_ids: list[str]) -> None:
             (tmp / sid).rename(target)
         shutil.copyfile(tmp / "stands.json", out / "stands.json")
         owned |= set(stand_ids) | {"stands.json"}
+        if (tmp / "preflight.json").exists():
+            shutil.copyfile(tmp / "preflight.json", out / "preflight.json")
+            owned.add("preflight.json")
         owned_file.write_text(json.dumps({"owned": sorted(owned)}, indent=2) + "\n", "utf-8")
     except OSError as exc:
         raise PublishError(f"cannot write {display_path(out)}: {exc}") from exc

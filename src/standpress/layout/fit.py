@@ -115,7 +115,7 @@ def _line_text(line, font: Font, ts: TextStyle, size: float, width: float, y: fl
     gaps = len(words) - 1
     extra = 0.0
     if ts.align == "justify" and line.ratio and not line.last and gaps > 0:
-        extra = max(0.0, (width - line.natural_width) / gaps)
+        extra = line.space(width, space) - space  # negative when the line is shrunk
     text_parts: list[str] = []
     adv: list[float] = []
     for i, word in enumerate(words):
