@@ -305,7 +305,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         _write_summary(tmp, project, plans, pages, created, warnings)
         if opts.check:
             progress("preflight: reading the files back")
-            warnings += preflight(tmp, plans, pages, jobs=opts.jobs)
+            warnings += preflight(tmp, plans, pages, jobs=opts.jobs,
+                                  allow_low_res=opts.allow_low_res)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
         _publish(tmp, out, [r.id for r in results])
@@ -331,7 +332,7 @@ def _check_one(args: tuple[str, str, dict]):
 
 
 def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
-              jobs: int = 0) -> list[Problem]:
+              jobs: int = 0, allow_low_res: bool = False) -> list[Problem]:
     """Read every written PDF back with the independent preflight; errors stop the build.
 
     Writes ``preflight.json`` beside the stands and into each stand's ``print/``.
@@ -360,9 +361,12 @@ def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
     for r in reports:
         for f in r.findings:
             if f.severity in ("error", "warning"):
+                severity = f.severity
+                if allow_low_res and f.check == "images":  # --allow-low-res: the user's call
+                    severity = "warning"
                 problems.append(Problem(
                     f"preflight {f.check}: {f.detail}", r.path,
-                    f"page {f.page}" if f.page else None, severity=f.severity))
+                    f"page {f.page}" if f.page else None, severity=severity))
     errors = [p for p in problems if p.is_error]
     if errors:
         from .errors import PreflightError
