@@ -1,0 +1,326 @@
+"""Scale mock-up of one stand: every face at true relative size beside a person.
+
+:func:`render_mockup` draws all faces of a stand on a ground line, unit by
+unit (a double-sided unit shows its two faces side by side, «бік A», «бік B»,
+under them «конструкція N»), with dimension labels and a neutral gray human
+silhouette of ``person_height_mm`` (1.75 m) standing beside them, all at one
+scale: 1 mm on the stand is ``px_per_mm`` pixels for the panels and for the
+person alike. A stand too wide for one row at a legible size wraps onto more
+rows, each with its own ground line and its own person. The result reports
+the scale and the drawn sizes, so a test can check the proportion.
+
+Drawing uses Pillow only; the output is deterministic (no metadata).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .previews import save_png
+from .strings import STRINGS, metres, t
+
+__all__ = ["MockupResult", "render_mockup", "find_font"]
+
+BG = (255, 255, 255)
+INK = (33, 37, 43)
+MUTED = (108, 114, 122)
+GROUND = (226, 229, 233)
+PERSON = (142, 148, 156)  # neutral gray
+FRAME = (58, 62, 70)
+EMPTY = (244, 245, 247)
+DIM = (108, 114, 122)
+
+SUPERSAMPLE = 4
+
+
+@dataclass(frozen=True)
+class MockupResult:
+    path: Path
+    size: tuple[int, int]
+    px_per_mm: float  # one scale for panels and person
+    panel_px: tuple[int, int]  # one face's trim, drawn, px
+    person_px: int  # the silhouette's drawn height, px (feet to crown)
+    rows: int
+    units_per_row: int
+    person_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # l, t, r, b
+    panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        """Person height / panel height, as drawn."""
+        return self.person_px / self.panel_px[1]
+
+
+# ------------------------------------------------------------------ fonts
+
+_FONT_NAMES = {
+    "regular": ("NotoSans-Regular.ttf", "DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
+    "bold": ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"),
+}
+
+
+def _font_dirs() -> list[Path]:
+    here = Path(__file__).resolve()
+    dirs = [p / "fonts" for p in here.parents[:4]]  # the project's fonts/ in a source checkout
+    dirs += [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/truetype/dejavu"),
+             Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/TTF"),
+             Path("/Library/Fonts"), Path("C:/Windows/Fonts")]
+    return dirs
+
+
+@lru_cache(maxsize=None)
+def find_font(weight: str = "regular") -> str | None:
+    """Path of a TrueType font with Cyrillic: the project's Noto Sans first, else a system one."""
+    for name in _FONT_NAMES[weight]:
+        for d in _font_dirs():
+            if (d / name).is_file():
+                return str(d / name)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _font(size: int, weight: str = "regular") -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    path = find_font(weight)
+    if path:
+        return ImageFont.truetype(path, size)
+    return ImageFont.load_default(size)
+
+
+# ------------------------------------------------------------------ the person
+
+def _person_mask(height_px: int) -> Image.Image:
+    """A front-view standing figure, ``height_px`` tall, as an L mask (255 = figure).
+
+    Proportions after the classical 7½-head canon: head 0.13 h, shoulders at
+    0.82 h, 0.25 h wide; hands at 0.40 h; crotch at 0.47 h.
+    """
+    s = SUPERSAMPLE
+    H = height_px * s
+    W = math.ceil(0.34 * height_px) * s
+    img = Image.new("L", (W, H), 0)
+    d = ImageDraw.Draw(img)
+    cx = W / 2
+
+    def P(x: float, y: float) -> tuple[float, float]:  # x, y in heights, y up from the feet
+        return cx + x * H, H - y * H
+
+    def ellipse(x: float, y: float, rx: float, ry: float) -> None:
+        (x0, y0), (x1, y1) = P(x - rx, y + ry), P(x + rx, y - ry)
+        d.ellipse((x0, y0, x1, y1), fill=255)
+
+    def poly(points) -> None:
+        d.polygon([P(x, y) for x, y in points], fill=255)
+
+    # head and neck
+    ellipse(0, 1 - 0.062, 0.045, 0.062)
+    poly([(-0.024, 0.890), (0.024, 0.890), (0.028, 0.845), (-0.028, 0.845)])
+    # torso: sloping shoulders → chest → waist → hips
+    poly([(-0.032, 0.862), (0.032, 0.862), (0.092, 0.840), (0.106, 0.805), (0.101, 0.720),
+          (0.086, 0.620), (0.083, 0.575), (0.092, 0.520), (0.095, 0.470), (-0.095, 0.470),
+          (-0.092, 0.520), (-0.083, 0.575), (-0.086, 0.620), (-0.101, 0.720), (-0.106, 0.805),
+          (-0.092, 0.840)])
+    # pelvis down to the crotch
+    poly([(-0.092, 0.52), (0.092, 0.52), (0.094, 0.49), (0.090, 0.455), (0.004, 0.448),
+          (-0.004, 0.448),
+          (-0.090, 0.455), (-0.094, 0.49)])
+    for side in (-1, 1):
+        ellipse(side * 0.101, 0.808, 0.030, 0.030)  # shoulder cap
+        # arm, hanging a little away from the waist; then the hand
+        poly([(side * 0.100, 0.826), (side * 0.127, 0.812), (side * 0.137, 0.740),
+              (side * 0.140, 0.640), (side * 0.143, 0.480), (side * 0.121, 0.480),
+              (side * 0.117, 0.640), (side * 0.109, 0.740), (side * 0.098, 0.790)])
+        ellipse(side * 0.132, 0.455, 0.0165, 0.034)
+        # leg: hip → thigh → knee → calf → ankle
+        poly([(side * 0.094, 0.490), (side * 0.090, 0.420), (side * 0.064, 0.275),
+              (side * 0.067, 0.175), (side * 0.052, 0.045), (side * 0.024, 0.045),
+              (side * 0.018, 0.175), (side * 0.016, 0.275), (side * 0.005, 0.450),
+              (side * 0.040, 0.500)])
+        # foot
+        poly([(side * 0.020, 0.052), (side * 0.056, 0.052), (side * 0.068, 0.014),
+              (side * 0.066, 0.0), (side * 0.014, 0.0), (side * 0.014, 0.014)])
+    return img.resize((W // s, height_px), Image.Resampling.LANCZOS)
+
+
+def _draw_person(canvas: Image.Image, left: int, ground_y: int,
+                 height_px: int) -> tuple[int, int, int, int]:
+    """Paste the figure with its feet on ``ground_y``; its drawn box (alpha ≥ 50 %)."""
+    mask = _person_mask(height_px)
+    top = ground_y - height_px
+    canvas.paste(Image.new("RGB", mask.size, PERSON), (left, top), mask)
+    bbox = mask.point(lambda v: 255 if v >= 128 else 0).getbbox() or (0, 0, 0, 0)
+    return left + bbox[0], top + bbox[1], left + bbox[2], top + bbox[3]
+
+
+# ------------------------------------------------------------------ labels
+
+def _text(draw: ImageDraw.ImageDraw, xy, text: str, size: int, fill=INK, anchor="la",
+          weight: str = "regular") -> None:
+    draw.text(xy, text, font=_font(size, weight), fill=fill, anchor=anchor)
+
+
+def _text_width(text: str, size: int, weight: str = "regular") -> float:
+    return _font(size, weight).getlength(text)
+
+
+def _vdim(draw: ImageDraw.ImageDraw, x: int, top: int, bottom: int, label: str, size: int,
+          left_label: bool = True) -> None:
+    """A vertical dimension line with end ticks and a label beside its middle."""
+    tick = max(4, size // 3)
+    draw.line((x, top, x, bottom), fill=DIM, width=1)
+    draw.line((x - tick, top, x + tick, top), fill=DIM, width=1)
+    draw.line((x - tick, bottom, x + tick, bottom), fill=DIM, width=1)
+    mid = (top + bottom) // 2
+    if left_label:
+        _text(draw, (x - tick - 4, mid), label, size, INK, "rm", "bold")
+    else:
+        _text(draw, (x + tick + 4, mid), label, size, INK, "lm", "bold")
+
+
+def _hdim(draw: ImageDraw.ImageDraw, y: int, left: int, right: int, label: str, size: int) -> None:
+    tick = max(4, size // 3)
+    draw.line((left, y, right, y), fill=DIM, width=1)
+    draw.line((left, y - tick, left, y + tick), fill=DIM, width=1)
+    draw.line((right, y - tick, right, y + tick), fill=DIM, width=1)
+    _text(draw, ((left + right) // 2, y - tick - 2), label, size, INK, "md", "bold")
+
+
+# ------------------------------------------------------------------ layout
+
+@dataclass
+class _Face:
+    image: Image.Image | None
+    side: str
+
+
+def _group(panels, units: int | None, faces: int | None) -> dict[int, list[_Face]]:
+    sides_seen = sorted({str(side) for _, _, side in panels}) or ["A"]
+    n_faces = max(faces or 0, len(sides_seen))
+    side_names = [chr(ord("A") + i) for i in range(n_faces)]
+    for s in sides_seen:
+        if s not in side_names:
+            side_names.append(s)
+    n_units = max([units or 0] + [int(u) for _, u, _ in panels] + [1])
+    grouped: dict[int, list[_Face]] = {}
+    for u in range(1, n_units + 1):
+        grouped[u] = [_Face(None, s) for s in side_names]
+    for img, unit, side in panels:
+        for f in grouped[int(unit)]:
+            if f.side == str(side):
+                f.image = img
+                break
+    return grouped
+
+
+def _crop_bleed(img: Image.Image, trim_mm: tuple[float, float], bleed_mm: float) -> Image.Image:
+    if bleed_mm <= 0:
+        return img
+    w, h = img.size
+    tw, th = trim_mm
+    dx = w * bleed_mm / (tw + 2 * bleed_mm)
+    dy = h * bleed_mm / (th + 2 * bleed_mm)
+    return img.crop((round(dx), round(dy), round(w - dx), round(h - dy)))
+
+
+def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[float, float],
+                  out: Path, *, person_height_mm: float = 1750, bleed_mm: float = 0.0,
+                  units: int | None = None, faces: int | None = None, width_px: int = 1800,
+                  min_panel_px: int = 300, strings: dict | None = None) -> MockupResult:
+    """Draw the stand's faces and a person to one scale; write ``out`` (PNG).
+
+    ``panels``: (image, unit, side) per printed face; images show the bleed box when
+    ``bleed_mm`` > 0 (it is cropped off: the street sees the trim) or the trim.
+    ``units``/``faces``: the stand's constructions and faces per construction; faces
+    without a panel are drawn empty. Units wrap onto more rows when one row would draw
+    a face less than ``min_panel_px`` tall.
+    """
+    S = strings or STRINGS
+    tw, th = (float(v) for v in trim_mm)
+    grouped = _group(panels, units, faces)
+    n_units = len(grouped)
+    n_faces = len(next(iter(grouped.values())))
+
+    face_gap = max(0.08 * tw, 120.0)  # mm between the faces of one unit
+    unit_gap = max(0.30 * tw, 450.0)  # mm between units
+    person_w = 0.34 * person_height_mm
+    lead = person_w + 0.30 * person_height_mm + max(0.18 * tw, 400.0)  # person, gap, dimension
+    unit_w = n_faces * tw + (n_faces - 1) * face_gap
+    margin_px = 56
+
+    def scale_for(k: int) -> float:
+        row_mm = lead + k * unit_w + (k - 1) * unit_gap + 0.08 * tw
+        return (width_px - 2 * margin_px) / row_mm
+
+    per_row = n_units
+    while per_row > 1 and scale_for(per_row) * th < min_panel_px:
+        per_row -= 1
+    rows = math.ceil(n_units / per_row)
+    per_row = math.ceil(n_units / rows)  # balance the rows: 2 + 2, not 3 + 1
+    scale = scale_for(per_row)
+
+    panel_px = (round(tw * scale), round(th * scale))
+    person_px = round(person_height_mm * scale)
+    tallest = max(panel_px[1], person_px)
+    fs = max(15, round(width_px / 100))  # label size, px
+    row_top_pad = round(fs * 3.2)  # room for the width dimension and the person's label
+    row_bottom = round(fs * 4.2)  # side and unit labels under the ground
+    row_h = row_top_pad + tallest + row_bottom
+    height_px = 2 * margin_px + rows * row_h + (rows - 1) * round(fs * 1.5)
+
+    canvas = Image.new("RGB", (width_px, height_px), BG)
+    draw = ImageDraw.Draw(canvas)
+    person_boxes: list[tuple[int, int, int, int]] = []
+    panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = []
+    unit_ids = list(grouped)
+    for r in range(rows):
+        top = margin_px + r * (row_h + round(fs * 1.5))
+        ground = top + row_top_pad + tallest
+        # ground line and a light strip under it
+        draw.rectangle((margin_px // 2, ground, width_px - margin_px // 2, ground + fs // 2), fill=GROUND)
+        draw.line((margin_px // 2, ground, width_px - margin_px // 2, ground), fill=FRAME, width=2)
+        x = margin_px
+        box = _draw_person(canvas, x, ground, person_px)
+        person_boxes.append(box)
+        pcx = (box[0] + box[2]) // 2
+        _text(draw, (pcx, box[1] - fs // 2), metres(person_height_mm, S), fs, INK, "md", "bold")
+        x += round((person_w + 0.30 * person_height_mm) * scale)
+        dim_x = x + round(max(0.18 * tw, 400.0) * scale) - fs
+        x += round(max(0.18 * tw, 400.0) * scale)
+        _vdim(draw, dim_x, ground - panel_px[1], ground, metres(th, S), fs)
+        first = True
+        for u in unit_ids[r * per_row:(r + 1) * per_row]:
+            unit_left = x
+            for f in grouped[u]:
+                rect = (x, ground - panel_px[1], x + panel_px[0], ground)
+                if f.image is not None:
+                    img = _crop_bleed(f.image.convert("RGB"), (tw, th), bleed_mm)
+                    canvas.paste(img.resize(panel_px, Image.Resampling.LANCZOS), rect[:2])
+                    draw.rectangle((rect[0] - 1, rect[1] - 1, rect[2], rect[3]), outline=FRAME, width=1)
+                else:
+                    draw.rectangle(rect, fill=EMPTY, outline=(190, 195, 201), width=1)
+                    _text(draw, ((rect[0] + rect[2]) // 2, (rect[1] + rect[3]) // 2),
+                          t("mock_empty", S), fs, MUTED, "mm")
+                panel_boxes.append((u, f.side, rect))
+                if first:
+                    _hdim(draw, rect[1] - round(fs * 0.9), rect[0], rect[2], metres(tw, S), fs)
+                    first = False
+                _text(draw, ((rect[0] + rect[2]) // 2, ground + round(fs * 0.9)),
+                      t("mock_side", S, side=f.side), fs, MUTED, "ma")
+                x += panel_px[0] + round(face_gap * scale)
+            x -= round(face_gap * scale)
+            # unit bracket and label
+            by = ground + round(fs * 2.4)
+            draw.line((unit_left, by, x, by), fill=(200, 204, 209), width=1)
+            draw.line((unit_left, by - fs // 3, unit_left, by), fill=(200, 204, 209), width=1)
+            draw.line((x, by - fs // 3, x, by), fill=(200, 204, 209), width=1)
+            _text(draw, ((unit_left + x) // 2, by + fs // 3), t("mock_unit", S, n=u), fs, INK,
+                  "ma", "bold")
+            x += round(unit_gap * scale)
+    save_png(canvas, out)
+    drawn = person_boxes[0][3] - person_boxes[0][1]
+    return MockupResult(Path(out), canvas.size, scale, panel_px, drawn,
+                        rows, per_row, person_boxes, panel_boxes)

@@ -1,0 +1,329 @@
+"""The preview site: previews, mock-ups and pages, from a tiny stands folder made here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from PIL import Image
+
+from standpress.errors import InputError
+from standpress.site import build_site, render_mockup, render_previews, write_site
+from standpress.site.previews import GUIDE_COLOURS
+from standpress.site.strings import count, metres
+
+MM = 72 / 25.4
+PORTRAIT = dict(trim=(120.0, 180.0), bleed=5.0, safe=10.0)
+LANDSCAPE = dict(trim=(300.0, 150.0), bleed=8.0, safe=12.0)
+MARKS = 9.0  # mm of slug/crop-mark room outside the bleed
+
+
+def make_pdf(path: Path, trim: tuple[float, float], bleed: float, label: str) -> Path:
+    """One page: CMYK ground over the bleed, a coloured band, text; TrimBox and BleedBox set."""
+    from reportlab.pdfgen import canvas
+
+    tw, th = trim
+    off = MARKS + bleed
+    media = ((tw + 2 * off) * MM, (th + 2 * off) * MM)
+    c = canvas.Canvas(str(path), pagesize=media, invariant=1, pageCompression=1)
+    c.setTrimBox((off * MM, off * MM, (off + tw) * MM, (off + th) * MM))
+    c.setBleedBox((MARKS * MM, MARKS * MM, (MARKS + tw + 2 * bleed) * MM, (MARKS + th + 2 * bleed) * MM))
+    c.setFillColorCMYK(0.10, 0.04, 0, 0)  # card ground, into the bleed
+    c.rect(MARKS * MM, MARKS * MM, (tw + 2 * bleed) * MM, (th + 2 * bleed) * MM, stroke=0, fill=1)
+    c.setFillColorCMYK(1, 0.72, 0, 0.10)  # brand band across the top, bled
+    c.rect(MARKS * MM, (off + th * 0.7) * MM, (tw + 2 * bleed) * MM, (th * 0.3 + bleed) * MM,
+           stroke=0, fill=1)
+    c.setFillColorCMYK(0, 0, 0, 1)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString((off + 10) * MM, (off + th * 0.4) * MM, label)
+    c.setStrokeColorCMYK(0, 0, 0, 1)  # a crop mark outside the bleed
+    c.line(0, off * MM, (MARKS - 2) * MM, off * MM)
+    c.showPage()
+    c.save()
+    return path
+
+
+def panel(sid: str, name: str, unit: int, side: str, fmt: dict, cases=(), qr=()) -> dict:
+    return {"file": f"{sid}/{name}.pdf", "kind": name.split("-", 1)[1], "unit": unit, "side": side,
+            "cases": list(cases), "trim": list(fmt["trim"]), "bleed": fmt["bleed"],
+            "safe": fmt["safe"], "ink_limit": 300.0, "warn_ppi": 100.0, "min_ppi": 70.0,
+            "qr": list(qr), "texts": []}
+
+
+@pytest.fixture()
+def stands(tmp_path) -> Path:
+    """Two stands: «alpha» (portrait, 2 units × 2 faces, 3 panels, every optional field) and
+    «beta» (landscape, 1 unit, 2 panels, none of the optional fields, no stand PDF)."""
+    out = tmp_path / "stands"
+    src = tmp_path / "src"
+    src.mkdir()
+    portrait = make_pdf(src / "p.pdf", PORTRAIT["trim"], PORTRAIT["bleed"], "Alpha panel")
+    landscape = make_pdf(src / "l.pdf", LANDSCAPE["trim"], LANDSCAPE["bleed"], "Beta panel")
+    for sid, pdf, names in (("alpha", portrait, ["01-cover", "02-cases", "03-locator", "alpha"]),
+                            ("beta", landscape, ["01-cover", "02-cases"])):
+        (out / sid).mkdir(parents=True)
+        for n in names:
+            shutil.copyfile(pdf, out / sid / f"{n}.pdf")
+    (out / "alpha" / "print").mkdir()
+    shutil.copyfile(portrait, out / "alpha" / "print" / "01-cover.pdf")
+    (out / "alpha" / "print" / "job-sheet.txt").write_text("job\n", encoding="utf-8")
+
+    urls = {"001": "https://top100.example.org/2022/001", "002": "https://top100.example.org/2022/002"}
+    data = {
+        "campaign": "ТОП-100 2022",
+        "generator": "standpress test",
+        "date": "2022-10-12T00:00:00+00:00",
+        "catalogue_url": "https://top100.example.org/2022/",
+        "warnings": ["alpha: a photo prints at 90 ppi <check>"],
+        "map": {"river": [[50.50, 30.53], [50.44, 30.56], [50.38, 30.61]], "river_name": "Дніпро"},
+        "stands": [
+            {"id": "alpha", "number": 1, "name": "Парк «Альфа» & <b>сквер</b>",
+             "short_name": "«Альфа»", "address": "вул. Тестова, 1", "lat": 50.45, "lon": 30.52,
+             "serves": ["Печерський"], "format": "citylight", "format_name": "Сітілайт",
+             "units": 2, "faces": 2, "file": "alpha/alpha.pdf",
+             "case_titles": {"001": "Кейс «перший»", "002": "Кейс <другий>"}, "urls": urls,
+             "panels": [panel("alpha", "01-cover", 1, "A", PORTRAIT, qr=["https://top100.example.org/2022/"]),
+                        panel("alpha", "02-cases", 1, "B", PORTRAIT, ["001", "002"], list(urls.values())),
+                        panel("alpha", "03-locator", 2, "A", PORTRAIT)]},
+            {"id": "beta", "name": "Бета",
+             "panels": [panel("beta", "01-cover", 1, "A", LANDSCAPE),
+                        panel("beta", "02-cases", 1, "B", LANDSCAPE, ["003"])]},
+        ],
+    }
+    (out / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    report = {"ok": True, "reports": [
+        {"path": str(out / "alpha" / "02-cases.pdf"), "ok": True,
+         "findings": [{"check": "images", "severity": "warning", "page": 1,
+                       "detail": "photo at 90 ppi"}]},
+        {"path": "alpha/01-cover.pdf", "ok": True,
+         "findings": [{"check": "boxes", "severity": "ok", "page": 1, "detail": "fine"}]},
+    ]}
+    (out / "preflight.json").write_text(json.dumps(report), "utf-8")
+    return out
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (tag.attr, value)
+        self.ids: set[str] = set()
+        self.lang = None
+        self.img_without_alt = 0
+        self.h1 = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "h1":
+            self.h1 += 1
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "img" and not a.get("alt"):
+            self.img_without_alt += 1
+        for key in ("href", "src"):
+            if a.get(key) is not None:
+                self.links.append((f"{tag}.{key}", a[key]))
+
+
+def parse(path: Path) -> Links:
+    p = Links()
+    p.feed(path.read_text("utf-8"))
+    p.close()
+    return p
+
+
+def qr_links(out: Path) -> set[str]:
+    data = json.loads((out / "stands.json").read_text("utf-8"))
+    allowed = {data["catalogue_url"]}
+    for s in data["stands"]:
+        allowed |= set((s.get("urls") or {}).values())
+        for p in s["panels"]:
+            allowed |= set(p.get("qr", []))
+    return allowed
+
+
+def test_pages_exist_parse_and_every_link_resolves(stands):
+    written = build_site(stands)
+    pages = [stands / "index.html", stands / "alpha" / "index.html", stands / "beta" / "index.html"]
+    for page in pages:
+        assert page in written and page.is_file()
+    allowed = qr_links(stands)
+    parsed = {page.resolve(): parse(page) for page in pages}
+    checked = 0
+    for page, links in parsed.items():
+        assert links.lang == "uk"
+        assert links.h1 == 1
+        assert links.img_without_alt == 0
+        for where, value in links.links:
+            if value.startswith(("http://", "https://")):
+                assert where == "a.href" and value in allowed, f"{page}: external {where} {value}"
+                continue
+            assert not value.startswith(("//", "data:", "file:")), value
+            parts = urlsplit(value)
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            assert target.exists(), f"{page}: {where}={value} does not resolve"
+            assert target.is_relative_to(stands.resolve())
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                assert parts.fragment in ids, f"{page}: #{parts.fragment} missing in {target.name}"
+            checked += 1
+    assert checked > 30
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert "@import" not in text and "url(http" not in text and "<link" not in text
+
+
+def test_stand_page_content(stands):
+    build_site(stands)
+    alpha = (stands / "alpha" / "index.html").read_text("utf-8")
+    beta = (stands / "beta" / "index.html").read_text("utf-8")
+    index = (stands / "index.html").read_text("utf-8")
+    # escaped, never raw
+    assert "&lt;b&gt;сквер&lt;/b&gt;" in alpha and "<b>сквер" not in alpha
+    assert "Кейс &lt;другий&gt;" in alpha
+    assert "&lt;check&gt;" in index
+    # cases, QR links, downloads, preflight, mock-up, empty face
+    assert 'href="https://top100.example.org/2022/001"' in alpha
+    assert 'href="alpha.pdf"' in alpha and 'href="print/"' in alpha
+    assert 'src="preview/mockup.png"' in alpha
+    assert "photo at 90 ppi" in alpha and 'badge warning' in alpha
+    assert "вільний бік" in alpha  # unit 2, face B has no panel
+    assert 'id="view-02-cases"' in alpha and 'href="#view-03-locator"' in alpha
+    # beta has no optional fields: no stand PDF link, no map pin, no titles, not checked
+    assert "beta.pdf" not in beta
+    assert "назва не передана" in beta
+    assert "badge none" in beta
+    assert 'href="alpha/index.html"' in index and "<svg" in index
+    assert index.count('class="pin"') == 1  # only alpha has coordinates
+    assert "<b>5</b><span>панелей</span>" in index  # 3 + 2 panels, Ukrainian plural
+
+
+def test_previews_aspect_and_thumbnail_size(stands):
+    build_site(stands)
+    for sid, fmt in (("alpha", PORTRAIT), ("beta", LANDSCAPE)):
+        tw, th = fmt["trim"]
+        b = fmt["bleed"]
+        ratio = (tw + 2 * b) / (th + 2 * b)
+        screen = Image.open(stands / sid / "preview" / "01-cover.png")
+        thumb = Image.open(stands / sid / "preview" / "01-cover-thumb.png")
+        assert max(screen.size) == 1600 and max(thumb.size) == 360
+        for im in (screen, thumb):
+            w, h = im.size
+            # within one pixel of the bleed box's aspect
+            assert abs(w - h * ratio) <= 1 or abs(h - w / ratio) <= 1, (sid, im.size, ratio)
+        assert screen.mode == "RGB" and not screen.info.get("tIME")
+        # the crop marks outside the bleed are not in the preview; the bled band is
+        px = screen.convert("RGB")
+        assert px.getpixel((2, 2))[2] > 120 and px.getpixel((2, 2))[0] < 90  # brand blue corner
+
+
+def test_render_previews_geometry_and_guides(stands, tmp_path):
+    pdf = stands / "alpha" / "01-cover.pdf"
+    files = render_previews(pdf, tmp_path / "pv", screen_px=800, thumb_px=200, guides=True,
+                            safe_mm=PORTRAIT["safe"])
+    assert len(files) == 1
+    f = files[0]
+    tw, th = PORTRAIT["trim"]
+    b = PORTRAIT["bleed"]
+    assert f.size[1] == 800 and f.thumb_size[1] == 200
+    assert f.bleed_ratio == pytest.approx((tw + 2 * b) / (th + 2 * b), rel=1e-3)
+    g = Image.open(f.guides).convert("RGB")
+    clean = Image.open(f.screen).convert("RGB")
+    s = 800 / (th + 2 * b)  # px per mm
+    # trim line: solid, at the bleed distance in from the left edge, half-way down
+    x = round(b * s)
+    row = [g.getpixel((xx, 400)) for xx in range(x - 2, x + 3)]
+    assert GUIDE_COLOURS["trim"] in row
+    # safe line: dashed, at bleed + safe from the top, somewhere along the row
+    y = round((b + PORTRAIT["safe"]) * s)
+    hits = [g.getpixel((xx, yy)) for xx in range(0, g.size[0]) for yy in range(y - 2, y + 3)]
+    assert GUIDE_COLOURS["safe"] in hits
+    # the clean image has none of it
+    assert GUIDE_COLOURS["trim"] not in [clean.getpixel((xx, 400)) for xx in range(x - 2, x + 3)]
+    # without safe_mm: no safe line
+    nosafe = render_previews(pdf, tmp_path / "pv2", screen_px=800, guides=True)[0]
+    g2 = Image.open(nosafe.guides).convert("RGB")
+    assert GUIDE_COLOURS["safe"] not in [g2.getpixel((xx, yy)) for xx in range(g2.size[0])
+                                         for yy in range(y - 2, y + 3)]
+
+
+def _rows_with(img: Image.Image, colour: tuple[int, int, int], box, tol: int = 10) -> tuple[int, int]:
+    """First and last row in ``box`` holding a pixel within ``tol`` of ``colour``."""
+    px = img.load()
+    rows = [y for y in range(box[1], box[3])
+            if any(all(abs(a - b) <= tol for a, b in zip(px[x, y], colour))
+                   for x in range(box[0], box[2]))]
+    return rows[0], rows[-1]
+
+
+@pytest.mark.parametrize("fmt,units", [(PORTRAIT, 2), (LANDSCAPE, 3)])
+def test_mockup_person_in_proportion(stands, tmp_path, fmt, units):
+    from standpress.site.mockup import PERSON
+
+    screen = Image.open(render_previews(stands / "alpha" / "01-cover.pdf", tmp_path / "pv")[0].screen)
+    panels = [(screen, u, s) for u in range(1, units + 1) for s in "AB"][:-1]  # last face empty
+    trim = (fmt["trim"][0] * 10, fmt["trim"][1] * 10)  # stand-sized: 1.2 × 1.8 m, 3 × 1.5 m
+    res = render_mockup(panels, trim, tmp_path / "mockup.png", bleed_mm=PORTRAIT["bleed"] * 10,
+                        units=units, faces=2)
+    assert res.size[0] == 1800
+    expected = 1750 / trim[1]
+    assert res.ratio == pytest.approx(expected, rel=0.03)
+    assert len(res.panel_boxes) == units * 2
+    # measure the drawn silhouette in the image itself
+    img = Image.open(res.path).convert("RGB")
+    l, t, r, b = res.person_boxes[0]
+    # a few pixels of slack around the reported box: the label above the head is further off
+    top, bottom = _rows_with(img, PERSON, (l - 3, t - 4, r + 3, b + 3), tol=6)
+    person_px = bottom - top + 1
+    panel_h = res.panel_boxes[0][2][3] - res.panel_boxes[0][2][1]
+    assert person_px / panel_h == pytest.approx(expected, rel=0.03)
+    assert panel_h == res.panel_px[1]
+
+
+def test_deterministic(stands, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(stands, copy)
+    first = build_site(stands, guides=True)
+    snapshot = {p.relative_to(stands): p.read_bytes() for p in first}
+    again = build_site(stands, guides=True)
+    assert [p.relative_to(stands) for p in again] == list(snapshot)
+    assert {p.relative_to(stands): p.read_bytes() for p in again} == snapshot
+    other = build_site(copy, guides=True, jobs=2)  # another folder, two processes
+    assert {p.relative_to(copy): p.read_bytes() for p in other} == snapshot
+    assert all(p.is_file() for p in first)
+    assert any(p.name == "mockup.png" for p in first)
+    assert any(p.name.endswith("-guides.png") for p in first)
+
+
+def test_guides_off_removes_stale_guides(stands):
+    build_site(stands, guides=True)
+    assert (stands / "alpha" / "preview" / "01-cover-guides.png").exists()
+    written = build_site(stands)
+    assert not (stands / "alpha" / "preview" / "01-cover-guides.png").exists()
+    assert not any(p.name.endswith("-guides.png") for p in written)
+
+
+def test_write_site_without_previews_and_without_preflight(stands):
+    (stands / "preflight.json").unlink()
+    written = write_site(stands)
+    assert len(written) == 3
+    alpha = (stands / "alpha" / "index.html").read_text("utf-8")
+    assert "Файл панелі не знайдено" in alpha and "standpress check" in alpha
+
+
+def test_missing_summary_is_an_input_error(tmp_path):
+    with pytest.raises(InputError):
+        build_site(tmp_path)
+
+
+def test_ukrainian_words():
+    assert count(1, "fig_panels") == "1 панель"
+    assert count(3, "fig_panels") == "3 панелі"
+    assert count(11, "fig_panels") == "11 панелей"
+    assert count(22, "fig_cases") == "22 кейси"
+    assert metres(1750) == "1,75\u00a0м" and metres(1800) == "1,8\u00a0м"
