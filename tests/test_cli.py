@@ -52,7 +52,7 @@ def test_a_small_build_writes_one_stand_and_prints_the_summary(tmp_path, root):
     assert r.exit_code == 0, r.output
     assert "opera" in r.output and "1 stands, 3 panels, 1 cases" in r.output
     assert sorted(p.name for p in (out / "opera").iterdir()) == [
-        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "opera.pdf", "print", "svg"]
+        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "index.html", "opera.pdf", "preview", "print", "svg"]
     manifest = (out / "opera" / "print" / "manifest.csv").read_text("utf-8").splitlines()
     assert manifest[0].startswith("file,stand,panel") and len(manifest) == 4
     assert "1200 × 1800 мм" in (out / "opera" / "print" / "job-sheet.txt").read_text("utf-8")

@@ -180,3 +180,15 @@ def test_crop_marks_and_slug_stay_outside_the_bleed(sample_build):
     left = int((bleed[0] - media[0]) * scale) - 1
     band = img.crop((0, 0, left, H))
     assert band.getextrema()[0] < 128
+
+
+def test_the_preview_site_and_previews_are_written(sample_build):
+    out = sample_build.out
+    assert (out / "index.html").is_file()
+    for stand in sample_build.stands:
+        page = (out / stand.id / "index.html").read_text("utf-8")
+        assert 'lang="uk"' in (out / "index.html").read_text("utf-8")
+        previews = sorted((out / stand.id / "preview").glob("*-thumb.png"))
+        assert len(previews) == stand.panels
+        assert f"{stand.id}.pdf" in page
+        assert len(list((out / stand.id / "svg").glob("*.svg"))) == stand.panels

@@ -51,6 +51,7 @@ class BuildOptions:
     svg: bool = True
     outline_text: bool = False
     check: bool = True
+    site: bool = True
     jobs: int = 0  # 0: one per core
 
 
@@ -279,7 +280,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             result = StandResult(lid, plan.format.id, len(plan.panels),
                                  plan.location.units * plan.format.faces, len(plan.cases))
             for panel, page in zip(plan.panels, pages[lid]):
-                data = finish_pdf(render_pdf([page], provider), page.title, project, created,
+                data = finish_pdf(render_pdf([page], provider, outline_text=opts.outline_text),
+                                  page.title, project, created,
                                   plan.format)
                 (folder / f"{panel.name}.pdf").write_bytes(data)
                 result.files.append(f"{lid}/{panel.name}.pdf")
@@ -291,7 +293,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
                     (folder / "svg" / f"{panel.name}.svg").write_text(svg, encoding="utf-8")
                     result.files.append(f"{lid}/svg/{panel.name}.svg")
             title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
-            data = finish_pdf(render_pdf(pages[lid], provider, title), title, project, created,
+            data = finish_pdf(render_pdf(pages[lid], provider, title, opts.outline_text), title,
+                              project, created,
                               plan.format)
             (folder / f"{lid}.pdf").write_bytes(data)
             result.files.append(f"{lid}/{lid}.pdf")
@@ -302,13 +305,18 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
         InputError.collect(images.problems, "some photos are below the resolution floor")
         warnings += images.problems
-        _write_summary(tmp, project, plans, pages, created, warnings)
+        _write_summary(tmp, project, plans, pages, created, warnings, opts.outline_text)
         if opts.check:
             progress("preflight: reading the files back")
             warnings += preflight(tmp, plans, pages, jobs=opts.jobs,
                                   allow_low_res=opts.allow_low_res)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
+        if opts.site:
+            from .site import build_site
+
+            progress("preview site: rendering panels")
+            build_site(tmp, jobs=opts.jobs or os.cpu_count() or 1)
         _publish(tmp, out, [r.id for r in results])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -382,7 +390,7 @@ def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
 
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
                    pages: dict[str, list[Page]], created: datetime,
-                   warnings: list[Problem]) -> None:
+                   warnings: list[Problem], outlined: bool = False) -> None:
     """``stands.json``: what was built, and what the preflight must find in it."""
     from .layout.frame import QR
 
@@ -398,13 +406,15 @@ def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
                 "trim": [fmt.width, fmt.height], "bleed": fmt.bleed, "safe": fmt.safe,
                 "ink_limit": fmt.ink_limit,
                 "warn_ppi": fmt.warn_ppi, "min_ppi": fmt.min_ppi,
-                "qr": [i.data for i in page.items if isinstance(i, QR)], "texts": texts}
+                "qr": [i.data for i in page.items if isinstance(i, QR)],
+                "texts": [] if outlined else texts, "outlined_text": outlined}
 
     data = {
         "campaign": f"{project.campaign.title} {project.campaign.year}",
         "generator": f"standpress {__version__}",
         "date": created.isoformat(),
         "catalogue_url": project.campaign.catalogue_url,
+        "map": {"river": [list(p) for p in project.map.river], "river_name": project.map.river_name},
         "warnings": [str(w) for w in warnings],
         "stands": [
             {"id": plan.location.id, "number": plan.location.number, "name": plan.location.name,
@@ -445,9 +455,10 @@ def _publish(tmp: Path, out: Path, stand_ids: list[str]) -> None:
             (tmp / sid).rename(target)
         shutil.copyfile(tmp / "stands.json", out / "stands.json")
         owned |= set(stand_ids) | {"stands.json"}
-        if (tmp / "preflight.json").exists():
-            shutil.copyfile(tmp / "preflight.json", out / "preflight.json")
-            owned.add("preflight.json")
+        for name in ("preflight.json", "index.html"):
+            if (tmp / name).exists():
+                shutil.copyfile(tmp / name, out / name)
+                owned.add(name)
         owned_file.write_text(json.dumps({"owned": sorted(owned)}, indent=2) + "\n", "utf-8")
     except OSError as exc:
         raise PublishError(f"cannot write {display_path(out)}: {exc}") from exc

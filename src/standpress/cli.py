@@ -73,16 +73,19 @@ def main(debug: bool) -> None:
 @click.option("--allow-low-res", is_flag=True, help="Warn instead of failing on photos below the floor.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--svg/--no-svg", default=True, show_default=True, help="Also write an SVG per panel.")
-@click.option("--outline-text", is_flag=True, help="Draw text as vector outlines (SVG).")
+@click.option("--outline-text", is_flag=True,
+              help="Draw text as vector outlines in the PDFs and SVGs (it no longer extracts).")
 @click.option("--check/--no-check", "check_", default=True, show_default=True,
               help="Preflight what was written before publishing it.")
+@click.option("--site/--no-site", default=True, show_default=True,
+              help="Write the preview site (index.html, PNG previews, mock-ups).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
-              help="Processes for the preflight [default: one per core].")
+              help="Processes for the preflight and previews [default: one per core].")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
           allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
-          jobs: int, quiet: bool) -> None:
+          site: bool, jobs: int, quiet: bool) -> None:
     """Lay out and render every stand into OUT."""
     from .build import BuildOptions, build as run_build
 
@@ -90,7 +93,7 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
     result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
                                     fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res,
                                     strict=strict, svg=svg, outline_text=outline_text,
-                                    check=check_, jobs=jobs),
+                                    check=check_, site=site, jobs=jobs),
                        progress)
     if result.warnings:
         click.echo(f"{len(result.warnings)} warning(s):", err=True)

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 from pathlib import Path as Path_
 
+from functools import lru_cache
+
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont as TTFontTools
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -58,8 +62,13 @@ def _font_name(key: str, path: str) -> str:
     return name
 
 
-def render_pdf(pages: list[Page], images: ImageProvider, title: str = "") -> bytes:
-    """Draw ``pages`` into one PDF (ReportLab output, before PDF/X finishing)."""
+def render_pdf(pages: list[Page], images: ImageProvider, title: str = "",
+               outline_text: bool = False) -> bytes:
+    """Draw ``pages`` into one PDF (ReportLab output, before PDF/X finishing).
+
+    ``outline_text`` draws every glyph as a filled vector path (for print shops
+    that ask for it); the text then no longer extracts.
+    """
     if not pages:
         raise RenderError("nothing to render")
     buf = io.BytesIO()
@@ -75,7 +84,7 @@ def render_pdf(pages: list[Page], images: ImageProvider, title: str = "") -> byt
     for page in pages:
         for k, p in page.fonts.items():
             names.setdefault(k, (_font_name(k, p), p))
-        _draw_page(canvas, page, names, images)
+        _draw_page(canvas, page, names, images, outline_text)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
@@ -95,7 +104,8 @@ class _Mapper:
         return (self.m + self.h - v) * mm
 
 
-def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images: ImageProvider) -> None:
+def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images: ImageProvider,
+               outline_text: bool = False) -> None:
     g = mark_geometry(page.bleed, min(page.width, page.height))
     W, H = page.width + 2 * g.margin, page.height + 2 * g.margin
     k = 1.0 / page.unit  # oversize pages are drawn at 1:10 (and marked /UserUnit 10 or not)
@@ -116,7 +126,10 @@ def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images:
         if isinstance(item, Rect):
             _rect(c, M, item)
         elif isinstance(item, Text):
-            _text(c, M, item, names)
+            if outline_text:
+                _outlined_text(c, M, item, names[item.font][1])
+            else:
+                _text(c, M, item, names)
         elif isinstance(item, QR):
             _qr(c, M, item)
         elif isinstance(item, Image):
@@ -128,7 +141,7 @@ def _draw_page(c: Canvas, page: Page, names: dict[str, tuple[str, str]], images:
         else:  # pragma: no cover - the vocabulary is closed
             raise RenderError(f"the PDF backend cannot draw {type(item).__name__}")
     c.restoreState()
-    _marks(c, page, g, M, names)
+    _marks(c, page, g, M, names, outline_text)
     c.restoreState()
 
 
@@ -231,6 +244,55 @@ def _text(c: Canvas, M: _Mapper, t: Text, names: dict[str, tuple[str, str]]) -> 
     c.restoreState()
 
 
+class _CanvasPen(BasePen):
+    """A fontTools pen drawing a glyph into a ReportLab path at (ox, oy), ``k`` pt per unit."""
+
+    def __init__(self, glyphset, path, ox: float, oy: float, k: float):
+        super().__init__(glyphset)
+        self.p, self.ox, self.oy, self.k = path, ox, oy, k
+
+    def _pt(self, pt):
+        return self.ox + pt[0] * self.k, self.oy + pt[1] * self.k
+
+    def _moveTo(self, pt):
+        self.p.moveTo(*self._pt(pt))
+
+    def _lineTo(self, pt):
+        self.p.lineTo(*self._pt(pt))
+
+    def _curveToOne(self, p1, p2, p3):
+        self.p.curveTo(*self._pt(p1), *self._pt(p2), *self._pt(p3))
+
+    def _closePath(self):
+        self.p.close()
+
+
+@lru_cache(maxsize=16)
+def _glyphs(path: str):
+    tt = TTFontTools(path, lazy=True)
+    return tt.getGlyphSet(), tt.getBestCmap(), tt["head"].unitsPerEm
+
+
+def _outlined_text(c: Canvas, M: _Mapper, t: Text, font_path: str) -> None:
+    """The line as filled outlines, each glyph at the advance layout gave it."""
+    glyphset, cmap, upem = _glyphs(font_path)
+    k = t.size * mm / upem
+    p = c.beginPath()
+    x = t.x
+    for ch, adv in zip(t.text, t.advances):
+        name = cmap.get(ord(ch))
+        if name is not None and not ch.isspace():
+            glyphset[name].draw(_CanvasPen(glyphset, p, M.x(x), M.y(t.y), k))
+        x += adv
+    c.saveState()
+    c.setFillColorCMYK(*_cmyk(t.color))
+    if t.overprint:
+        c.setFillOverprint(True)
+        c.setOverprintMask(True)
+    c.drawPath(p, stroke=0, fill=1, fillMode=1)  # nonzero winding: TrueType contours
+    c.restoreState()
+
+
 def _qr(c: Canvas, M: _Mapper, q: QR) -> None:
     """The whole symbol as one path: one rectangle per horizontal run of dark modules."""
     n = len(q.modules)
@@ -274,14 +336,22 @@ def _image(c: Canvas, M: _Mapper, im: Image, images: ImageProvider) -> None:
     c.restoreState()
 
 
-def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str]]) -> None:
+def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str]],
+           outline_text: bool = False) -> None:
     c.saveState()
     c.setStrokeColorCMYK(*REGISTRATION)
     c.setLineWidth(0.25)
     for x0, y0, x1, y1 in crop_mark_lines(page.width, page.height, g):
         c.line(M.x(x0), M.y(y0), M.x(x1), M.y(y1))
     if page.slug:
-        c.setFillColorCMYK(0, 0, 0, 1)
-        c.setFont((names.get("regular") or next(iter(names.values())))[0], SLUG_SIZE * mm)
-        c.drawString(M.x(4.0), M.y(page.height + g.start + g.length * 0.6), page.slug)
+        key = "regular" if "regular" in names else next(iter(names))
+        path = names[key][1]
+        font = load_font(key, path)
+        slug = Text(4.0, page.height + g.start + g.length * 0.6, page.slug, key, SLUG_SIZE,
+                    (0.0, 0.0, 0.0, 100.0),
+                    tuple(a * SLUG_SIZE for a in font.advances(page.slug)))
+        if outline_text:
+            _outlined_text(c, M, slug, path)
+        else:
+            _text(c, M, slug, names)
     c.restoreState()
