@@ -74,3 +74,11 @@ def test_cases_are_ordered_by_served_district_then_number(project):
     assert order == ["Шевченківський"] * 3 + ["Подільський"] * 3
     ids = [c.id for c in plans[0].cases if c.district == "Подільський"]
     assert ids == sorted(ids)
+
+
+def test_faces_left_over_carry_the_catalogue_when_the_template_has_one(project):
+    cases = make_cases(project.campaign.districts, 10)
+    plans, _ = plan_stands(project, cases, lambda f: 4, fill_faces=lambda f: True)
+    park = next(p for p in plans if p.location.id == "holosiivskyi-park")
+    assert [p.kind for p in park.panels][-2:] == ["locator", "catalogue"]
+    assert len(park.panels) == park.location.units * park.format.faces

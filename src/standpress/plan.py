@@ -4,8 +4,9 @@ Every case lands on exactly one stand: the one whose location serves the
 case's district (the loader has already checked that each district is served
 exactly once). A stand's panels are its cover, its case panels — the cases in
 the order of the districts it serves, then by id, ``cards`` to a panel — and
-its locator. A stand that needs more panels than its units have faces is an
-error naming the stand, the panels needed and the faces available: nothing is
+its locator; faces left over get the catalogue panel, so no lit box stands
+empty. A stand that needs more panels than its units have faces is an error
+naming the stand, the panels needed and the faces available: nothing is
 crammed, nothing dropped.
 """
 
@@ -20,7 +21,7 @@ from .model import Case, Format, Location, Project
 
 @dataclass(frozen=True)
 class PanelPlan:
-    kind: str  # "cover" | "cases" | "locator"
+    kind: str  # "cover" | "cases" | "locator" | "catalogue" (fills a face left over)
     number: int  # 1-based position on the stand
     cases: tuple[Case, ...] = ()
     unit: int = 1  # which construction of the stand
@@ -55,8 +56,14 @@ def _sort_key(location: Location) -> Callable[[Case], tuple]:
 
 def plan_stands(project: Project, cases: list[Case],
                 cards_per_panel: Callable[[Format], int],
-                only: tuple[str, ...] = ()) -> tuple[list[StandPlan], list[Problem]]:
-    """Assign cases to stands and paginate them. Returns plans and warnings."""
+                only: tuple[str, ...] = (),
+                fill_faces: Callable[[Format], bool] = lambda f: False,
+                ) -> tuple[list[StandPlan], list[Problem]]:
+    """Assign cases to stands and paginate them. Returns plans and warnings.
+
+    ``fill_faces(format)`` says whether the format's template has a catalogue
+    panel to put on faces the stand would otherwise leave empty.
+    """
     by_district: dict[str, Location] = {d: loc for loc in project.locations for d in loc.serves}
     assigned: dict[str, list[Case]] = {loc.id: [] for loc in project.locations}
     problems: list[Problem] = []
@@ -88,6 +95,8 @@ def plan_stands(project: Project, cases: list[Case],
                 hint=f"set units = {-(-len(kinds) // fmt.faces)} for this location, or move a "
                      "district to another stand"))
             continue
+        if fill_faces(fmt):
+            kinds += [("catalogue", ())] * (faces - len(kinds))
         if not own:
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "

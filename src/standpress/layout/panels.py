@@ -81,6 +81,7 @@ class _Layout:
                 "range": (f"кейси {first}–{first + len(p.cases) - 1} з {len(cases)}"
                           if len(p.cases) > 1 else f"кейс {first} з {len(cases)}") if p.cases else "",
                 "cases": str(len(cases)),
+                "catalogue_url": _printed_url(inp.campaign.catalogue_url),
             },
         }
 
@@ -193,6 +194,8 @@ class _Layout:
         role = spec.options.get("role", "catalogue")
         distance = self.fmt.viewing_distance if role == "catalogue" else self.fmt.scan_distance
         code = min_code_size(distance)
+        if spec.options.get("fill"):  # as large as the frame allows, never below the minimum
+            code = max(code, min(w, h))
         if code > min(w, h) + 1e-6:
             raise FitError("a QR code does not fit", [Problem(
                 f"the QR code must be at least {code:.0f} mm wide to scan from {distance:g} m, "
@@ -212,7 +215,8 @@ class _Layout:
             parts.append(("caption_style", "heading", spec.options["caption"]))
         if "text" in spec.options:
             parts.append(("text_style", "partner", spec.options["text"]))
-        parts.append(("url_style", "url", None))
+        if not spec.options.get("fill"):
+            parts.append(("url_style", "url", None))
         for key, default, text in parts:
             ts = self.style.text[spec.options.get(key, default)]
             paras = [_printed_url(data)] if text is None else self.resolve(text, spec)

@@ -20,10 +20,12 @@ from ..load.tomlpos import TomlPositions
 from ..model import CMYK
 
 PANEL_KINDS = ("cover", "cases", "locator")
+OPTIONAL_KINDS = ("catalogue",)  # a template may leave these out
 ITEM_TYPES = {
     "fill": {"rect", "color", "bleed"},
     "text": {"rect", "style", "text", "valign"},
-    "qr": {"rect", "url", "role", "caption", "text", "caption_style", "text_style", "url_style"},
+    "qr": {"rect", "url", "role", "caption", "text", "caption_style", "text_style", "url_style",
+           "fill"},
     "figures": {"rect", "value_style", "label_style"},
     "cards": {"rect", "cols", "rows", "gap"},
     "map": {"rect"},
@@ -78,6 +80,9 @@ class Template:
     panels: dict[str, tuple[ItemSpec, ...]]
     card: dict[str, Any]
     source: Path
+
+    def has(self, kind: str) -> bool:
+        return bool(self.panels.get(kind))
 
     def cards_per_panel(self) -> int:
         for spec in self.panels.get("cases", ()):
@@ -170,8 +175,10 @@ def load_template(path: Path, style: Style) -> Template:
         problems.append(Problem(msg, shown, pos.find(key), key, hint))
 
     panels: dict[str, tuple[ItemSpec, ...]] = {}
-    for kind in PANEL_KINDS:
+    for kind in PANEL_KINDS + OPTIONAL_KINDS:
         items = (data.get(kind) or {}).get("item") or []
+        if not items and kind in OPTIONAL_KINDS:
+            continue
         if not items:
             err(kind, f'no [[{kind}.item]] in the template', f"every template lays out {kind} panels")
         specs = []
