@@ -137,7 +137,8 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
                                     "put the real address in locations.toml before print",
                                     severity="warning"))
     plans, plan_warnings = plan_stands(
-        project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only)
+        project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only,
+        fill_faces=lambda f: templates[f.template].has("catalogue"))
     warnings += plan_warnings
     return project, style, templates, cases, plans, warnings
 
