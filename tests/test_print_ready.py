@@ -82,3 +82,27 @@ def test_oversize_formats_use_userunit_and_say_so(tmp_path, root):
         assert max(float(v) for v in page.MediaBox) < 14400
     manifest = (tmp_path / "out" / "khreshchatyk" / "print" / "manifest.csv").read_text("utf-8")
     assert "UserUnit 10" in manifest
+
+
+def test_marks_targets_and_colour_bar_never_enter_the_bleed_box(root):
+    import pypdfium2 as pdfium
+
+    from standpress.layout.frame import Page
+    from standpress.render.pdf import render_pdf
+
+    fonts = {"regular": str(root / "fonts" / "NotoSans-Regular.ttf")}
+    page = Page(width=297, height=420, bleed=3, items=(), fonts=fonts, slug="slug · A3",
+                marks=("crop", "registration", "colour_bar"))
+    data = render_pdf([page], lambda im: None)
+    with pikepdf.open(__import__("io").BytesIO(data)) as pdf:
+        bleed = [float(v) for v in pdf.pages[0].obj.BleedBox]
+        media = [float(v) for v in pdf.pages[0].obj.MediaBox]
+    doc = pdfium.PdfDocument(data)
+    scale = 4
+    img = doc[0].render(scale=scale, grayscale=True).to_pil()
+    doc.close()
+    H = media[3] * scale
+    box = (int(bleed[0] * scale) + 1, int(H - bleed[3] * scale) + 1,
+           int(bleed[2] * scale) - 1, int(H - bleed[1] * scale) - 1)
+    assert img.crop(box).getextrema() == (255, 255), "something is drawn inside the bleed box"
+    assert img.getextrema()[0] < 100, "the marks are drawn outside it"

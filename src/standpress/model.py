@@ -64,6 +64,7 @@ class Format:
     material: str = ""
     finishing: str = ""
     oversize: str = "userunit"  # pages over 5080 mm: "userunit" (/UserUnit 10) or "scale" (1:10)
+    marks: tuple[str, ...] = ("crop",)  # and optionally "registration", "colour_bar"
 
     @property
     def page_unit(self) -> float:

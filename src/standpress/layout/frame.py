@@ -108,3 +108,4 @@ class Page:
     slug: str = ""  # the slug line printed outside the trim
     meta: dict[str, str] = field(default_factory=dict, compare=False)
     unit: float = 1.0  # the PDF is drawn at 1/unit (oversize formats); see Format.page_unit
+    marks: tuple[str, ...] = ("crop",)  # printer's marks: crop, registration, colour_bar

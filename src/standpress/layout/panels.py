@@ -54,8 +54,10 @@ def layout_panel(inp: PanelInput) -> Page:
                 fonts={k: str(v) for k, v in inp.style.fonts.items()}, title=title, slug=slug,
                 meta={"stand": loc.id, "panel": p.name, "kind": p.kind, "unit": str(p.unit),
                       "side": p.side, "cases": " ".join(c.id for c in p.cases)},
-                unit=fmt.page_unit)
+                unit=fmt.page_unit, marks=fmt.marks)
 
+
+RICH_BLACK_AREA = 100 * 100  # mm²: black fills larger than this are printed in rich black
 
 _BIND = re.compile(r"\{([a-z_]+(?:\.[a-z_0-9]+)*)\}")
 
@@ -139,7 +141,11 @@ class _Layout:
             x0 = -b
         if "right" in sides:
             x1 = self.fmt.width + b
-        self.items.append(Rect(x0, y0, x1 - x0, y1 - y0, fill=self.color(spec.options["color"])))
+        color = self.color(spec.options["color"])
+        if color == (0.0, 0.0, 0.0, 100.0) and (x1 - x0) * (y1 - y0) > RICH_BLACK_AREA \
+                and "rich_black" in self.style.palette:
+            color = self.color("rich_black")  # a large area in plain K prints grey and blotchy
+        self.items.append(Rect(x0, y0, x1 - x0, y1 - y0, fill=color))
 
     def _item_rule(self, spec: ItemSpec) -> None:
         x, y, w, h = self.rect(spec)

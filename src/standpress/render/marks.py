@@ -40,3 +40,26 @@ def crop_mark_lines(w: float, h: float, g: MarkGeometry) -> list[tuple[float, fl
             lines.append((cx + sx * s, cy, cx + sx * e, cy))  # horizontal, on the trim line
             lines.append((cx, cy + sy * s, cx, cy + sy * e))  # vertical
     return lines
+
+
+def registration_targets(w: float, h: float, g: MarkGeometry) -> list[tuple[float, float, float]]:
+    """(cx, cy, r) of a target at the middle of each side, outside the bleed."""
+    d = g.start + g.length / 2
+    r = min(4.0, g.length / 2.5)
+    return [(w / 2, -d, r), (w / 2, h + d, r), (-d, h / 2, r), (w + d, h / 2, r)]
+
+
+COLOUR_BAR = (
+    (100, 0, 0, 0), (0, 100, 0, 0), (0, 0, 100, 0), (0, 0, 0, 100),
+    (50, 0, 0, 0), (0, 50, 0, 0), (0, 0, 50, 0), (0, 0, 0, 50),
+    (100, 100, 0, 0), (0, 100, 100, 0), (100, 0, 100, 0), (0, 0, 0, 0),
+)
+
+
+def colour_bar(w: float, g: MarkGeometry) -> list[tuple[float, float, float, tuple]]:
+    """(x, y, size, cmyk%) patches along the top, between the crop marks, outside the bleed."""
+    size = min(6.0, g.length * 0.6)
+    y = -(g.start + size + 1.0)
+    x = g.start + g.length + 5.0
+    return [(x + i * size, y, size, cmyk) for i, cmyk in enumerate(COLOUR_BAR)
+            if x + (i + 1) * size < w / 2 - g.length]

@@ -30,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ..errors import RenderError
 from ..layout.frame import QR, Circle, Image, Page, Path, Rect, Text
 from ..text.fonts import load_font
-from .marks import SLUG_SIZE, crop_mark_lines, mark_geometry
+from .marks import SLUG_SIZE, colour_bar, crop_mark_lines, mark_geometry, registration_targets
 
 rl_config.useA85 = 0  # binary streams: about 20 % smaller
 REGISTRATION = (1.0, 1.0, 1.0, 1.0)
@@ -343,6 +343,16 @@ def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str
     c.setLineWidth(0.25)
     for x0, y0, x1, y1 in crop_mark_lines(page.width, page.height, g):
         c.line(M.x(x0), M.y(y0), M.x(x1), M.y(y1))
+    if "registration" in page.marks:
+        for cx, cy, r in registration_targets(page.width, page.height, g):
+            c.circle(M.x(cx), M.y(cy), r * mm, stroke=1, fill=0)
+            c.circle(M.x(cx), M.y(cy), r * 0.5 * mm, stroke=1, fill=0)
+            c.line(M.x(cx - r * 1.3), M.y(cy), M.x(cx + r * 1.3), M.y(cy))
+            c.line(M.x(cx), M.y(cy - r * 1.3), M.x(cx), M.y(cy + r * 1.3))
+    if "colour_bar" in page.marks:
+        for x, y, size, cmyk in colour_bar(page.width, g):
+            c.setFillColorCMYK(*_cmyk(cmyk))
+            c.rect(M.x(x), M.y(y + size), size * mm, size * mm, stroke=0, fill=1)
     if page.slug:
         key = "regular" if "regular" in names else next(iter(names))
         path = names[key][1]
