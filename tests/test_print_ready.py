@@ -22,7 +22,7 @@ def small_build(tmp_path, root, edit=None, only=("holosiivskyi-park",)):
     (tmp_path / "locations.toml").write_text(text, "utf-8")
     return build(BuildOptions(cases=root / "tests" / "data" / "small" / "cases.csv",
                               locations=tmp_path / "locations.toml", out=tmp_path / "out",
-                              allow_low_res=True, only=only))
+                              allow_low_res=True, only=only, site=False, svg=False))
 
 
 def test_output_intent_xmp_and_info_agree(tmp_path, root):
