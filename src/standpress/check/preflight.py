@@ -1056,6 +1056,9 @@ def check_ink(ctx: _Context) -> list[Finding]:
     """Maximum total area coverage inside the TrimBox (Ghostscript CMYK render)."""
     from PIL import Image  # noqa: PLC0415
 
+    if shutil.which("gs") is None:  # an optional tool: say what was not measured
+        return [Finding("ink", "warning", "total ink not measured: Ghostscript (gs) is not "
+                        "installed; install the ghostscript package to measure it")]
     job = ctx.ink_job
     if job is None:
         job = ctx.ink_job = _InkJob(ctx.path, _ink_dpi(ctx))
