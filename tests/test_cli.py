@@ -50,11 +50,12 @@ def test_a_small_build_writes_one_stand_and_prints_the_summary(tmp_path, root):
     r = run("build", "--only", "opera", "--cases", str(cases), "--locations",
             str(root / "locations.toml"), "--out", str(out))
     assert r.exit_code == 0, r.output
-    assert "opera" in r.output and "1 stands, 3 panels, 1 cases" in r.output
+    assert "opera" in r.output and "1 stands, 4 panels, 1 cases" in r.output
     assert sorted(p.name for p in (out / "opera").iterdir()) == [
-        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "index.html", "opera.pdf", "preview", "print", "svg"]
+        "01-cover.pdf", "02-cases.pdf", "03-locator.pdf", "04-catalogue.pdf", "index.html",
+        "opera.pdf", "preview", "print", "svg"]
     manifest = (out / "opera" / "print" / "manifest.csv").read_text("utf-8").splitlines()
-    assert manifest[0].startswith("file,stand,panel") and len(manifest) == 4
+    assert manifest[0].startswith("file,stand,panel") and len(manifest) == 5
     assert "1200 × 1800 мм" in (out / "opera" / "print" / "job-sheet.txt").read_text("utf-8")
     assert (out / "notes.txt").read_text("utf-8") == "mine"
     before = {p: p.read_bytes() for p in (out / "opera").iterdir() if p.is_file()}

@@ -82,3 +82,11 @@ def test_faces_left_over_carry_the_catalogue_when_the_template_has_one(project):
     park = next(p for p in plans if p.location.id == "holosiivskyi-park")
     assert [p.kind for p in park.panels][-2:] == ["locator", "catalogue"]
     assert len(park.panels) == park.location.units * park.format.faces
+
+
+def test_units_left_without_any_panel_are_named(project):
+    cases = make_cases(["Шевченківський"], 1)
+    plans, warnings = plan_stands(project, cases, lambda f: 4, only=("opera",),
+                                  fill_faces=lambda f: True)
+    assert [p.kind for p in plans[0].panels] == ["cover", "cases", "locator", "catalogue"]
+    assert any("fills 2 of its 4 units" in w.message for w in warnings)

@@ -34,7 +34,6 @@ from .normalise import campaign_texts, case_texts, check_coverage, normalise_cas
 from .plan import StandPlan, plan_stands
 from .render.pdf import PlacedImage, render_pdf
 from .render.svg import render_svg
-from .text.fonts import load_font
 
 OWNED_MANIFEST = ".standpress-owned.json"
 
@@ -126,7 +125,7 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
     project = normalise_project(project, opts.fix_lookalikes)
     cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
     warnings += lookalikes
-    fonts = [load_font(k, str(p)) for k, p in style.fonts.items()]
+    fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
     check_coverage(list(campaign_texts(project.campaign, project.locations)) + list(case_texts(cases)),
                    fonts)
     c = project.campaign

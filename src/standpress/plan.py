@@ -95,8 +95,15 @@ def plan_stands(project: Project, cases: list[Case],
                 hint=f"set units = {-(-len(kinds) // fmt.faces)} for this location, or move a "
                      "district to another stand"))
             continue
-        if fill_faces(fmt):
-            kinds += [("catalogue", ())] * (faces - len(kinds))
+        used_units = -(-len(kinds) // fmt.faces)
+        if fill_faces(fmt):  # the spare faces of the units in use: no lit box stays blank
+            kinds += [("catalogue", ())] * (used_units * fmt.faces - len(kinds))
+        if used_units < loc.units:
+            problems.append(Problem(
+                f"stand «{loc.id}» fills {used_units} of its {loc.units} units of «{fmt.id}»; "
+                "the rest get no panel", field=f"location «{loc.id}».units",
+                hint=f"set units = {used_units} unless more cases are coming",
+                severity="warning"))
         if not own:
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "

@@ -197,8 +197,12 @@ def _set(lay: _Layout, paras: list[str], style_name: str, width: float, height: 
 
 
 def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...]:
-    return tuple(Text(x + width - t.width, y + t.y, t.text, t.font, t.size, t.color, t.advances,
-                      t.overprint) for t in block.lines)
+    """Set flush right: each line (all its runs) moved so that it ends at ``x + width``."""
+    ends: dict[float, float] = {}
+    for t in block.lines:
+        ends[t.y] = max(ends.get(t.y, 0.0), t.x + t.width)
+    return tuple(Text(x + width - ends[t.y] + t.x, y + t.y, t.text, t.font, t.size, t.color,
+                      t.advances, t.overprint) for t in block.lines)
 
 
 def _no_photo(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model import Format
-from ..text.fonts import Font, load_font
+from ..text.fonts import FontStack
 from .frame import CMYK, Text
 from .templates import Style, TextStyle
 
@@ -81,7 +81,7 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
     """Break and position ``paragraphs`` at ``size``; None if a word is too wide."""
     from ..text.linebreak import break_lines
 
-    font = load_font(ts.font, str(style.fonts[ts.font]))
+    font = style.stack(ts.font)
     color = color or style.color(ts.color)
     space = font.width(" ", size)
     mode = {"justify": "justify", "balanced": "balanced"}.get(ts.align, "ragged")
@@ -101,15 +101,16 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
         if lines is None:
             return None
         for li, line in enumerate(lines):
-            out.append(_line_text(line, font, ts, size, width, y, color))
+            out.extend(_line_text(line, font, ts, size, width, y, color))
             if li < len(lines) - 1 or pi < len(paragraphs) - 1:
                 y += lead
     height = y + abs(font.metrics.descender) * size if out else 0.0
     return SetBlock(tuple(out), height, size)
 
 
-def _line_text(line, font: Font, ts: TextStyle, size: float, width: float, y: float,
-               color: CMYK) -> Text:
+def _line_text(line, font: FontStack, ts: TextStyle, size: float, width: float, y: float,
+               color: CMYK) -> list[Text]:
+    """One text item per line — or per run when fallback fonts set some characters."""
     words = [w.text for w in line.words]
     space = font.width(" ", size)
     gaps = len(words) - 1
@@ -130,8 +131,14 @@ def _line_text(line, font: Font, ts: TextStyle, size: float, width: float, y: fl
         x = width - total
     elif ts.align == "center":
         x = (width - total) / 2
-    return Text(x, y, "".join(text_parts), ts.font, size, color, tuple(adv),
-                overprint=color == (0.0, 0.0, 0.0, 100.0))
+    text = "".join(text_parts)
+    overprint = color == (0.0, 0.0, 0.0, 100.0)
+    items = []
+    for f, start, end in font.runs(text):
+        items.append(Text(x, y, text[start:end], f.key, size, color, tuple(adv[start:end]),
+                          overprint=overprint))
+        x += sum(adv[start:end])
+    return items
 
 
 def fit_block(paragraphs: list[str], ts: TextStyle, width: float, height: float,
@@ -159,13 +166,17 @@ def fit_block(paragraphs: list[str], ts: TextStyle, width: float, height: float,
 def fit_display(text: str, ts: TextStyle, width: float, height: float, style: Style,
                 color: CMYK | None = None) -> SetBlock:
     """One line set as large as the frame allows (titles, figures)."""
-    font = load_font(ts.font, str(style.fonts[ts.font]))
+    font = style.stack(ts.font)
     if ts.upper:
         text = text.upper()
     em = font.width(text, 1.0)
     size = min(width / em if em else height, height / (font.metrics.cap_height + 0.02))
     color = color or style.color(ts.color)
-    adv = tuple(a * size for a in font.advances(text))
+    adv = [a * size for a in font.advances(text)]
     y = font.metrics.cap_height * size
     x = {"right": width - sum(adv), "center": (width - sum(adv)) / 2}.get(ts.align, 0.0)
-    return SetBlock((Text(x, y, text, ts.font, size, color, adv),), y, size)
+    items = []
+    for f, start, end in font.runs(text):
+        items.append(Text(x, y, text[start:end], f.key, size, color, tuple(adv[start:end])))
+        x += sum(adv[start:end])
+    return SetBlock(tuple(items), y, size)

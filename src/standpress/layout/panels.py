@@ -51,7 +51,7 @@ def layout_panel(inp: PanelInput) -> Page:
             f"{fmt.id} · обріз {fmt.width:g}×{fmt.height:g} мм · виліт {fmt.bleed:g} мм · "
             f"масштаб {fmt.scale_label} · {inp.slug_date}")
     return Page(width=fmt.width, height=fmt.height, bleed=fmt.bleed, items=tuple(lay.items),
-                fonts={k: str(v) for k, v in inp.style.fonts.items()}, title=title, slug=slug,
+                fonts={k: str(v) for k, v in inp.style.all_fonts.items()}, title=title, slug=slug,
                 meta={"stand": loc.id, "panel": p.name, "kind": p.kind, "unit": str(p.unit),
                       "side": p.side, "cases": " ".join(c.id for c in p.cases)},
                 unit=fmt.page_unit, marks=fmt.marks)

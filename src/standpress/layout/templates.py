@@ -60,6 +60,19 @@ class Style:
     body_angle_deg: float
     heading_factor: float
     source: Path
+    fallback: tuple[tuple[str, Path], ...] = ()  # (key, file) tried in order for missing glyphs
+
+    def stack(self, key: str):
+        """The font of style key ``key`` with the fallbacks behind it."""
+        from ..text.fonts import font_stack
+
+        return font_stack(key, str(self.fonts[key]),
+                          tuple((k, str(p)) for k, p in self.fallback))
+
+    @property
+    def all_fonts(self) -> dict[str, Path]:
+        """Every font a page may use, fallbacks included: key → file."""
+        return {**self.fonts, **dict(self.fallback)}
 
     def color(self, name: str) -> CMYK:
         return self.palette[name]
@@ -113,7 +126,15 @@ def load_style(path: Path, fonts_dir: Path) -> Style:
         problems.append(Problem(msg, shown, pos.find(key), key, hint))
 
     fonts: dict[str, Path] = {}
-    for key, name in (data.get("fonts") or {}).items():
+    fallback: list[tuple[str, Path]] = []
+    font_table = dict(data.get("fonts") or {})
+    for i, name in enumerate(font_table.pop("fallback", []) or []):
+        f = fonts_dir / str(name)
+        if not f.is_file():
+            err("fonts.fallback", f'fallback font "{name}" not found in {display_path(fonts_dir)}',
+                "copy the .ttf into fonts/ or fix the name")
+        fallback.append((f"fallback{i + 1}", f))
+    for key, name in font_table.items():
         f = fonts_dir / str(name)
         if not f.is_file():
             err(f"fonts.{key}", f'font file "{name}" not found in {display_path(fonts_dir)}',
@@ -162,7 +183,7 @@ def load_style(path: Path, fonts_dir: Path) -> Style:
             hyphenate=bool(t.get("hyphenate", False)), fit=fit, upper=bool(t.get("upper", False)))
     leg = data.get("legibility") or {}
     InputError.collect(problems, f"{shown} is not a valid style sheet")
-    return Style(fonts=fonts, palette=palette, text=styles,
+    return Style(fonts=fonts, palette=palette, text=styles, fallback=tuple(fallback),
                  body_angle_deg=float(leg.get("body_angle_deg", 0.2)),
                  heading_factor=float(leg.get("heading_factor", 1.5)), source=path)
 

@@ -111,3 +111,57 @@ class Font:
 def load_font(key: str, path: str) -> Font:
     """Fonts are immutable once loaded: share them across a build."""
     return Font(key, Path(path))
+
+
+class FontStack:
+    """A font and its fallbacks: each character is set in the first font that has it.
+
+    Measuring goes run by run (kerning applies inside a run); ``runs`` tells
+    layout where to split a line into one text item per font.
+    """
+
+    def __init__(self, fonts: list[Font]):
+        self.fonts = fonts
+        self.primary = fonts[0]
+        self.key = self.primary.key
+        self.metrics = self.primary.metrics
+        self._cache: dict[str, tuple[float, ...]] = {}
+
+    def font_for(self, ch: str) -> Font:
+        for f in self.fonts:
+            if f.has(ch):
+                return f
+        return self.primary
+
+    def runs(self, text: str) -> list[tuple[Font, int, int]]:
+        """(font, start, end) for each stretch of ``text`` set in one font."""
+        out: list[tuple[Font, int, int]] = []
+        for i, ch in enumerate(text):
+            f = self.primary if ch == " " or self.primary.has(ch) else self.font_for(ch)
+            if out and out[-1][0] is f:
+                out[-1] = (f, out[-1][1], i + 1)
+            else:
+                out.append((f, i, i + 1))
+        return out
+
+    def advances(self, text: str) -> tuple[float, ...]:
+        hit = self._cache.get(text)
+        if hit is None:
+            if len(self.fonts) == 1:
+                hit = self.primary.advances(text)
+            else:
+                hit = tuple(a for f, s, e in self.runs(text) for a in f.advances(text[s:e]))
+            self._cache[text] = hit
+        return hit
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self.advances(text)) * size
+
+    def missing(self, text: str) -> list[str]:
+        return [ch for ch in self.primary.missing(text) if not any(f.has(ch) for f in self.fonts)]
+
+
+@lru_cache(maxsize=64)
+def font_stack(key: str, path: str, fallbacks: tuple[tuple[str, str], ...] = ()) -> FontStack:
+    """``fallbacks``: (key, path) pairs, tried in order for characters ``path`` lacks."""
+    return FontStack([load_font(key, path), *(load_font(k, p) for k, p in fallbacks)])
