@@ -40,6 +40,37 @@ def _projector(points, x, y, w, h, pad):
     return project
 
 
+def _smooth(pts: list[tuple[float, float]], step: float) -> list[tuple[float, float]]:
+    """Points along a Catmull–Rom curve through ``pts``, about ``step`` mm apart."""
+    if len(pts) < 3:
+        return pts
+    out = [pts[0]]
+    for i in range(len(pts) - 1):
+        p0 = pts[i - 1] if i else pts[i]
+        p1, p2 = pts[i], pts[i + 1]
+        p3 = pts[i + 2] if i + 2 < len(pts) else p2
+        n = max(2, int(math.dist(p1, p2) / step))
+        for k in range(1, n + 1):
+            t = k / n
+            t2, t3 = t * t, t * t * t
+            out.append(tuple(0.5 * (2 * p1[j] + (-p0[j] + p2[j]) * t
+                                    + (2 * p0[j] - 5 * p1[j] + 4 * p2[j] - p3[j]) * t2
+                                    + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t3)
+                             for j in (0, 1)))
+    return out
+
+
+def _runs_inside(pts, box) -> list[list[tuple[float, float]]]:
+    """The stretches of a dense polyline that lie inside ``box`` (x0, y0, x1, y1)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for px, py in pts:
+        if box[0] <= px <= box[2] and box[1] <= py <= box[3]:
+            runs[-1].append((px, py))
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) > 1]
+
+
 def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -55,15 +86,18 @@ def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
     project = _projector([(l.lat, l.lon) for l in locs], x, y, w, h, pad=r * 4.5)
     river = lay.inp.map.river
     if river:
-        pts = [project(a, b) for a, b in river]
-        pts = [(max(x, min(x + w, px)), max(y, min(y + h, py))) for px, py in pts]
-        items.append(Path(tuple(pts), stroke=st.color("tint_deep"), stroke_width=body * 2.2,
-                          smooth=True))
-        if lay.inp.map.river_name:
+        stroke = body * 2.2
+        pts = _smooth([project(a, b) for a, b in river], step=body)
+        half = stroke / 2
+        inside = (x + half, y + half, x + w - half, y + h - half)
+        for run in _runs_inside(pts, inside):
+            items.append(Path(tuple(run), stroke=st.color("tint_deep"), stroke_width=stroke))
+        visible = [p for p in pts if inside[0] <= p[0] <= inside[2] and inside[1] <= p[1] <= inside[3]]
+        if lay.inp.map.river_name and visible:
             name = fit_block([lay.inp.map.river_name], st.text["map_label"], w * 0.3, h,
-                             lay.bases, st, color=st.color("tint_deep"))
-            mx, my = pts[len(pts) // 4]
-            items.extend(name.moved(mx + body * 2.0, my))
+                             lay.bases, st, color=st.color("brand"))
+            mx, my = visible[len(visible) // 4]
+            items.extend(name.moved(mx + stroke, my))
     numeral = st.text["numeral"]
     for loc in locs:
         cx, cy = project(loc.lat, loc.lon)
@@ -144,10 +178,12 @@ def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
     plain = st.text[spec.options.get("style", "list")]
     strong = st.text[spec.options.get("here_style", "list_here")]
     items: list[Item] = []
-    r = body * 0.95
-    indent = r * 2 + body * 0.8
-    # all entries share one size: fit the longest column
-    for scale in (1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8):
+    # all entries share one size: the largest at which the longest column fits
+    for scale in (2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8):
+        size = max(plain.min, plain.size * scale) * lay.bases.of(plain.role)
+        r = size * 0.6  # the number's disc, centred on the first line's x-height
+        indent = 2 * r + size * 0.5
+        space = size * 0.45
         items = []
         ok = True
         for c in range(cols):
@@ -158,16 +194,16 @@ def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
                 text = f"{loc.name}. {loc.address}" + (f" — {HERE}" if mine else "")
                 block = fit_block([text], ts, cw - indent, h, lay.bases, st, scale)
                 cx = x + c * (cw + gap)
-                items.append(Circle(cx + r, ty + r * 0.75, r,
-                                    fill=st.color("accent" if mine else "brand")))
+                cy = ty + size * 0.45
+                items.append(Circle(cx + r, cy, r, fill=st.color("accent" if mine else "brand")))
                 num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
                                   color=st.color("ink" if mine else "paper"))
                 t = num.lines[0]
-                items.append(Text(cx + r - t.width / 2, ty + r * 0.75 + t.y / 2, t.text, t.font,
+                items.append(Text(cx + r - t.width / 2, cy + t.y / 2, t.text, t.font,
                                   t.size, t.color, t.advances))
                 items.extend(block.moved(cx + indent, ty))
-                ty += max(block.height, r * 2) + body * 0.9
-            if ty - body * 0.9 > y + h + 1e-6:
+                ty += max(block.height, r * 2) + space
+            if ty - space > y + h + 1e-6:
                 ok = False
         if ok:
             return items
