@@ -1,0 +1,93 @@
+"""Office proofs: a stand's real panels scaled onto a small sheet (A3 by default).
+
+City staff sign off what will be printed, so a proof is not laid out again: each
+page of the finished stand PDF is placed, trimmed and scaled down whole, on its
+own sheet with a caption (stand, panel, unit and side, real size, scale).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pikepdf
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .errors import InputError, Problem, display_path
+from .model import Format
+
+MARGIN = 12.0  # mm around the panel on the proof sheet
+CAPTION = 14.0  # mm of caption below it
+
+
+def make_proofs(out: Path, sheet: Format, font: Path, stand_ids: list[str] | None = None) -> list[Path]:
+    """Write ``<out>/<id>/proof-<sheet.id>.pdf`` for each stand in ``stands.json``."""
+    summary_path = Path(out) / "stands.json"
+    if not summary_path.is_file():
+        raise InputError("nothing to proof", [Problem(
+            "stands.json not found", display_path(summary_path), hint="run standpress build first")])
+    summary = json.loads(summary_path.read_text("utf-8"))
+    written = []
+    for stand in summary["stands"]:
+        if stand_ids and stand["id"] not in stand_ids:
+            continue
+        target = Path(out) / stand["id"] / f"proof-{sheet.id}.pdf"
+        target.write_bytes(proof_pdf(Path(out) / stand["file"], stand, sheet, font))
+        written.append(target)
+    return written
+
+
+def proof_pdf(stand_pdf: Path, stand: dict, sheet: Format, font: Path) -> bytes:
+    name = "SP-proof-" + font.stem
+    try:
+        pdfmetrics.getFont(name)
+    except KeyError:
+        pdfmetrics.registerFont(TTFont(name, str(font)))
+    with pikepdf.open(stand_pdf) as src:
+        boxes = [[float(v) for v in p.obj.get("/TrimBox", p.obj.MediaBox)] for p in src.pages]
+        units = [float(p.obj.get("/UserUnit", 1)) for p in src.pages]
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1, initialFontName=name, pageCompression=1)
+    c.setTitle(f"{stand.get('name', stand['id'])} — коректура {sheet.id.upper()}")
+    places = []
+    for i, (box, uu) in enumerate(zip(boxes, units)):
+        panel = stand["panels"][i] if i < len(stand["panels"]) else {}
+        w_mm = (box[2] - box[0]) * uu / mm
+        h_mm = (box[3] - box[1]) * uu / mm
+        landscape = w_mm > h_mm
+        sw, sh = (max(sheet.width, sheet.height), min(sheet.width, sheet.height)) if landscape \
+            else (min(sheet.width, sheet.height), max(sheet.width, sheet.height))
+        scale = min((sw - 2 * MARGIN) / w_mm, (sh - 2 * MARGIN - CAPTION) / h_mm)
+        pw, ph = w_mm * scale, h_mm * scale
+        x0 = (sw - pw) / 2
+        y0 = MARGIN + CAPTION + (sh - 2 * MARGIN - CAPTION - ph) / 2
+        c.setPageSize((sw * mm, sh * mm))
+        c.setStrokeColorCMYK(0, 0, 0, 0.4)
+        c.setLineWidth(0.3)
+        c.rect(x0 * mm, y0 * mm, pw * mm, ph * mm, stroke=1, fill=0)
+        c.setFillColorCMYK(0, 0, 0, 1)
+        c.setFont(name, 9)
+        where = f"конструкція {panel.get('unit', '?')}, бік {panel.get('side', '?')}"
+        c.drawString(x0 * mm, (MARGIN + CAPTION * 0.55) * mm,
+                     f"{stand.get('name', stand['id'])} · панель {i + 1}/{len(boxes)} · {where}")
+        c.setFont(name, 7.5)
+        c.drawString(x0 * mm, (MARGIN + CAPTION * 0.15) * mm,
+                     f"КОРЕКТУРА, не для друку · справжній розмір {w_mm:.0f}×{h_mm:.0f} мм · "
+                     f"масштаб 1:{1 / scale:.1f} · {Path(panel.get('file', '')).name}")
+        c.showPage()
+        places.append((x0 * mm, y0 * mm, (x0 + pw) * mm, (y0 + ph) * mm))
+    c.save()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as proof, pikepdf.open(stand_pdf) as src:
+        for page, panel, rect in zip(proof.pages, src.pages, places):
+            trim = panel.obj.get("/TrimBox", panel.obj.MediaBox)
+            panel.obj.MediaBox = trim  # show the trim only: no bleed, no marks
+            if "/CropBox" in panel.obj:
+                del panel.obj.CropBox
+            page.add_overlay(panel, pikepdf.Rectangle(*rect))
+        out = io.BytesIO()
+        proof.save(out, deterministic_id=True)
+    return out.getvalue()
