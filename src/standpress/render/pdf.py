@@ -149,14 +149,19 @@ def _cmyk(v) -> tuple[float, float, float, float]:
     return tuple(x / 100.0 for x in v)  # type: ignore[return-value]
 
 
+def _paint(c: Canvas, item: Rect | Circle) -> tuple[int, int]:
+    """Set the item's fill and stroke; returns (stroke, fill) flags for ReportLab."""
+    if item.fill is not None:
+        c.setFillColorCMYK(*_cmyk(item.fill))
+    if item.stroke is not None:
+        c.setStrokeColorCMYK(*_cmyk(item.stroke))
+        c.setLineWidth(item.stroke_width * mm)
+    return int(item.stroke is not None), int(item.fill is not None)
+
+
 def _rect(c: Canvas, M: _Mapper, r: Rect) -> None:
-    if r.fill is not None:
-        c.setFillColorCMYK(*_cmyk(r.fill))
-    if r.stroke is not None:
-        c.setStrokeColorCMYK(*_cmyk(r.stroke))
-        c.setLineWidth(r.stroke_width * mm)
+    stroke, fill = _paint(c, r)
     args = (M.x(r.x), M.y(r.y + r.h), r.w * mm, r.h * mm)
-    fill, stroke = int(r.fill is not None), int(r.stroke is not None)
     if r.radius:
         c.roundRect(*args, r.radius * mm, stroke=stroke, fill=fill)
     else:
@@ -164,13 +169,8 @@ def _rect(c: Canvas, M: _Mapper, r: Rect) -> None:
 
 
 def _circle(c: Canvas, M: _Mapper, e: Circle) -> None:
-    if e.fill is not None:
-        c.setFillColorCMYK(*_cmyk(e.fill))
-    if e.stroke is not None:
-        c.setStrokeColorCMYK(*_cmyk(e.stroke))
-        c.setLineWidth(e.stroke_width * mm)
-    c.circle(M.x(e.cx), M.y(e.cy), e.r * mm, stroke=int(e.stroke is not None),
-             fill=int(e.fill is not None))
+    stroke, fill = _paint(c, e)
+    c.circle(M.x(e.cx), M.y(e.cy), e.r * mm, stroke=stroke, fill=fill)
 
 
 def _path(c: Canvas, M: _Mapper, e: Path) -> None:
