@@ -184,5 +184,10 @@ from .check.cli import check  # noqa: E402  (the preflight command lives with th
 
 main.add_command(check)
 
+from .serve import serve, watch  # noqa: E402  (live preview: serve.py)
+
+main.add_command(serve)
+main.add_command(watch)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

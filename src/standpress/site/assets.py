@@ -215,7 +215,7 @@ td.url a { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospa
 
 .findings { list-style: none; margin: 0; padding: 0; display: grid; gap: .6rem; }
 .findings > li { background: var(--card); border-radius: var(--radius); box-shadow: var(--shadow);
-  padding: .65rem 1rem; }
+  padding: .65rem 1rem; overflow-wrap: anywhere; }
 .findings .head { display: flex; flex-wrap: wrap; gap: .4rem .8rem; align-items: center; }
 .findings .path { font-weight: 650; overflow-wrap: anywhere; }
 .findings ul { margin: .5rem 0 .1rem; padding-left: 1.1rem; font-size: .9rem; color: #36404b; }

@@ -1,0 +1,290 @@
+"""``standpress watch`` and ``serve``: what the watcher sees, when it builds, what the server says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from standpress.build import BuildOptions
+from standpress.cli import main
+from standpress.errors import InputError, Problem
+from standpress.serve import LIVE_RELOAD, VERSION_PATH, Watcher, start_server, version_token
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ROOT / "tests" / "data" / "small"
+STAND = "holosiivskyi-park"
+
+
+@pytest.fixture()
+def tree(campaign_copy: Path) -> Path:
+    """locations.toml, templates/, fonts/, profiles/ and the small cases with their photos."""
+    shutil.copytree(SMALL, campaign_copy / "data")
+    return campaign_copy
+
+
+def opts_for(tree: Path, **kw) -> BuildOptions:
+    base = dict(cases=tree / "data" / "cases.csv", locations=tree / "locations.toml",
+                out=tree / "stands", only=(STAND,), allow_low_res=True, svg=False, check=False,
+                site=True, jobs=1)
+    base.update(kw)
+    return BuildOptions(**base)
+
+
+def touch(path: Path, text: str | None = None) -> None:
+    """Change a file so that its size or mtime surely differs."""
+    st = path.stat()
+    if text is not None:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+class FakeBuild:
+    def __init__(self, fail: bool = False, during=None):
+        self.calls: list[BuildOptions] = []
+        self.fail = fail
+        self.during = during
+
+    def __call__(self, opts, progress=lambda s: None):
+        self.calls.append(opts)
+        if self.during:
+            self.during()
+        if self.fail:
+            raise InputError("the case data is not valid", [Problem(
+                "required, but empty", "data/cases.csv", "row 3", "title", "give every case a title")])
+        return type("R", (), {"stands": [type("S", (), {"panels": 6})()], "warnings": []})()
+
+
+def watcher(tree: Path, build="fake", **kw) -> tuple[Watcher, list[str]]:
+    """A watcher with a fake build, or the real one with ``build=None``."""
+    lines: list[str] = []
+    w = Watcher(opts_for(tree, **kw), interval=0.01, debounce=0.01,
+                build=FakeBuild() if build == "fake" else build, echo=lines.append)
+    return w, lines
+
+
+# ---------------------------------------------------------------- what it watches
+
+def test_snapshot_covers_every_input_and_nothing_else(tree):
+    (tree / "data" / ".cases.csv.swp").write_text("x")
+    (tree / "data" / "cases.csv~").write_text("x")
+    (tree / "templates" / "__pycache__").mkdir()
+    (tree / "templates" / "__pycache__" / "x.pyc").write_text("x")
+    w, _ = watcher(tree)
+    snap = w.snapshot()
+    names = {p.relative_to(tree.resolve()).as_posix() for p in snap}
+    assert "data/cases.csv" in names and "locations.toml" in names
+    assert "templates/portrait.toml" in names and "templates/style.toml" in names
+    assert any(n.startswith("fonts/") for n in names)
+    assert any(n.startswith("profiles/") and n.endswith(".icc") for n in names)
+    assert {f"data/photos/{p.name}" for p in (SMALL / "photos").iterdir()} <= names
+    assert not any("swp" in n or n.endswith("~") or "__pycache__" in n for n in names)
+    assert all(isinstance(v, tuple) and len(v) == 2 for v in snap.values())
+
+
+def test_changed_finds_edits_additions_and_removals_only(tree):
+    w, _ = watcher(tree)
+    a = w.snapshot()
+    assert w.changed(a, w.snapshot()) == []
+    cases, tpl = tree / "data" / "cases.csv", tree / "templates" / "portrait.toml"
+    photo = next((tree / "data" / "photos").glob("*.jpg"))
+    touch(cases, "\n")
+    assert w.changed(a, w.snapshot()) == [cases.resolve()]
+    touch(tpl)  # same size, later mtime
+    touch(photo)
+    b = w.snapshot()
+    assert w.changed(a, b) == sorted([cases.resolve(), tpl.resolve(), photo.resolve()])
+    new = tree / "data" / "photos" / "new.jpg"
+    shutil.copyfile(photo, new)
+    photo.unlink()
+    assert w.changed(b, w.snapshot()) == sorted([photo.resolve(), new.resolve()])
+
+
+def test_the_output_folder_is_never_watched(tree):
+    """Even when it lies inside a watched folder, or the build would trigger itself."""
+    w, _ = watcher(tree, out=tree / "templates" / "stands")
+    (tree / "templates" / "stands").mkdir()
+    a = w.snapshot()
+    (tree / "templates" / "stands" / "index.html").write_text("<p>built</p>")
+    assert w.changed(a, w.snapshot()) == []
+
+
+def test_photo_folders_named_by_the_cases_are_watched(tree):
+    """Photos outside data/photos/: their folder joins the watch after a build reads the cases."""
+    data = tree / "data"
+    (data / "photos").rename(data / "img")
+    csv = data / "cases.csv"
+    csv.write_text(csv.read_text("utf-8").replace("photos/", "img/"), "utf-8")
+    w, _ = watcher(tree)
+    assert not any("img" in p.parts for p in w.snapshot())
+    w.run_once()
+    assert any(p.parent == (data / "img").resolve() for p in w.snapshot())
+    photo = next((data / "img").glob("*.jpg"))
+    touch(photo)
+    assert w.poll() == [photo.resolve()]
+    assert w.builds == 2
+
+
+# ---------------------------------------------------------------- when it builds
+
+def test_run_once_builds_exactly_once_and_poll_only_on_change(tree):
+    fake = FakeBuild()
+    w, lines = watcher(tree, build=fake)
+    assert w.run_once() is not None
+    assert len(fake.calls) == 1 and w.builds == 1
+    assert fake.calls[0].site is True and fake.calls[0].check is False
+    assert any("✓ built 1 stand, 6 panels" in line for line in lines)
+    assert w.poll() == [] and w.poll() == []
+    assert len(fake.calls) == 1
+    cases = tree / "data" / "cases.csv"
+    touch(cases, "\n")
+    touch(tree / "templates" / "style.toml")
+    assert w.poll() == sorted([cases.resolve(), (tree / "templates" / "style.toml").resolve()])
+    assert len(fake.calls) == 2  # two files, one build
+    assert w.poll() == [] and len(fake.calls) == 2
+
+
+def test_edits_saved_during_a_build_trigger_the_next_one(tree):
+    cases = tree / "data" / "cases.csv"
+    fake = FakeBuild(during=lambda: touch(cases, "\n") if len(fake.calls) == 1 else None)
+    w, _ = watcher(tree, build=fake)
+    w.run_once()
+    assert w.poll() == [cases.resolve()]
+    assert len(fake.calls) == 2
+    assert w.poll() == []
+
+
+def test_a_failed_build_is_reported_and_the_watch_goes_on(tree):
+    fake = FakeBuild(fail=True)
+    w, lines = watcher(tree, build=fake)
+    assert w.run_once() is None
+    assert w.failures == 1
+    text = "\n".join(lines)
+    assert "✗ build failed" in text and "the case data is not valid" in text
+    assert "  error: data/cases.csv:row 3: title: required, but empty — give every case a title" in text
+    fake.fail = False
+    touch(tree / "data" / "cases.csv", "\n")
+    assert w.poll()
+    assert w.last_result is not None and w.last_error is None
+    assert "✓ built" in lines[-1] and "changed: " in lines[-1]
+
+
+def test_a_bug_in_the_build_does_not_end_the_watch(tree):
+    def broken(opts, progress):
+        raise ZeroDivisionError("oops")
+
+    w, lines = watcher(tree, build=broken)
+    assert w.run_once() is None
+    assert "internal error" in lines[-1] and "ZeroDivisionError" in lines[-1]
+
+
+def test_debounce_waits_for_the_files_to_settle(tree):
+    fake = FakeBuild()
+    w, _ = watcher(tree, build=fake)
+    w.debounce = 0.5
+    w.run_once()
+    cases = tree / "data" / "cases.csv"
+    touch(cases, "\n")
+    import threading
+
+    def second_write():  # an editor writing twice in a row
+        time.sleep(0.05)
+        touch(tree / "templates" / "portrait.toml")
+
+    t = threading.Thread(target=second_write)
+    t.start()
+    changed = w.poll()
+    t.join()
+    assert len(fake.calls) == 2
+    assert (tree / "templates" / "portrait.toml").resolve() in changed
+
+
+# ---------------------------------------------------------------- the server
+
+def get(url: str) -> tuple[int, bytes, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def version(base: str) -> str:
+    status, body, headers = get(base + VERSION_PATH.lstrip("/"))
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    return json.loads(body)["version"]
+
+
+def test_a_data_edit_rebuilds_and_changes_the_version(tree):
+    """The real build under the watcher: edit a case, one rebuild, the served version moves."""
+    w, lines = watcher(tree, build=None)
+    out = tree / "stands"
+    assert w.run_once() is not None, "\n".join(lines)
+    server, thread = start_server(out, port=0)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        v1 = version(base)
+        assert v1 == version_token(out) and version(base) == v1  # stable while nothing builds
+
+        status, page, headers = get(base + f"{STAND}/index.html")
+        assert status == 200 and "no-store" in headers["Cache-Control"]
+        assert LIVE_RELOAD.replace("@VERSION@", v1).encode() in page
+        assert b"fetch(" not in (out / STAND / "index.html").read_bytes()  # the file is untouched
+        status, folder, _ = get(base + f"{STAND}/")
+        assert status == 200 and b"/__standpress/version" in folder
+        assert get(base + f"{STAND}/preview/01-cover-thumb.png")[0] == 200
+        assert get(base + "no-such-file.png")[0] == 404
+
+        cases = tree / "data" / "cases.csv"
+        text = cases.read_text("utf-8")
+        assert "Маскувальні сітки із читальної зали" in text
+        cases.write_text(text.replace("Маскувальні сітки із читальної зали",
+                                      "Маскувальні сітки з бібліотеки"), "utf-8")
+        touch(cases)
+        assert w.poll() == [cases.resolve()] and w.builds == 2
+        assert w.last_error is None, "\n".join(lines)
+        v2 = version(base)
+        assert v2 != v1
+        titles = json.loads((out / "stands.json").read_text("utf-8"))["stands"][0]["case_titles"]
+        assert titles["002"].replace("\u00a0", " ") == "Маскувальні сітки з бібліотеки"
+
+        # a broken edit: the build fails, the output and the version stay as they were
+        cases.write_text(text.replace("Маскувальні сітки із читальної зали", ""), "utf-8")
+        touch(cases)
+        assert w.poll() and w.builds == 3 and w.last_error is not None
+        assert version(base) == v2
+        assert "✗ build failed" in "\n".join(lines)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_the_server_binds_to_loopback_only(tree):
+    (tree / "stands").mkdir()
+    server, thread = start_server(tree / "stands", port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_serve_needs_a_built_site(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--out", str(tmp_path / "nothing")])
+    assert result.exit_code == 1
+    assert "run standpress build first" in result.output
+
+
+def test_watch_and_serve_are_commands():
+    for cmd in ("serve", "watch"):
+        result = CliRunner().invoke(main, [cmd, "--help"])
+        assert result.exit_code == 0 and "--port" in result.output
