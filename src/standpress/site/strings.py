@@ -116,6 +116,7 @@ STRINGS: dict[str, str | tuple[str, str, str]] = {
     "kind_cover": "Обкладинка",
     "kind_cases": "Кейси",
     "kind_locator": "Карта локацій",
+    "kind_catalogue": "Каталог",
     "kind_other": "Панель",
     "panel_label": "{num} · {kind}",
     "panel_alt": "Панель {num}, {kind}: {unit}, {side}",
