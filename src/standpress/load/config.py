@@ -6,6 +6,7 @@ All problems are collected and reported at once, each with
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -18,6 +19,7 @@ from .tomlpos import TomlPositions
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+MAX_URL = 300  # characters; longer addresses make QR codes too dense to scan at print size
 
 CAMPAIGN_TEXT = (
     "title", "full_title", "tagline", "ceremony_heading", "locator_heading",
@@ -26,7 +28,7 @@ CAMPAIGN_TEXT = (
 )
 CAMPAIGN_KEYS = set(CAMPAIGN_TEXT) | {
     "year", "intro", "figures", "ceremony", "districts", "contact", "apostrophe",
-    "placeholder_hosts",
+    "placeholder_hosts", "missing_photos",
 }
 FORMAT_NUMBERS = {
     # key: (minimum, maximum, required)
@@ -48,6 +50,59 @@ LOCATION_KEYS = {
 }
 TOP_KEYS = {"campaign", "print", "format", "map", "location"}
 PRINT_KEYS = {"output_profile", "output_condition_identifier", "output_condition", "photos"}
+
+
+def toml_error_place(exc: tomllib.TOMLDecodeError, text: str) -> tuple[str, str | None]:
+    """The message of a TOML syntax error without its position, and ``"line:col"``."""
+    message = str(exc)
+    for pattern, plain in _TOML_MESSAGES:
+        if message.startswith(pattern):
+            message = plain + message[len(pattern):]
+            break
+    m = re.match(r"Cannot declare \((.*?),?\) twice", message)
+    if m:
+        name = ".".join(x.strip().strip("'\"") for x in m.group(1).split(","))
+        message = f"[{name}] is declared twice" + message[m.end():]
+    m = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if m:
+        return message[: m.start()] + message[m.end():], f"{m.group(1)}:{m.group(2)}"
+    m = re.search(r"\s*\(at end of document\)", message)
+    if m:
+        lines = text.splitlines() or [""]
+        return message[: m.start()] + " at the end of the file", f"{len(lines)}:{len(lines[-1]) + 1}"
+    return message, None
+
+
+_TOML_MESSAGES = (
+    ("Illegal character '\\n'", 'a line ends inside a text: its closing quote (") is missing'),
+    ("Unclosed array", "a list is not closed: its ] is missing"),
+    ("Unclosed inline table", "an inline table is not closed: its } is missing"),
+    ("Cannot overwrite a value", "a key is given twice"),
+)
+
+
+def locate_key(path: str | Path, key: str) -> tuple[str, str | None]:
+    """``(file as shown, "line:col")`` of a dotted key such as ``campaign.title`` or
+    ``location[2].name`` in a TOML file, for problems found after loading."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return display_path(path), None
+    return display_path(path), TomlPositions(text).find(key)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f'the text "{value[:40]}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
 
 
 def district_key(name: str) -> str:
@@ -72,6 +127,17 @@ class _Collector:
             Problem(message, self.file, self.pos.find(key), key, hint, severity="warning")
         )
 
+    def table(self, data: dict, key: str, prefix: str = "") -> dict:
+        """``data[key]`` when it is a table (else an error and ``{}``)."""
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(f"{prefix}{key}", f"must be a table, not {_type_name(value)}",
+                       f"write it as [{prefix}{key}] with its keys below")
+            return {}
+        return value
+
     def unknown_keys(self, table: dict, allowed: set[str], prefix: str) -> None:
         for key in table:
             if key not in allowed:
@@ -87,7 +153,8 @@ class _Collector:
                 self.error(f"{prefix}{key}", "is missing", f'add {key} = "…"')
             return ""
         if not isinstance(value, str):
-            self.error(f"{prefix}{key}", f"must be text, not {type(value).__name__}")
+            self.error(f"{prefix}{key}", f"must be text, not {_type_name(value)}",
+                       f'write it in quotes: {key} = "…"')
             return ""
         if required and not value.strip():
             self.error(f"{prefix}{key}", "is empty", "write the text between the quotes")
@@ -100,7 +167,8 @@ class _Collector:
                 self.error(f"{prefix}{key}", "is missing", f'add {key} = ["…"]')
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(f"{prefix}{key}", "must be a list of texts", f'{key} = ["…", "…"]')
+            self.error(f"{prefix}{key}", "must be a list of texts",
+                       f'write it as {key} = ["…", "…"]')
             return ()
         return tuple(v.strip() for v in value)
 
@@ -112,7 +180,10 @@ class _Collector:
                 self.error(f"{prefix}{key}", "is missing", f"add {key} = <number>")
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(f"{prefix}{key}", f"must be a number, not {value!r}")
+            m = re.search(r"-?\d+(?:[.,]\d+)?", value) if isinstance(value, str) else None
+            example = m.group().replace(",", ".") if m else "<number>"
+            self.error(f"{prefix}{key}", f"must be a number, not {_type_name(value)}",
+                       f"write the number alone, without quotes or units: {key} = {example}")
             return default
         if not lo <= value <= hi:
             self.error(f"{prefix}{key}", f"{value:g} is out of range",
@@ -128,7 +199,8 @@ class _Collector:
                 self.error(f"{prefix}{key}", "is missing", f"add {key} = <whole number>")
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(f"{prefix}{key}", f"must be a whole number, not {value!r}")
+            self.error(f"{prefix}{key}", f"must be a whole number, not {_type_name(value)}",
+                       f"write it without quotes or decimals: {key} = <whole number>")
             return default
         if not lo <= value <= hi:
             self.error(f"{prefix}{key}", f"{value} is out of range", f"expected {lo} to {hi}")
@@ -140,21 +212,27 @@ def load_project(path: Path, templates_dir: Path | None = None) -> tuple[Project
     """Read and validate ``locations.toml``. Returns the project and warnings."""
     path = Path(path)
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        raw_text = path.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise InputError("cannot read the locations file", [Problem(
             "file not found", display_path(path),
             hint="pass --locations PATH, or run standpress in the project folder")]) from None
-    except (UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()
+        line = raw[: exc.start].count(b"\n") + 1
         raise InputError("cannot read the locations file", [Problem(
-            f"cannot read: {exc}", display_path(path), hint="save the file as UTF-8")]) from None
+            f"not UTF-8 text (byte {exc.start})", display_path(path), f"{line}:1",
+            hint="save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise InputError("cannot read the locations file", [Problem(
+            f"cannot read: {exc.strerror or exc}", display_path(path),
+            hint="pass --locations PATH to a readable file")]) from None
     try:
         data = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        place = f"{m.group(1)}:{m.group(2)}" if m else None
+        message, place = toml_error_place(exc, raw_text)
         raise InputError("cannot parse the locations file", [Problem(
-            f"not valid TOML: {str(exc).split(' (at line')[0]}", display_path(path), place,
+            f"not valid TOML: {message}", display_path(path), place,
             hint="check quotes, brackets and commas on that line")]) from None
 
     c = _Collector(path, raw_text)
@@ -162,21 +240,22 @@ def load_project(path: Path, templates_dir: Path | None = None) -> tuple[Project
     templates_dir = templates_dir or root / "templates"
     c.unknown_keys(data, TOP_KEYS, "")
 
-    campaign = _campaign(c, data.get("campaign") or {})
-    formats = _formats(c, data.get("format") or {}, templates_dir)
+    campaign = _campaign(c, c.table(data, "campaign"))
+    formats = _formats(c, c.table(data, "format"), templates_dir)
     locations = _locations(c, data.get("location") or [], formats, campaign)
-    map_data = _map(c, data.get("map") or {})
-    pr = data.get("print") or {}
+    map_data = _map(c, c.table(data, "map"))
+    pr = c.table(data, "print")
     c.unknown_keys(pr, PRINT_KEYS, "print.")
     profile_name = c.text(pr, "output_profile", "print.")
     profile = (root / profile_name) if profile_name else root
-    if profile_name and not profile.is_file():
-        c.error("print.output_profile", f'profile "{profile_name}" not found',
+    if profile_name and ("\0" in profile_name or not profile.is_file()):
+        c.error("print.output_profile", f'profile "{profile_name[:80]}" not found',
                 "name an ICC output profile relative to locations.toml")
     photo_mode = pr.get("photos", "convert")
     if photo_mode not in ("convert", "passthrough"):
-        c.error("print.photos", f'"{photo_mode}" is not a photo mode',
+        c.error("print.photos", f'{_type_name(photo_mode)} is not a photo mode',
                 'use "convert" (to the output profile) or "passthrough"')
+        photo_mode = "convert"
 
     InputError.collect(c.problems, f"{c.file} is not valid")
     project = Project(
@@ -198,14 +277,28 @@ def _campaign(c: _Collector, t: dict[str, Any]) -> Campaign:
     for key in ("catalogue_url", "case_url_pattern"):
         url = values[key]
         if url and not URL.match(url.replace("{id}", "x")):
-            c.error(f"campaign.{key}", f'"{url}" is not an http(s) address', "write it as https://…")
+            c.error(f"campaign.{key}", f'"{url[:80]}" is not an http(s) address', "write it as https://…")
+        elif len(url) > MAX_URL - 40:
+            c.error(f"campaign.{key}", f"the address is {len(url)} characters; a QR code of it "
+                    "would be too dense to scan at print size",
+                    f"use a short link (under {MAX_URL - 40} characters)")
     if values["case_url_pattern"] and "{id}" not in values["case_url_pattern"]:
         c.error("campaign.case_url_pattern", "has no {id} placeholder",
                 'e.g. "https://example.org/2022/{id}"')
     figures = []
-    for i, f in enumerate(t.get("figures") or []):
+    figures_value = t.get("figures") or []
+    if not isinstance(figures_value, list):
+        c.error("campaign.figures", "must be a list of { value, label } tables",
+                'figures = [{ value = "350", label = "…" }]')
+        figures_value = []
+    for i, f in enumerate(figures_value):
         if not isinstance(f, dict) or not {"value", "label"} <= set(f):
-            c.error(f"campaign.figures", f"figure {i + 1} needs a value and a label",
+            c.error("campaign.figures", f"figure {i + 1} needs a value and a label",
+                    '{ value = "350", label = "…" }')
+            continue
+        if not all(isinstance(f[k], (str, int, float)) and not isinstance(f[k], bool)
+                   for k in ("value", "label")):
+            c.error("campaign.figures", f"figure {i + 1}: value and label must be texts",
                     '{ value = "350", label = "…" }')
             continue
         figures.append(Figure(str(f["value"]).strip(), str(f["label"]).strip()))
@@ -213,17 +306,36 @@ def _campaign(c: _Collector, t: dict[str, Any]) -> Campaign:
     seen: set[str] = set()
     for d in districts:
         if district_key(d) in seen:
-            c.error("campaign.districts", f'"{d}" is listed twice')
+            c.error("campaign.districts", f'"{d}" is listed twice', "list each district once")
         seen.add(district_key(d))
     apostrophe = t.get("apostrophe", "\u02bc")
     if apostrophe not in ("\u02bc", "\u2019"):
-        c.error("campaign.apostrophe", "must be U+02BC (ʼ) or U+2019 (’)")
+        c.error("campaign.apostrophe", "must be U+02BC (ʼ) or U+2019 (’)",
+                'write apostrophe = "ʼ" or delete the key')
+        apostrophe = "\u02bc"
+    hosts = t.get("placeholder_hosts", ("example.org", "example.com"))
+    if not isinstance(hosts, (list, tuple)) or not all(isinstance(h, str) for h in hosts):
+        c.error("campaign.placeholder_hosts", "must be a list of host names",
+                'placeholder_hosts = ["example.org"]')
+        hosts = ("example.org", "example.com")
+    extra = {}
+    missing = t.get("missing_photos", "error")
+    if missing not in ("error", "warn"):
+        c.error("campaign.missing_photos", f"{_type_name(missing)} is not a choice",
+                'write "error" (a missing or unusable photo stops the build) or "warn" '
+                "(a warning, and the case gets the «no photo» card)")
+    elif "missing_photos" in {f.name for f in dataclasses.fields(Campaign)}:
+        extra["missing_photos"] = missing
+    elif missing != "error":
+        c.warn("campaign.missing_photos", "this version of standpress cannot honour it yet",
+               "missing photos stop the build")
     return Campaign(
+        **extra,
         year=year, intro=c.text_list(t, "intro", "campaign."), figures=tuple(figures),
         ceremony=c.text_list(t, "ceremony", "campaign."), districts=districts,
         contact=c.text(t, "contact", "campaign.", required=False),
         apostrophe=apostrophe,
-        placeholder_hosts=tuple(t.get("placeholder_hosts", ("example.org", "example.com"))),
+        placeholder_hosts=tuple(hosts),
         **values,
     )
 
@@ -235,7 +347,7 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
     for fid, t in table.items():
         p = f"format.{fid}."
         if not isinstance(t, dict):
-            c.error(f"format.{fid}", "must be a table")
+            c.error(f"format.{fid}", "must be a table", f"write it as [format.{fid}] with its keys")
             continue
         c.unknown_keys(t, FORMAT_KEYS, p)
         nums = {k: c.number(t, k, p, lo, hi, req, default=0.0)
@@ -245,7 +357,10 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
             c.error(p + "safe", f"{nums['safe']:g} mm leaves almost nothing of a "
                     f"{w:g}×{h:g} mm panel", "keep the safe margin under a fifth of the short side")
         template = c.text(t, "template", p)
-        if template and not (templates_dir / f"{template}.toml").is_file():
+        if template and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", template):
+            c.error(p + "template", f'"{template[:60]}" is not a template name',
+                    "name a file of templates/ without .toml, e.g. \"portrait\"")
+        elif template and not (templates_dir / f"{template}.toml").is_file():
             known = sorted(x.stem for x in templates_dir.glob("*.toml") if x.stem != "style")
             c.error(p + "template", f'template "{template}" not found in {display_path(templates_dir)}',
                     "known templates: " + ", ".join(known))
@@ -254,11 +369,13 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
         warn = nums["warn_ppi"] or min(100.0, target)
         floor = nums["min_ppi"] or min(70.0, warn)
         if not floor <= warn <= target:
-            c.error(p + "warn_ppi", "resolutions must satisfy min_ppi ≤ warn_ppi ≤ target_ppi")
+            c.error(p + "warn_ppi", "resolutions must satisfy min_ppi ≤ warn_ppi ≤ target_ppi",
+                    f"now min_ppi = {floor:g}, warn_ppi = {warn:g}, target_ppi = {target:g}")
         oversize = t.get("oversize", "userunit")
         if oversize not in ("userunit", "scale"):
-            c.error(p + "oversize", f'"{oversize}" is not an oversize mode',
+            c.error(p + "oversize", f'{_type_name(oversize)} is not an oversize mode',
                     'use "userunit" (/UserUnit 10) or "scale" (the page at 1:10)')
+            oversize = "userunit"
         formats[fid] = Format(
             id=fid, name=c.text(t, "name", p, required=False) or fid,
             width=w, height=h, bleed=nums["bleed"], safe=nums["safe"], faces=faces,
@@ -273,6 +390,9 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
 
 def _locations(c: _Collector, items: list, formats: dict[str, Format],
                campaign: Campaign) -> tuple[Location, ...]:
+    if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+        c.error("location", "must be [[location]] tables", "write each stand as a [[location]] table")
+        items = []
     if not items:
         c.error("location", "no [[location]] tables", "add one per stand")
     by_key = {district_key(d): d for d in campaign.districts}
@@ -286,12 +406,13 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
         if lid and not SLUG.match(lid):
             c.error(p + "id", f'"{lid}" is not a usable id',
                     "use lower-case ASCII letters, digits and hyphens (it names a folder)")
-        if lid in ids:
+        if lid and lid in ids:
             c.error(p + "id", f'"{lid}" is used by two locations', "give each location its own id")
         ids.add(lid)
+        who = f"location «{lid}»: " if lid else f"location {i + 1}: "
         fmt = c.text(t, "format", p)
         if fmt and fmt not in formats:
-            c.error(p + "format", f'unknown format "{fmt}"',
+            c.error(p + "format", f'{who}unknown format "{fmt}"',
                     "defined formats: " + ", ".join(sorted(formats)))
         serves = c.text_list(t, "serves", p)
         canonical = []
@@ -299,18 +420,21 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
             key = district_key(d)
             if key not in by_key:
                 close = difflib.get_close_matches(key, list(by_key), n=1)
-                c.error(p + "serves", f'"{d}" is not a district of campaign.districts',
-                        f'did you mean "{by_key[close[0]]}"?' if close else None)
+                c.error(p + "serves", f'{who}"{d}" is not a district of campaign.districts',
+                        f'did you mean "{by_key[close[0]]}"?' if close
+                        else "write one of: " + ", ".join(campaign.districts))
                 continue
             if key in served:
-                c.error(p + "serves", f'"{d}" is already served by "{served[key]}"',
-                        "each district is served by exactly one location")
-            served[key] = lid
+                c.error(p + "serves", f'{who}"{d}" is already served by "{served[key]}"',
+                        "each district is served by exactly one location: "
+                        "delete it from one of the two serves lists")
+            served.setdefault(key, lid)
             canonical.append(by_key[key])
         district = c.text(t, "district", p)
+        name = c.text(t, "name", p)
         out.append(Location(
-            id=lid, number=i + 1, name=c.text(t, "name", p),
-            short_name=c.text(t, "short_name", p, required=False) or c.text(t, "name", p),
+            id=lid, number=i + 1, name=name,
+            short_name=c.text(t, "short_name", p, required=False) or name,
             address=c.text(t, "address", p), district=by_key.get(district_key(district), district),
             lat=c.number(t, "lat", p, -90, 90), lon=c.number(t, "lon", p, -180, 180),
             format=fmt, units=c.integer(t, "units", p, 1, 100, required=False, default=1),
@@ -318,17 +442,28 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
         ))
     for key, name in by_key.items():
         if key not in served:
-            c.error("campaign.districts", f'district "{name}" is served by no location',
+            c.error("campaign.districts", f'district "{name}" is served by no location: '
+                    "its cases would have no stand",
                     'add it to the "serves" list of one [[location]]')
     return tuple(out)
 
 
 def _map(c: _Collector, t: dict[str, Any]) -> MapData:
     river = []
-    for pt in t.get("river") or []:
+    points = t.get("river") or []
+    if not isinstance(points, list):
+        c.error("map.river", "must be a list of [lat, lon] pairs", "river = [[50.45, 30.52], …]")
+        points = []
+    for pt in points:
         if (not isinstance(pt, list) or len(pt) != 2
                 or not all(isinstance(v, (int, float)) for v in pt)):
-            c.error("map.river", f"{pt!r} is not a [lat, lon] pair")
+            c.error("map.river", f"{str(pt)[:40]} is not a [lat, lon] pair",
+                    "write each point as [lat, lon] in degrees, e.g. [50.45, 30.52]")
             continue
         river.append((float(pt[0]), float(pt[1])))
-    return MapData(river=tuple(river), river_name=str(t.get("river_name", "")))
+    river_name = t.get("river_name", "")
+    if not isinstance(river_name, str):
+        c.error("map.river_name", f"must be text, not {_type_name(river_name)}",
+                'write it in quotes: river_name = "…"')
+        river_name = ""
+    return MapData(river=tuple(river), river_name=river_name)
