@@ -5,6 +5,46 @@
 nothing is written to the output folder until every panel has been rendered:
 the new stand folders are made in a temporary folder beside them and swapped
 in at the end, so a failed build leaves the previous output as it was.
+
+Incremental and parallel
+========================
+
+Every product of a build — a laid-out panel, a prepared photo, a panel PDF, a stand
+PDF, an SVG, a preflight report, preview PNGs, a mock-up — is stored in a
+content-addressed cache (``cache.py``; by default ``.standpress-cache`` beside the
+output folder) under the SHA-256 of everything that goes into it:
+
+=============  ==============================================================
+product        key
+=============  ==============================================================
+layout         the panel's ``PanelInput`` (campaign, stand plan, panel, template,
+               style, locations, map, date), the font files, the code
+photo          the source file's SHA-256, the frame (w, h, focus), target ppi,
+               ink limit, photo mode, the output profile, the code
+panel PDF      the laid-out ``Page`` (its ``repr``), its photos' keys, fonts,
+               profile, PDF/X metadata and date, ``outline_text``, the code
+stand PDF      its title and its panels' PDF keys
+SVG            the ``Page``, its photos' SHA-256, fonts, profile, ``outline_text``
+preflight      the PDF's SHA-256, what ``stands.json`` expects of it, Ghostscript
+preview PNGs   the PDF's SHA-256, its name, the preview sizes
+mock-up        its faces' preview keys, trim, bleed, units, faces
+=============  ==============================================================
+
+"the code" is :func:`cache.code_fingerprint` (standpress's own source files and the
+versions of the libraries that write the bytes). A rebuild asks the cache first and
+makes only what is missing; a no-op rebuild makes nothing, and an edited case is laid
+out again with its stand (its numbering and slug depend on the stand) but rendered,
+checked and previewed again only on the panels whose ``Page`` changed, and in the stand
+file. The published tree is assembled from the cache with hard links (copies across
+file systems) and swapped in as before, so it is byte-identical to a cold build's.
+``use_cache=False`` works in a throw-away cache inside the output folder.
+
+Work is spread over ``jobs`` processes (default: one per core) in four phases — layout,
+photos, rendering (panel PDFs, stand PDFs, SVGs), then preflight and previews — each
+task writing its product into the cache under its key, so the bytes do not depend on
+which process made them or in which order. Photos are decoded one at a time per
+process and leave memory as soon as their JPEG is in the cache; the main process holds
+no pages and no pixels, only keys and small metadata.
 """
 
 from __future__ import annotations
@@ -13,29 +53,29 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .errors import FitError, InputError, Problem, PublishError, display_path
-from .layout.frame import Image, Page
-from .layout.panels import PanelInput, layout_panel
+from .cache import Cache, FileHashes, code_fingerprint, default_cache_dir, digest, link, stable_repr
+from .errors import FitError, InputError, Problem, PublishError, StandpressError, display_path
 from .layout.templates import Style, Template, load_style, load_template
+from .model import Format, Project
+from .plan import StandPlan
 from .load.cases import load_cases
 from .load.config import load_project
-from .model import Project
-from .package import write_print_folder
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
-from .plan import StandPlan, plan_stands
-from .render.pdf import PlacedImage, render_pdf
-from .render.svg import render_svg
+from .plan import plan_stands
 
 OWNED_MANIFEST = ".standpress-owned.json"
+PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what build_site renders
 
 
 @dataclass(frozen=True)
@@ -52,6 +92,8 @@ class BuildOptions:
     check: bool = True
     site: bool = True
     jobs: int = 0  # 0: one per core
+    cache: Path | None = None  # None: .standpress-cache beside the output folder
+    use_cache: bool = True  # False: start from nothing and keep nothing
 
 
 @dataclass
@@ -70,9 +112,24 @@ class BuildResult:
     out: Path
     stands: list[StandResult]
     warnings: list[Problem]
+    # what this build made rather than took from the cache: "layout opera/02-cases",
+    # "photo data/photos/x.jpg 520×300", "pdf opera/02-cases.pdf", "stand opera/opera.pdf",
+    # "svg opera/svg/02-cases.svg", "check opera/02-cases.pdf", "preview opera/02-cases.pdf",
+    # "mockup opera"; empty for a rebuild with nothing to do
+    rendered: list[str] = field(default_factory=list)
+    reused: int = 0  # products taken from the cache
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    cache: Path | None = None  # the cache folder (None with use_cache=False)
 
 
 Progress = Callable[[str], None]
+
+
+def cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def source_date(paths: list[Path]) -> datetime:
@@ -143,9 +200,11 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
 
 
 def layout_all(project: Project, style: Style, templates: dict[str, Template],
-               plans: list[StandPlan], date: str) -> dict[str, list[Page]]:
-    """Every panel of every stand; every fitting problem reported at once."""
-    pages: dict[str, list[Page]] = {}
+               plans: list[StandPlan], date: str) -> dict:
+    """Every panel of every stand, in this process, uncached; every fitting problem at once."""
+    from .layout.panels import PanelInput, layout_panel
+
+    pages: dict = {}
     problems: list[Problem] = []
     for plan in plans:
         tpl = templates[plan.format.template]
@@ -156,70 +215,39 @@ def layout_all(project: Project, style: Style, templates: dict[str, Template],
             try:
                 pages[plan.location.id].append(layout_panel(inp))
             except FitError as exc:
-                problems += [Problem(f"{plan.location.id} {panel.name}: {p.message}", p.file,
-                                     p.place, p.field, p.hint) for p in exc.problems]
+                problems += _fit_problems(plan, panel, exc)
     InputError.collect(problems, "some text does not fit")
     return pages
 
 
-class ImageCache:
-    """Prepares each photo once per placement size; collects resolution warnings."""
-
-    def __init__(self, project: Project, allow_low_res: bool, sources: dict | None = None):
-        self.project = project
-        self.sources = sources or {}
-        self.allow_low_res = allow_low_res
-        self.cache: dict[tuple, PlacedImage] = {}
-        self.problems: list[Problem] = []
-        self.ppi: dict[str, float] = {}
-
-    def provider(self, plan: StandPlan) -> Callable[[Image], PlacedImage]:
-        from .load.images import prepare_image
-
-        fmt = plan.format
-
-        def provide(im: Image) -> PlacedImage:
-            key = (im.source, round(im.w, 3), round(im.h, 3), fmt.target_ppi, im.focus,
-                   fmt.ink_limit)
-            hit = self.cache.get(key)
-            if hit is not None:
-                return hit
-            prepared = prepare_image(Path(im.source), box_mm=(im.w, im.h),
-                                     target_ppi=fmt.target_ppi,
-                                     output_profile=self.project.output_profile,
-                                     background_cmyk=(0, 0, 0, 0), mode=self.project.photo_mode,
-                                     focus=im.focus, ink_limit=fmt.ink_limit)
-            ppi = prepared.effective_ppi
-            self.ppi[f"{im.label}:{im.source}"] = ppi
-            name = display_path(im.source)
-            src = self.sources.get(im.label)
-            file, place = (src.file, src.place) if src else (name, None)
-            if ppi < fmt.min_ppi:
-                self.problems.append(Problem(
-                    f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
-                    f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
-                    "use a larger original, or build with --allow-low-res",
-                    severity="warning" if self.allow_low_res else "error"))
-            elif ppi < fmt.warn_ppi:
-                self.problems.append(Problem(
-                    f"case {im.label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
-                    f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning"))
-            untouched = prepared.untouched
-            placed = PlacedImage(
-                prepared.data, prepared.invert_cmyk,
-                crop=prepared.crop if untouched else None,
-                pixel_size=(prepared.pixel_width, prepared.pixel_height) if untouched else None)
-            self.cache[key] = placed
-            return placed
-
-        return provide
+def _fit_problems(plan: StandPlan, panel, exc: FitError) -> list[Problem]:
+    return [Problem(f"{plan.location.id} {panel.name}: {p.message}", p.file, p.place, p.field,
+                    p.hint) for p in exc.problems]
 
 
-def svg_photo(im: Image) -> bytes:
-    """A screen-resolution sRGB JPEG of a placed photo, for the SVG previews."""
+def svg_photo(im) -> bytes:
+    """A screen-resolution sRGB JPEG of a placed photo, for the SVG previews.
+
+    Big JPEGs are decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still leaves at
+    least the pixels the preview needs: a preview, not the print.
+    """
     from PIL import Image as PILImage, ImageOps
 
     with PILImage.open(im.source) as src:
+        width = max(1, min(1600, round(im.w * 2)))  # about 50 ppi
+        height = max(1, round(width * im.h / im.w))
+        if src.format in ("JPEG", "MPO"):
+            sw, sh = src.size
+            try:
+                turned = int(src.getexif().get(0x0112, 1)) in (5, 6, 7, 8)
+            except Exception:  # broken EXIF: exif_transpose below decides
+                turned = False
+            ow, oh = (sh, sw) if turned else (sw, sh)
+            # the crop ImageOps.fit takes: the box's aspect, as large as the image allows
+            crop_w, crop_h = (oh * width / height, oh) if ow / oh > width / height else \
+                (ow, ow * height / width)
+            k = max(width / crop_w, height / crop_h)
+            src.draft(src.mode, (max(1, int(sw * k) + 1), max(1, int(sh * k) + 1)))
         src = ImageOps.exif_transpose(src)
         icc = src.info.get("icc_profile")
         if src.mode == "CMYK" or icc:
@@ -235,9 +263,8 @@ def svg_photo(im: Image) -> bytes:
             except (ImageCms.PyCMSError, OSError):
                 src = src.convert("RGB")
         rgb = src.convert("RGB")
-        width = max(1, min(1600, round(im.w * 2)))  # about 50 ppi: a preview, not the print
-        fitted = ImageOps.fit(rgb, (width, max(1, round(width * im.h / im.w))),
-                              PILImage.Resampling.LANCZOS, centering=im.focus)
+        fitted = ImageOps.fit(rgb, (width, height), PILImage.Resampling.LANCZOS,
+                              centering=im.focus)
     out = io.BytesIO()
     fitted.save(out, "JPEG", quality=80, optimize=False)
     return out.getvalue()
@@ -258,68 +285,372 @@ def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
     return make_pdfx4(raw, info)
 
 
+# ------------------------------------------------------------------ the workers' side
+#
+# A task is (kind, args); it runs in a worker process (or in this one with jobs=1),
+# writes its product into the cache under the key it was given, and returns small
+# metadata. Errors standpress raises on purpose come back as data (their problems do
+# not survive pickling as exceptions).
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every task needs besides its own arguments (sent once to each worker)."""
+
+    cache: str
+    project: Project
+    created: datetime
+    outline_text: bool
+
+
+_CTX: _Context | None = None
+_CACHE: Cache | None = None
+
+
+def _init_worker(ctx: _Context, worker: bool = False) -> None:
+    global _CTX, _CACHE
+    _CTX, _CACHE = ctx, Cache(Path(ctx.cache))
+    if worker:  # Ctrl-C is the main process's to handle: it stops the workers itself
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(task: tuple[str, tuple]):
+    kind, args = task
+    try:
+        return "ok", _TASKS[kind](*args)
+    except StandpressError as exc:
+        return "error", type(exc).__name__, exc.message, exc.problems
+
+
+def _raise(name: str, message: str, problems: list[Problem]):
+    from . import errors
+
+    cls = getattr(errors, name, StandpressError)
+    raise cls(message, problems)
+
+
+def _load_page(layout_key: str):
+    entry = _CACHE.get("layout", layout_key)
+    if entry is None:
+        from .errors import RenderError
+
+        raise RenderError(f"laid-out panel {layout_key[:12]} vanished from the cache "
+                          f"{_CTX.cache} during the build; build again")
+    return pickle.loads(entry.read("pkl"))
+
+
+def _t_layout(key: str, inp) -> dict:
+    from .layout.frame import QR, Image
+    from .layout.panels import layout_panel
+
+    try:
+        page = layout_panel(inp)
+    except FitError as exc:
+        return {"fit": _fit_problems(inp.stand, inp.panel, exc)}
+    meta = {"page": digest(stable_repr(page)), "title": page.title,
+            "images": [[i.source, i.w, i.h, list(i.focus), i.label]
+                       for i in page.items if isinstance(i, Image)],
+            "qr": [i.data for i in page.items if isinstance(i, QR)]}
+    _CACHE.put("layout", key, {"pkl": pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)}, meta)
+    return meta
+
+
+def _t_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: Format) -> dict:
+    from .load.images import prepare_image
+
+    project = _CTX.project
+    prepared = prepare_image(Path(source), box_mm=(w, h), target_ppi=fmt.target_ppi,
+                             output_profile=project.output_profile,
+                             background_cmyk=(0, 0, 0, 0), mode=project.photo_mode,
+                             focus=tuple(focus), ink_limit=fmt.ink_limit)
+    meta = {"ppi": prepared.effective_ppi, "invert_cmyk": prepared.invert_cmyk,
+            "untouched": prepared.untouched, "crop": list(prepared.crop),
+            "pixel_size": [prepared.pixel_width, prepared.pixel_height]}
+    blob: bytes | Path = prepared.data
+    if prepared.untouched and Path(source).stat().st_size == len(prepared.data):
+        blob = Path(source)  # the original file: linked into the cache when possible
+    _CACHE.put("photo", key, {"jpg": blob}, meta, link=True)
+    return meta
+
+
+def _provider(photos: dict):
+    """Image item → PlacedImage, read from the cache (prepared again if it went missing)."""
+    from .render.pdf import PlacedImage
+
+    def provide(im) -> PlacedImage:
+        key, fmt = photos[_placement(im.source, im.w, im.h, im.focus)]
+        entry = _CACHE.get("photo", key)
+        if entry is None:
+            _t_photo(key, im.source, im.w, im.h, im.focus, fmt)
+            entry = _CACHE.get("photo", key)
+        m = entry.meta
+        untouched = m["untouched"]
+        return PlacedImage(entry.read("jpg"), m["invert_cmyk"],
+                           crop=tuple(m["crop"]) if untouched else None,
+                           pixel_size=tuple(m["pixel_size"]) if untouched else None)
+
+    return provide
+
+
+def _t_pdf(key: str, layout_key: str, photos: dict, fmt: Format) -> dict:
+    from .render.pdf import render_pdf
+
+    page = _load_page(layout_key)
+    data = finish_pdf(render_pdf([page], _provider(photos), outline_text=_CTX.outline_text),
+                      page.title, _CTX.project, _CTX.created, fmt)
+    meta = {"sha256": hashlib.sha256(data).hexdigest()}
+    _CACHE.put("pdf", key, {"pdf": data}, meta)
+    return meta
+
+
+def _t_stand(key: str, title: str, layout_keys: list[str], photos: dict, fmt: Format) -> dict:
+    from .render.pdf import render_pdf
+
+    pages = [_load_page(k) for k in layout_keys]
+    data = finish_pdf(render_pdf(pages, _provider(photos), title, _CTX.outline_text), title,
+                      _CTX.project, _CTX.created, fmt)
+    meta = {"sha256": hashlib.sha256(data).hexdigest()}
+    _CACHE.put("pdf", key, {"pdf": data}, meta)
+    return meta
+
+
+def _t_svg(key: str, layout_key: str) -> dict:
+    from .render.svg import render_svg
+
+    page = _load_page(layout_key)
+    svg = render_svg(page, svg_photo, outline_text=_CTX.outline_text,
+                     profile=_CTX.project.output_profile)
+    _CACHE.put("svg", key, {"svg": svg.encode("utf-8")})
+    return {}
+
+
+def _t_check(key: str, path: str, expect: dict) -> dict:
+    from .check import check_pdf
+
+    report = check_pdf(Path(path), expect)
+    meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
+    _CACHE.put("check", key, {}, meta)
+    return meta
+
+
+def _t_preview(key: str, path: str, safe: float | None) -> dict:
+    from .site.previews import render_previews
+
+    staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_CACHE.root))
+    try:
+        files = render_previews(Path(path), staging, safe_mm=safe, **PREVIEW)
+        blobs: dict[str, Path] = {}
+        pages = []
+        for i, f in enumerate(files):
+            names = {"screen": f.screen.name, "thumb": f.thumb.name,
+                     "guides": f.guides.name if f.guides else None}
+            for role in ("screen", "thumb", "guides"):
+                p = getattr(f, role)
+                if p is not None:
+                    blobs[f"{i}-{role}"] = p
+            pages.append({"page": f.page, "names": names, "size": list(f.size),
+                          "thumb_size": list(f.thumb_size), "bleed_box": list(f.bleed_box),
+                          "trim_box": list(f.trim_box), "rotation": f.rotation})
+        meta = {"pages": pages}
+        _CACHE.put("preview", key, blobs, meta, move=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return meta
+
+
+def _t_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, float],
+              bleed: float, units: int | None, nfaces: int | None) -> dict:
+    from PIL import Image as PILImage
+
+    from .site.html import PERSON_MM
+    from .site.mockup import render_mockup
+    from .site.strings import STRINGS
+
+    images = []
+    for path, unit, side in faces:
+        with PILImage.open(path) as im:
+            images.append((im.convert("RGB"), unit, side))
+    staging = Path(tempfile.mkdtemp(prefix=".mockup-", dir=_CACHE.root))
+    try:
+        res = render_mockup(images, trim, staging / "mockup.png", bleed_mm=bleed, units=units,
+                            faces=nfaces, person_height_mm=PERSON_MM, strings=STRINGS)
+        _CACHE.put("mockup", key, {"png": res.path}, {}, move=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {}
+
+
+_TASKS = {"layout": _t_layout, "photo": _t_photo, "pdf": _t_pdf, "stand": _t_stand,
+          "svg": _t_svg, "check": _t_check, "preview": _t_preview, "mockup": _t_mockup}
+
+
+class _Workers:
+    """Runs tasks here (jobs=1) or in a pool of processes started on first need."""
+
+    def __init__(self, jobs: int, ctx: _Context):
+        self.jobs, self.ctx, self.pool = jobs, ctx, None
+        _init_worker(ctx)
+
+    def run(self, tasks: list[tuple[str, tuple]], costs: list[float] | None = None) -> list:
+        """Results in the order of ``tasks``; the costliest are started first."""
+        if self.jobs <= 1 or len(tasks) <= 1:
+            results = [_run(t) for t in tasks]
+        else:
+            if self.pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
+                                                initargs=(self.ctx, True))
+            order = sorted(range(len(tasks)), key=lambda i: -(costs[i] if costs else 0))
+            futures = {i: self.pool.submit(_run, tasks[i]) for i in order}
+            results = [futures[i].result() for i in range(len(tasks))]
+        errors = [r for r in results if r[0] == "error"]
+        if errors:
+            problems = [p for e in errors for p in e[3]]
+            if len(errors) == 1 or len({e[1] for e in errors}) > 1:
+                _raise(errors[0][1], errors[0][2], problems if len(errors) == 1 else errors[0][3])
+            _raise(errors[0][1], errors[0][2] if len(errors) == 1 else
+                   f"{len(errors)} tasks failed: {len(problems)} problems found", problems)
+        return [r[1] for r in results]
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers: after their tasks, or at once (``cancel``: a failure or Ctrl-C;
+        what they were writing never reaches the cache, whose writes are atomic)."""
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if not cancel:
+            pool.shutdown(wait=True)
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(10)
+
+
+def _all_fonts(style: Style) -> dict:
+    """Every font file a page may use (the style's and its fallbacks)."""
+    return getattr(style, "all_fonts", None) or dict(style.fonts)
+
+
+def _placement(source: str, w: float, h: float, focus) -> tuple:
+    return (source, float(w), float(h), tuple(float(v) for v in focus))
+
+
+def _ghostscript() -> str:
+    gs = shutil.which("gs")
+    if gs is None:
+        return "-"
+    st = os.stat(gs)
+    return f"{gs} {st.st_size} {st.st_mtime_ns}"
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.stages: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.stages[name] = round(self.stages.get(name, 0.0) + now - self.t, 4)
+        self.t = now
+
+
+class _Tally(list):
+    """What a build made (``list`` of labels) and how many products it reused."""
+
+    reused = 0
+
+
+@dataclass
+class _Panel:
+    """What the main process keeps of one panel: keys and small facts, no pages."""
+
+    stand: str
+    name: str
+    layout: str  # layout key
+    page: str = ""  # digest of the Page
+    images: list = field(default_factory=list)  # [source, w, h, focus, label]
+    qr: list = field(default_factory=list)
+    pdf: str = ""  # panel PDF key
+    svg: str = ""
+    photos: list[str] = field(default_factory=list)  # photo keys in item order
+
+
 def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResult:
+    clock = _Clock()
     project, style, templates, cases, plans, warnings = prepare(opts, progress)
     inputs = [opts.locations, opts.cases, *[p for p in (project.root / "templates").glob("*.toml")]]
     created = source_date(inputs)
     date = created.strftime("%Y-%m-%d")
-    pages = layout_all(project, style, templates, plans, date)
-    progress(f"{sum(len(v) for v in pages.values())} panels laid out")
+    clock.lap("prepare")
 
-    images = ImageCache(project, opts.allow_low_res, {c.id: c.source for c in cases})
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
+    scratch = None
+    if opts.use_cache:
+        cache = Cache(Path(opts.cache) if opts.cache else default_cache_dir(out)).open()
+        hashes = cache.file_hashes()
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix=".standpress-nocache-", dir=out))
+        cache = Cache(scratch).open()
+        hashes = FileHashes(None)
+    jobs = opts.jobs or cpu_count()
+    ctx = _Context(str(cache.root), project, created, opts.outline_text)
+    workers = _Workers(jobs, ctx)
+    made = _Tally()
+    tmp = None
+    ok = False
     try:
-        results = []
-        for plan in plans:
-            lid = plan.location.id
-            folder = tmp / lid
-            folder.mkdir()
-            provider = images.provider(plan)
-            result = StandResult(lid, plan.format.id, len(plan.panels),
-                                 plan.location.units * plan.format.faces, len(plan.cases))
-            for panel, page in zip(plan.panels, pages[lid]):
-                data = finish_pdf(render_pdf([page], provider, outline_text=opts.outline_text),
-                                  page.title, project, created,
-                                  plan.format)
-                (folder / f"{panel.name}.pdf").write_bytes(data)
-                result.files.append(f"{lid}/{panel.name}.pdf")
-            if opts.svg:
-                (folder / "svg").mkdir()
-                for panel, page in zip(plan.panels, pages[lid]):
-                    svg = render_svg(page, svg_photo, outline_text=opts.outline_text,
-                                     profile=project.output_profile)
-                    (folder / "svg" / f"{panel.name}.svg").write_text(svg, encoding="utf-8")
-                    result.files.append(f"{lid}/svg/{panel.name}.svg")
-            title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
-            data = finish_pdf(render_pdf(pages[lid], provider, title, opts.outline_text), title,
-                              project, created,
-                              plan.format)
-            (folder / f"{lid}.pdf").write_bytes(data)
-            result.files.append(f"{lid}/{lid}.pdf")
-            for f in write_print_folder(folder, plan, project, date,
-                                        plan.format.scale_label):
-                result.files.append(f.relative_to(tmp).as_posix())
-            results.append(result)
-            progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
-        InputError.collect(images.problems, "some photos are below the resolution floor")
-        warnings += images.problems
-        _write_summary(tmp, project, plans, pages, created, warnings, opts.outline_text)
-        if opts.check:
-            progress("preflight: reading the files back")
-            warnings += preflight(tmp, plans, pages, jobs=opts.jobs,
-                                  allow_low_res=opts.allow_low_res)
+        panels = _layout(project, style, templates, plans, date, cache, hashes, workers, made)
+        clock.lap("layout")
+        progress(f"{sum(len(v) for v in panels.values())} panels laid out")
+
+        photo_problems = _photos(project, plans, panels, cases, cache, hashes, workers, made,
+                                 opts.allow_low_res)
+        clock.lap("photos")
+        InputError.collect(photo_problems, "some photos are below the resolution floor")
+        warnings += photo_problems
+
+        stand_pdfs = _render(project, style, plans, panels, created, opts, cache, hashes, workers, made)
+        clock.lap("render")
+
+        tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
+        results = _assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache, progress)
+        _write_summary(tmp, project, plans, panels, created, warnings, opts.outline_text)
+        clock.lap("assemble")
+
+        previews = {}
+        if opts.check or opts.site:
+            if opts.check:
+                progress("preflight: reading the files back")
+            reports, previews = _check_and_preview(tmp, panels, stand_pdfs, opts, cache, workers,
+                                                   made)
+            clock.lap("check" if not opts.site else "check+previews")
+            if opts.check:
+                warnings += _preflight(tmp, reports, opts.allow_low_res)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
         if opts.site:
-            from .site import build_site
-
             progress("preview site: rendering panels")
-            build_site(tmp, jobs=opts.jobs or os.cpu_count() or 1)
+            _site(tmp, previews, cache, workers, made)
+            clock.lap("site")
+        workers.close()
         _publish(tmp, out, [r.id for r in results])
+        clock.lap("publish")
+        ok = True
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        workers.close(cancel=not ok)
+        hashes.save()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     home = {c.id: plan.location.id for plan in plans for c in plan.cases}
     for w in warnings:
         m = re.search(r"\bcase (\S+):", w.message)
@@ -327,40 +658,266 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         for r in results:
             if r.id == stand or f"«{r.id}»" in w.message:
                 r.warnings.append(w)
-    return BuildResult(out, results, warnings)
+    progress(f"cache {display_path(cache.root) if scratch is None else '(off)'}: "
+             f"{made.reused} products reused, {len(made)} made")
+    return BuildResult(out, results, warnings, list(made), made.reused, clock.stages,
+                       None if scratch is not None else cache.root)
 
 
-def _check_one(args: tuple[str, str, dict]):
-    from .check import check_pdf
-    from .check.report import FileReport
-
-    path, rel, expect = args
-    report = check_pdf(Path(path), expect)
-    return FileReport(rel, report.findings)  # relative name, no timing: reproducible
+# ------------------------------------------------------------------ the stages
 
 
-def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
-              jobs: int = 0, allow_low_res: bool = False) -> list[Problem]:
-    """Read every written PDF back with the independent preflight; errors stop the build.
+def _layout(project: Project, style: Style, templates: dict[str, Template],
+            plans: list[StandPlan], date: str, cache: Cache, hashes: FileHashes,
+            workers: _Workers, made: _Tally) -> dict[str, list[_Panel]]:
+    from .layout.panels import PanelInput
+
+    code = code_fingerprint()
+    fonts = sorted((k, str(p), hashes.sha256(p)) for k, p in _all_fonts(style).items())
+    panels: dict[str, list[_Panel]] = {}
+    tasks, todo = [], []
+    for plan in plans:
+        tpl = templates[plan.format.template]
+        panels[plan.location.id] = []
+        for panel in plan.panels:
+            inp = PanelInput(project.campaign, plan, panel, tpl, style, project.locations,
+                             project.map, date)
+            key = digest("layout", code, fonts, stable_repr(inp))
+            rec = _Panel(plan.location.id, panel.name, key)
+            panels[plan.location.id].append(rec)
+            entry = cache.get("layout", key)
+            if entry is not None:
+                _fill(rec, entry.meta)
+                made.reused += 1
+            else:
+                tasks.append(("layout", (key, inp)))
+                todo.append(rec)
+    problems: list[Problem] = []
+    for rec, meta in zip(todo, workers.run(tasks, [1.0] * len(tasks))):
+        if "fit" in meta:
+            problems += meta["fit"]
+        else:
+            _fill(rec, meta)
+            made.append(f"layout {rec.stand}/{rec.name}")
+    InputError.collect(problems, "some text does not fit")
+    return panels
+
+
+def _fill(rec: _Panel, meta: dict) -> None:
+    rec.page, rec.images, rec.qr = meta["page"], meta["images"], meta["qr"]
+
+
+def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Panel]], cases,
+            cache: Cache, hashes: FileHashes, workers: _Workers, made: _Tally,
+            allow_low_res: bool) -> list[Problem]:
+    """Prepare every placed photo once; resolution problems in the order they are placed."""
+    code = code_fingerprint()
+    profile = hashes.sha256(project.output_profile)
+    sources = {c.id: c.source for c in cases}
+    seen: dict[str, tuple] = {}  # photo key → (image, format, meta or None)
+    tasks, todo = [], []
+    for plan in plans:
+        fmt = plan.format
+        for rec in panels[plan.location.id]:
+            rec.photos = []
+            for source, w, h, focus, label in rec.images:
+                key = digest("photo", code, hashes.sha256(source), float(w), float(h),
+                             [float(v) for v in focus], fmt.target_ppi, fmt.ink_limit,
+                             project.photo_mode, profile)
+                rec.photos.append(key)
+                if key in seen:
+                    continue
+                entry = cache.get("photo", key)
+                seen[key] = (source, w, h, focus, label, fmt, entry.meta if entry else None)
+                made.reused += entry is not None
+                if entry is None:
+                    tasks.append(("photo", (key, source, w, h, tuple(focus), fmt)))
+                    todo.append(key)
+    for key, meta in zip(todo, workers.run(tasks, [1.0] * len(tasks))):
+        source, w, h, focus, label, fmt, _ = seen[key]
+        seen[key] = (source, w, h, focus, label, fmt, meta)
+        made.append(f"photo {display_path(source)} {w:g}×{h:g}")
+    problems = []
+    for source, w, h, focus, label, fmt, meta in seen.values():
+        ppi = meta["ppi"]
+        name = display_path(source)
+        src = sources.get(label)
+        file, place = (src.file, src.place) if src else (name, None)
+        if ppi < fmt.min_ppi:
+            problems.append(Problem(
+                f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
+                f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
+                "use a larger original, or build with --allow-low-res",
+                severity="warning" if allow_low_res else "error"))
+        elif ppi < fmt.warn_ppi:
+            problems.append(Problem(
+                f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
+                f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning"))
+    return problems
+
+
+def _finish_params(project: Project, created: datetime, fmt: Format, profile: str) -> list:
+    c = project.campaign
+    return [c.organiser, c.title, c.year, c.city, created.isoformat(), profile,
+            project.output_condition_identifier, project.output_condition, fmt.page_unit,
+            fmt.oversize]
+
+
+def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict[str, list[_Panel]],
+            created: datetime, opts: BuildOptions, cache: Cache, hashes: FileHashes,
+            workers: _Workers, made: _Tally) -> dict[str, str]:
+    """Panel PDFs, stand PDFs and SVGs into the cache; returns each stand PDF's key."""
+    code = code_fingerprint()
+    profile = hashes.sha256(project.output_profile)
+    fonts = sorted((k, str(p), hashes.sha256(p)) for k, p in _all_fonts(style).items())
+    tasks, costs, labels = [], [], []
+    stand_keys: dict[str, str] = {}
+    queued: set[tuple[str, str]] = set()
+
+    def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
+        if (kind, key) in queued:
+            return
+        if cache.get("svg" if kind == "svg" else "pdf", key) is not None:
+            made.reused += 1
+            return
+        queued.add((kind, key))
+        tasks.append(task)
+        costs.append(cost)
+        labels.append(label)
+
+    for plan in plans:
+        lid, fmt = plan.location.id, plan.format
+        recs = panels[lid]
+        finish = _finish_params(project, created, fmt, profile)
+        photos: dict = {}
+        for rec in recs:
+            for (source, w, h, focus, _), key in zip(rec.images, rec.photos):
+                photos[_placement(source, w, h, focus)] = (key, fmt)
+            rec.pdf = digest("pdf", code, rec.page, rec.photos, fonts, finish, opts.outline_text)
+            cost = 1.0 + 3.0 * len(rec.images)
+            mine = {k: v for k, v in photos.items() if v[0] in rec.photos}
+            want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, mine, fmt)), cost,
+                 f"pdf {lid}/{rec.name}.pdf")
+            if opts.svg:
+                rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
+                                 [hashes.sha256(i[0]) for i in rec.images])
+                want("svg", rec.svg, ("svg", (rec.svg, rec.layout)), 1.0 + 2.0 * len(rec.images),
+                     f"svg {lid}/svg/{rec.name}.svg")
+        title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
+        key = digest("stand", code, title, [r.pdf for r in recs])
+        stand_keys[lid] = key
+        want("stand", key, ("stand", (key, title, [r.layout for r in recs], photos, fmt)),
+             sum(1.0 + 3.0 * len(r.images) for r in recs), f"stand {lid}/{lid}.pdf")
+    workers.run(tasks, costs)
+    made += labels
+    return stand_keys
+
+
+
+def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
+              panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str], date: str,
+              opts: BuildOptions, cache: Cache, progress: Progress) -> list[StandResult]:
+    """The stand folders in ``tmp``, their files linked from the cache."""
+    from .package import write_print_folder
+
+    def place(kind: str, key: str, blob: str, dest: Path) -> None:
+        entry = cache.get(kind, key)
+        if entry is None:
+            from .errors import RenderError
+
+            raise RenderError(f"{dest.name}: its cache entry vanished during the build; "
+                              "build again")
+        link(entry.paths[blob], dest)
+
+    results = []
+    for plan in plans:
+        lid = plan.location.id
+        folder = tmp / lid
+        folder.mkdir()
+        result = StandResult(lid, plan.format.id, len(plan.panels),
+                             plan.location.units * plan.format.faces, len(plan.cases))
+        recs = panels[lid]
+        for panel, rec in zip(plan.panels, recs):
+            place("pdf", rec.pdf, "pdf", folder / f"{panel.name}.pdf")
+            result.files.append(f"{lid}/{panel.name}.pdf")
+        if opts.svg:
+            (folder / "svg").mkdir()
+            for panel, rec in zip(plan.panels, recs):
+                place("svg", rec.svg, "svg", folder / "svg" / f"{panel.name}.svg")
+                result.files.append(f"{lid}/svg/{panel.name}.svg")
+        place("pdf", stand_pdfs[lid], "pdf", folder / f"{lid}.pdf")
+        result.files.append(f"{lid}/{lid}.pdf")
+        for f in write_print_folder(folder, plan, project, date, plan.format.scale_label):
+            result.files.append(f.relative_to(tmp).as_posix())
+        results.append(result)
+        progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
+    return results
+
+
+def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str],
+                       opts: BuildOptions, cache: Cache, workers: _Workers, made: _Tally):
+    """Preflight reports and preview PNGs of every written PDF, in one batch of tasks.
+
+    Returns (the reports in ``stands.json`` order, preview entries by panel file).
+    """
+    from .check.report import FileReport, Finding
+
+    summary = json.loads((tmp / "stands.json").read_text("utf-8"))
+    code = code_fingerprint()
+    gs = _ghostscript()
+    sha = {f"{rec.stand}/{rec.name}.pdf": cache.get("pdf", rec.pdf).meta["sha256"]
+           for recs in panels.values() for rec in recs}
+    sha.update({f"{lid}/{lid}.pdf": cache.get("pdf", k).meta["sha256"]
+                for lid, k in stand_pdfs.items()})
+    checks: list[tuple[str, str]] = []  # (file, key)
+    previews: list[tuple[str, str]] = []
+    tasks, costs, labels = [], [], []
+    queued = set()
+
+    def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
+        if key in queued:
+            return
+        if cache.get(kind, key) is not None:
+            made.reused += 1
+            return
+        queued.add(key)
+        tasks.append(task)
+        costs.append(cost)
+        labels.append(label)
+
+    for stand in summary["stands"]:
+        files = [(p["file"], p) for p in stand["panels"]]
+        files.append((stand["file"], {"pages": stand["panels"]}))
+        if opts.check:
+            for rel, expect in files:
+                key = digest("check", code, sha[rel], expect, gs)
+                checks.append((rel, key))
+                want("check", key, ("check", (key, str(tmp / rel), expect)),
+                     4.0 * len(expect.get("pages", [None])), f"check {rel}")
+        if opts.site:
+            for p in stand["panels"]:
+                rel = p["file"]
+                key = digest("preview", code, sha[rel], Path(rel).name, PREVIEW, p.get("safe"))
+                previews.append((rel, key))
+                want("preview", key, ("preview", (key, str(tmp / rel), p.get("safe"))), 1.0,
+                     f"preview {rel}")
+    workers.run(tasks, costs)
+    made += labels
+    reports = []
+    for rel, key in checks:
+        findings = cache.get("check", key).meta["findings"]
+        reports.append(FileReport(rel, [Finding(c, s, d, p) for c, s, d, p in findings]))
+    return reports, {rel: key for rel, key in previews}
+
+
+def _preflight(tmp: Path, reports, allow_low_res: bool = False) -> list[Problem]:
+    """Judge the preflight's reports; errors stop the build.
 
     Writes ``preflight.json`` beside the stands and into each stand's ``print/``.
     """
-    from concurrent.futures import ProcessPoolExecutor
-
     from .check.report import write_report
 
     summary = json.loads((tmp / "stands.json").read_text("utf-8"))
-    tasks = []
-    for stand in summary["stands"]:
-        for panel in stand["panels"]:
-            tasks.append((str(tmp / panel["file"]), panel["file"], panel))
-        tasks.append((str(tmp / stand["file"]), stand["file"], {"pages": stand["panels"]}))
-    workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            reports = list(pool.map(_check_one, tasks))
-    else:
-        reports = [_check_one(t) for t in tasks]
     write_report(reports, tmp / "preflight.json")
     for stand in summary["stands"]:
         own = [r for r in reports if r.path.startswith(stand["id"] + "/")]
@@ -388,13 +945,62 @@ def preflight(tmp: Path, plans: list[StandPlan], pages: dict[str, list[Page]],
             if p.file not in stand_files and not p.message.startswith("preflight images:")]
 
 
+def _site(tmp: Path, previews: dict[str, str], cache: Cache, workers: _Workers,
+          made: _Tally) -> None:
+    """The preview site, as ``site.build_site`` writes it, with previews from the cache."""
+    from .site.html import load_summary, write_site
+
+    data = load_summary(tmp)
+    code = code_fingerprint()
+    mockups = []
+    tasks, labels = [], []
+    for stand in data["stands"]:
+        sid = stand["id"]
+        pdir = tmp / sid / "preview"
+        faces, keys = [], []
+        trim, bleed = None, 0.0
+        for p in stand["panels"]:
+            key = previews.get(str(p.get("file", "")))
+            if key is None:
+                continue
+            entry = cache.get("preview", key)
+            pdir.mkdir(parents=True, exist_ok=True)
+            for i, page in enumerate(entry.meta["pages"]):
+                for role, name in page["names"].items():
+                    if name is not None:
+                        link(entry.paths[f"{i}-{role}"], pdir / name)
+            if entry.meta["pages"]:
+                faces.append((str(pdir / entry.meta["pages"][0]["names"]["screen"]),
+                              p.get("unit", 1), str(p.get("side", "A"))))
+                keys.append(key)
+            if trim is None and p.get("trim"):
+                trim = (float(p["trim"][0]), float(p["trim"][1]))
+                bleed = float(p.get("bleed") or 0)
+        if faces and trim:
+            units = stand.get("units") if isinstance(stand.get("units"), int) else None
+            nfaces = stand.get("faces") if isinstance(stand.get("faces"), int) else None
+            key = digest("mockup", code, keys, [f[1:] for f in faces], trim, bleed, units, nfaces)
+            mockups.append((pdir, key))
+            if key in {t[1][0] for t in tasks}:
+                pass
+            elif cache.get("mockup", key) is None:
+                tasks.append(("mockup", (key, faces, trim, bleed, units, nfaces)))
+                labels.append(f"mockup {sid}")
+            else:
+                made.reused += 1
+    workers.run(tasks, [1.0] * len(tasks))
+    made += labels
+    for pdir, key in mockups:
+        link(cache.get("mockup", key).paths["png"], pdir / "mockup.png")
+    write_site(tmp)
+
+
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
-                   pages: dict[str, list[Page]], created: datetime,
+                   panels: dict[str, list[_Panel]], created: datetime,
                    warnings: list[Problem], outlined: bool = False) -> None:
     """``stands.json``: what was built, and what the preflight must find in it."""
-    from .layout.frame import QR
 
-    def panel_entry(plan: StandPlan, p, page: Page) -> dict:
+    def panel_entry(plan: StandPlan, p, rec: _Panel) -> dict:
         fmt = plan.format
         texts = [c.title for c in p.cases]
         if p.kind == "cover":
@@ -406,7 +1012,7 @@ def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
                 "trim": [fmt.width, fmt.height], "bleed": fmt.bleed, "safe": fmt.safe,
                 "ink_limit": fmt.ink_limit,
                 "warn_ppi": fmt.warn_ppi, "min_ppi": fmt.min_ppi,
-                "qr": [i.data for i in page.items if isinstance(i, QR)],
+                "qr": list(rec.qr),
                 "texts": [] if outlined else texts, "outlined_text": outlined}
 
     data = {
@@ -425,8 +1031,8 @@ def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],
              "file": f"{plan.location.id}/{plan.location.id}.pdf",
              "case_titles": {c.id: c.title for c in plan.cases},
              "urls": {c.id: c.url for c in plan.cases},
-             "panels": [panel_entry(plan, p, page)
-                        for p, page in zip(plan.panels, pages[plan.location.id])]}
+             "panels": [panel_entry(plan, p, rec)
+                        for p, rec in zip(plan.panels, panels[plan.location.id])]}
             for plan in plans],
     }
     (tmp / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
@@ -466,3 +1072,36 @@ def _publish(tmp: Path, out: Path, stand_ids: list[str]) -> None:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def clean_output(out: Path) -> list[str]:
+    """Remove what standpress wrote in ``out`` (per its owned-file manifest) and the
+    temporary folders of interrupted builds; nothing else. Returns the names removed."""
+    out = Path(out)
+    owned_file = out / OWNED_MANIFEST
+    try:
+        owned = json.loads(owned_file.read_text("utf-8")).get("owned", [])
+    except (FileNotFoundError, NotADirectoryError, ValueError, AttributeError):
+        owned = []
+    removed = []
+    try:
+        for name in sorted(set(owned) | {p.name for p in out.glob(".standpress-*")
+                                         if p.is_dir() and p.name != OWNED_MANIFEST}):
+            if not isinstance(name, str) or Path(name).name != name or name in ("", ".", ".."):
+                continue  # only plain names inside out
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            else:
+                continue
+            removed.append(name)
+        if owned_file.exists():
+            owned_file.unlink()
+            removed.append(OWNED_MANIFEST)
+        if out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+    except OSError as exc:
+        raise PublishError(f"cannot clean {display_path(out)}: {exc}") from exc
+    return removed

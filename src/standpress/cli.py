@@ -80,12 +80,19 @@ def main(debug: bool) -> None:
 @click.option("--site/--no-site", default=True, show_default=True,
               help="Write the preview site (index.html, PNG previews, mock-ups).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
-              help="Processes for the preflight and previews [default: one per core].")
+              help="Processes for photos, panels, the preflight and previews; the output is "
+                   "the same for any number [default: one per core].")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Cache folder: a rebuild redoes only what changed "
+                   "[default: .standpress-cache beside OUT].")
+@click.option("--no-cache", is_flag=True, help="Build everything anew; read and keep no cache.")
+@click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
           allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
-          site: bool, jobs: int, quiet: bool) -> None:
+          site: bool, jobs: int, cache_dir: Path | None, no_cache: bool, timings: bool,
+          quiet: bool) -> None:
     """Lay out and render every stand into OUT."""
     from .build import BuildOptions, build as run_build
 
@@ -93,8 +100,14 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
     result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
                                     fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res,
                                     strict=strict, svg=svg, outline_text=outline_text,
-                                    check=check_, site=site, jobs=jobs),
+                                    check=check_, site=site, jobs=jobs, cache=cache_dir,
+                                    use_cache=not no_cache),
                        progress)
+    if timings:
+        total = sum(result.timings.values())
+        click.echo("  ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+                   + f"  = {total:.2f} s; {len(result.rendered)} made, {result.reused} reused",
+                   err=True)
     if result.warnings:
         click.echo(f"{len(result.warnings)} warning(s):", err=True)
         _echo_problems(result.warnings)
@@ -110,6 +123,26 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
     total_cases = sum(s.cases for s in result.stands)
     click.echo(f"{len(result.stands)} stands, {sum(s.panels for s in result.stands)} panels, "
                f"{total_cases} cases → {result.out}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"), show_default=True,
+              help="Output folder: the files standpress wrote there are removed.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Cache folder to remove [default: .standpress-cache beside OUT].")
+@click.option("--cache-only", is_flag=True, help="Remove the cache only; keep the output.")
+@handle_errors
+def clean(out: Path, cache_dir: Path | None, cache_only: bool) -> None:
+    """Remove the build cache and the files standpress wrote into OUT (nothing else)."""
+    from .build import clean_output
+    from .cache import default_cache_dir, remove_cache
+
+    cache = cache_dir or default_cache_dir(out)
+    click.echo(f"removed the cache {cache}" if remove_cache(cache) else f"no cache at {cache}")
+    if not cache_only:
+        removed = clean_output(out)
+        click.echo(f"removed {len(removed)} item(s) standpress wrote in {out}" if removed
+                   else f"nothing of standpress's in {out}")
 
 
 @main.command()

@@ -1,0 +1,333 @@
+"""A content-addressed cache of build products, so that a rebuild redoes only what changed.
+
+Contract
+========
+
+An *entry* is one product of one build step — a prepared photo, a laid-out panel, a
+rendered PDF or SVG, a preflight report, preview images — stored under a *key*: the
+SHA-256 of everything that goes into it (see :func:`digest`). The same key always
+names the same bytes, so an entry, once written, is never rewritten; any number of
+builds and worker processes may share a cache folder.
+
+On disk (``kind`` is the step, ``kk`` the key's first two hex digits)::
+
+    <cache>/CACHEDIR.TAG                  marks the folder as a cache (backup tools skip it)
+    <cache>/standpress-cache.json         {"format": 1}: what wrote it
+    <cache>/files.json                    input files' SHA-256, remembered by their stat
+    <cache>/<kind>/<kk>/<key>.json        the entry: its blobs (name, size, mtime) and meta
+    <cache>/<kind>/<kk>/<key>.<name>      one blob (a JPEG, a PDF, a PNG, a pickle…)
+
+Writing is atomic: each blob goes to a temporary file in its folder and is renamed into
+place, then the entry's JSON is written the same way, last. A build killed at any moment
+leaves either a whole entry or none (temporary files are ignored and removed by
+``standpress clean``). An entry whose JSON does not parse, or whose blobs are missing or
+have another size or modification time than the JSON records (a file edited in place
+through a hard link to the published output, say) is *invalid*: :meth:`Cache.get`
+returns ``None`` and the build makes the product again.
+
+Published files are hard links to the blobs when the output and the cache are on the
+same file system (a copy otherwise), so a rebuild from the cache costs no disk space
+and almost no time.
+
+Keys include :func:`code_fingerprint` (the standpress source files themselves and the
+versions of the libraries that shape the bytes), so a changed standpress never serves a
+stale product.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1
+MARKER = "standpress-cache.json"
+FILES_INDEX = "files.json"
+CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by standpress.\n"
+                "# For information about cache directory tags see https://bford.info/cachedir/\n")
+DEFAULT_NAME = ".standpress-cache"
+# libraries whose version can change the bytes standpress writes
+LIBRARIES = ("reportlab", "pikepdf", "Pillow", "numpy", "pypdfium2", "uharfbuzz", "fonttools",
+             "pyphen", "qrcode", "svgwrite", "zxing-cpp", "openpyxl")
+
+
+def default_cache_dir(out: Path) -> Path:
+    """``.standpress-cache`` beside the output folder."""
+    return Path(os.path.abspath(out)).parent / DEFAULT_NAME
+
+
+def digest(*parts: object) -> str:
+    """A key: SHA-256 over the parts (strings, numbers, None, lists, tuples, dicts).
+
+    Anything else is turned into its ``repr``, which must be stable: a repr that shows a
+    memory address (``… at 0x…``) cannot make a key and raises ``ValueError``.
+    """
+    h = hashlib.sha256()
+    _feed(h, parts)
+    return h.hexdigest()
+
+
+def _feed(h, value: object) -> None:
+    if value is None or isinstance(value, (bool, int, float)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"s%d:" % len(data) + data)
+    elif isinstance(value, bytes):
+        h.update(b"b%d:" % len(value) + value)
+    elif isinstance(value, (list, tuple)):
+        h.update(b"[%d:" % len(value))
+        for v in value:
+            _feed(h, v)
+        h.update(b"]")
+    elif isinstance(value, dict):
+        h.update(b"{%d:" % len(value))
+        for k in sorted(value, key=str):
+            _feed(h, str(k))
+            _feed(h, value[k])
+        h.update(b"}")
+    else:
+        _feed(h, stable_repr(value))
+
+
+def stable_repr(obj: object) -> str:
+    text = repr(obj)
+    if " at 0x" in text:
+        raise ValueError(f"{type(obj).__name__} has no stable repr; it cannot key a cache entry")
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The standpress sources, its version, Python's and the libraries' versions."""
+    from importlib import metadata
+
+    from . import __version__
+
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    h.update(f"standpress {__version__}; python {sys.version_info[:2]}\n".encode())
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{name} {version}\n".encode())
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        data = path.read_bytes()
+        h.update(f"{rel} {len(data)}\n".encode() + data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    key: str
+    meta: dict
+    paths: dict[str, Path]  # blob name → file
+
+    def read(self, name: str) -> bytes:
+        return self.paths[name].read_bytes()
+
+
+class Cache:
+    """A cache folder (see the module docstring); ``hits`` and ``misses`` count lookups."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+
+    # ---------------------------------------------------------------- set up
+
+    def open(self) -> "Cache":
+        """Create the folder (and its marker) if needed; refuse a folder that is not a cache."""
+        marker = self.root / MARKER
+        if self.root.exists() and any(self.root.iterdir()) and not marker.exists():
+            from .errors import StandpressError
+
+            raise StandpressError(
+                f"{self.root} is not empty and is not a standpress cache; "
+                "choose another --cache folder")
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not marker.exists():
+            _atomic_write(marker, (json.dumps({"format": FORMAT}) + "\n").encode())
+            _atomic_write(self.root / "CACHEDIR.TAG", CACHEDIR_TAG.encode())
+        return self
+
+    # ---------------------------------------------------------------- entries
+
+    def _folder(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2]
+
+    def get(self, kind: str, key: str) -> Entry | None:
+        """The valid entry for ``key``, or ``None`` (missing or invalid)."""
+        folder = self._folder(kind, key)
+        try:
+            record = json.loads((folder / f"{key}.json").read_bytes())
+            if record.get("format") != FORMAT or record.get("key") != key:
+                raise ValueError("foreign entry")
+            paths = {}
+            for name, blob in record["blobs"].items():
+                path = folder / blob["file"]
+                st = path.stat()
+                if st.st_size != blob["size"] or st.st_mtime_ns != blob["mtime_ns"]:
+                    raise ValueError("blob changed")
+                paths[name] = path
+            meta = record.get("meta", {})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return Entry(kind, key, meta, paths)
+
+    def put(self, kind: str, key: str, blobs: dict[str, bytes | Path], meta: dict | None = None,
+            move: bool = False, link: bool = False) -> Entry:
+        """Store blobs under ``key``: bytes, or files copied in (``move``: moved in;
+        ``link``: hard-linked in, copied when the file system refuses)."""
+        folder = self._folder(kind, key)
+        folder.mkdir(parents=True, exist_ok=True)
+        record_blobs = {}
+        paths = {}
+        for name, data in blobs.items():
+            if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+                raise ValueError(f"bad blob name {name!r}")
+            target = folder / f"{key}.{name}"
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                _atomic_write(target, bytes(data))
+            else:
+                tmp = _tmp_name(target)
+                try:
+                    if move:
+                        os.replace(data, tmp)
+                    elif link:
+                        os.link(data, tmp)
+                    else:
+                        shutil.copyfile(data, tmp)
+                except OSError:
+                    shutil.copyfile(data, tmp)
+                os.replace(tmp, target)
+            st = target.stat()
+            record_blobs[name] = {"file": target.name, "size": st.st_size,
+                                  "mtime_ns": st.st_mtime_ns}
+            paths[name] = target
+        record = {"format": FORMAT, "kind": kind, "key": key, "blobs": record_blobs,
+                  "meta": meta or {}}
+        _atomic_write(folder / f"{key}.json",
+                      json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        return Entry(kind, key, meta or {}, paths)
+
+    # ---------------------------------------------------------------- input files
+
+    def file_hashes(self) -> "FileHashes":
+        return FileHashes(self.root / FILES_INDEX)
+
+
+def link(src: Path, dest: Path) -> None:
+    """Make ``dest`` a hard link to ``src`` (a copy when linking is not possible)."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+class FileHashes:
+    """SHA-256 of input files, remembered by (size, mtime, inode) in ``files.json``.
+
+    A file whose modification time is within the last two seconds is hashed but not
+    remembered: it could still change within the file system's timestamp resolution.
+    """
+
+    def __init__(self, index: Path | None):
+        self.index = index
+        self.known: dict[str, list] = {}
+        self.changed = False
+        if index is not None:
+            try:
+                data = json.loads(index.read_bytes())
+                if isinstance(data, dict) and data.get("format") == FORMAT:
+                    self.known = {k: v for k, v in data.get("files", {}).items()
+                                  if isinstance(v, list) and len(v) == 4}
+            except (OSError, ValueError):
+                pass
+        self.memo: dict[str, str] = {}
+
+    def sha256(self, path: Path | str) -> str:
+        name = os.path.abspath(path)
+        hit = self.memo.get(name)
+        if hit is not None:
+            return hit
+        st = os.stat(name)
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        known = self.known.get(name)
+        if known is not None and known[:3] == stamp:
+            self.memo[name] = known[3]
+            return known[3]
+        value = file_sha256(name)
+        self.memo[name] = value
+        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+            self.known[name] = stamp + [value]
+            self.changed = True
+        return value
+
+    def save(self) -> None:
+        if self.index is None or not self.changed:
+            return
+        try:
+            _atomic_write(self.index, json.dumps({"format": FORMAT, "files": self.known},
+                                                 sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # remembering hashes is an optimisation only
+        self.changed = False
+
+
+def file_sha256(path: Path | str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tmp_name(target: Path) -> Path:
+    return target.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}-{target.name}")
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    tmp = _tmp_name(target)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def is_cache(folder: Path) -> bool:
+    return (Path(folder) / MARKER).is_file()
+
+
+def remove_cache(folder: Path) -> bool:
+    """Delete a standpress cache folder; refuse a folder that is not one. True if removed."""
+    folder = Path(folder)
+    if not folder.exists():
+        return False
+    if not is_cache(folder):
+        from .errors import StandpressError
+
+        raise StandpressError(f"{folder} is not a standpress cache (no {MARKER}); not removed")
+    shutil.rmtree(folder)
+    return True

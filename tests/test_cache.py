@@ -1,0 +1,194 @@
+"""The build cache: rebuilds redo only what changed, any --jobs gives the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+
+from standpress.build import BuildOptions, build
+from standpress.cache import Cache, default_cache_dir, digest
+
+STANDS = ("holosiivskyi-park", "khreshchatyk")
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def data(tmp_path, root, monkeypatch):
+    """A writable copy of the small data set; builds go to tmp_path/out, cache beside."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1665532800")
+    shutil.copytree(root / "tests" / "data" / "small", tmp_path / "data")
+    return tmp_path
+
+
+def options(data, root, **kw):
+    base = dict(cases=data / "data" / "cases.csv", locations=root / "locations.toml",
+                out=data / "out", allow_low_res=True, only=STANDS, jobs=2)
+    base.update(kw)
+    return BuildOptions(**base)
+
+
+def of(kind, rendered):
+    return sorted(r.split(" ", 1)[1] for r in rendered if r.startswith(kind + " "))
+
+
+def edit_summary(data, case_id, old, new):
+    path = data / "data" / "cases.csv"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith(case_id + ","):
+            assert old in line
+            lines[i] = line.replace(old, new, 1)
+    path.write_text("".join(lines), "utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_makes_nothing_and_publishes_the_same_bytes(data, root):
+    first = build(options(data, root))
+    assert first.cache == default_cache_dir(data / "out") == data / ".standpress-cache"
+    assert of("pdf", first.rendered) and of("check", first.rendered) and of("mockup", first.rendered)
+    before = tree(data / "out")
+    again = build(options(data, root))
+    assert again.rendered == []
+    assert again.reused >= len(first.rendered)
+    assert tree(data / "out") == before
+    assert [w.message for w in again.warnings] == [w.message for w in first.warnings]
+
+
+def test_editing_one_summary_renders_only_its_panel_and_its_stand_file(data, root):
+    build(options(data, root))
+    edit_summary(data, "002", "Понад 60 мешканців", "Понад 61 мешканець")
+    result = build(options(data, root))
+    assert of("pdf", result.rendered) == ["holosiivskyi-park/02-cases.pdf"]
+    assert of("stand", result.rendered) == ["holosiivskyi-park/holosiivskyi-park.pdf"]
+    assert of("svg", result.rendered) == ["holosiivskyi-park/svg/02-cases.svg"]
+    assert of("check", result.rendered) == ["holosiivskyi-park/02-cases.pdf",
+                                            "holosiivskyi-park/holosiivskyi-park.pdf"]
+    assert of("preview", result.rendered) == ["holosiivskyi-park/02-cases.pdf"]
+    assert of("mockup", result.rendered) == ["holosiivskyi-park"]
+    assert of("photo", result.rendered) == []
+    # layout is redone for the edited case's stand only (numbering and slug are the stand's)
+    assert all(r.startswith("holosiivskyi-park/") for r in of("layout", result.rendered))
+    # and the result is what a build without the cache makes
+    cold = build(options(data, root, out=data / "cold", use_cache=False))
+    assert cold.rendered and tree(data / "out") == tree(data / "cold")
+
+
+def test_a_replaced_photo_is_prepared_again_alone(data, root):
+    build(options(data, root, check=False, site=False))
+    photos = data / "data" / "photos"
+    shutil.copyfile(photos / "pier-evening.jpg", photos / "fig-red-bowl.jpg")  # case 001's
+    result = build(options(data, root, check=False, site=False))
+    assert len(of("photo", result.rendered)) == 1
+    assert "fig-red-bowl.jpg" in of("photo", result.rendered)[0]
+    assert of("pdf", result.rendered) == ["holosiivskyi-park/02-cases.pdf"]
+    assert of("stand", result.rendered) == ["holosiivskyi-park/holosiivskyi-park.pdf"]
+    assert of("layout", result.rendered) == []
+
+
+def test_any_number_of_jobs_gives_the_same_bytes(data, root):
+    build(options(data, root, jobs=1, use_cache=False, out=data / "one"))
+    build(options(data, root, jobs=2, use_cache=False, out=data / "two"))
+    assert not (data / ".standpress-cache").exists()  # --no-cache keeps nothing
+    one = tree(data / "one")
+    assert any(name.endswith(".pdf") for name in one) and "index.html" in one
+    assert one == tree(data / "two")
+    assert not [p for p in (data / "one").iterdir() if p.name.startswith(".standpress-")
+                and p.name != ".standpress-owned.json"]
+
+
+def test_the_cached_site_is_what_build_site_writes(data, root):
+    from standpress.site import build_site
+
+    build(options(data, root))
+    shutil.copytree(data / "out", data / "again")
+    build_site(data / "again", jobs=1)
+    assert tree(data / "again") == tree(data / "out")
+
+
+def test_a_corrupt_or_changed_entry_is_made_again(data, root):
+    build(options(data, root, check=False, site=False))
+    before = tree(data / "out")
+    cache = data / ".standpress-cache"
+    entries = sorted((cache / "pdf").rglob("*.json"))
+    assert len(entries) >= 3
+    entries[0].write_text("{not json", "utf-8")  # a torn entry
+    record = json.loads(entries[1].read_text("utf-8"))  # a blob of the wrong size
+    blob = entries[1].parent / record["blobs"]["pdf"]["file"]
+    blob.write_bytes(blob.read_bytes()[:100])
+    record = json.loads(entries[2].read_text("utf-8"))  # a blob without its entry (killed)
+    entries[2].unlink()
+    photo_entry = sorted((cache / "photo").rglob("*.json"))[0]
+    photo_entry.write_text(json.dumps({"format": 1, "key": "x"}), "utf-8")
+    result = build(options(data, root, check=False, site=False))
+    made = of("pdf", result.rendered) + of("stand", result.rendered)
+    assert len(made) == 3
+    assert len(of("photo", result.rendered)) == 1
+    assert tree(data / "out") == before
+
+
+def test_a_published_file_edited_in_place_does_not_poison_the_cache(data, root):
+    build(options(data, root, check=False, site=False))
+    before = tree(data / "out")
+    pdf = data / "out" / "holosiivskyi-park" / "01-cover.pdf"
+    with open(pdf, "r+b") as fh:  # the published file is a hard link to the cache's blob
+        fh.seek(200)
+        fh.write(b"X")
+    result = build(options(data, root, check=False, site=False))
+    assert of("pdf", result.rendered) == ["holosiivskyi-park/01-cover.pdf"]
+    assert tree(data / "out") == before
+
+
+def test_clean_removes_the_cache_and_only_what_standpress_wrote(data, root):
+    from click.testing import CliRunner
+
+    from standpress.cli import main
+
+    build(options(data, root, check=False, site=False))
+    (data / "out" / "mine.txt").write_text("keep me", "utf-8")
+    assert (data / ".standpress-cache").is_dir()
+    r = CliRunner().invoke(main, ["clean", "--out", str(data / "out")])
+    assert r.exit_code == 0, r.output
+    assert not (data / ".standpress-cache").exists()
+    assert sorted(p.name for p in (data / "out").iterdir()) == ["mine.txt"]
+    # a folder that is not a cache is refused
+    (data / "notacache").mkdir()
+    (data / "notacache" / "x").write_text("x", "utf-8")
+    r = CliRunner().invoke(main, ["clean", "--out", str(data / "out"), "--cache",
+                                  str(data / "notacache"), "--cache-only"])
+    assert r.exit_code == 1 and (data / "notacache" / "x").exists()
+
+
+def test_the_cli_takes_a_cache_folder_jobs_and_no_cache(data, root):
+    from click.testing import CliRunner
+
+    from standpress.cli import main
+
+    args = ["build", "--cases", str(data / "data" / "cases.csv"), "--locations",
+            str(root / "locations.toml"), "--out", str(data / "out"), "--allow-low-res",
+            "--only", "holosiivskyi-park", "--no-check", "--no-site", "--no-svg", "-q"]
+    r = CliRunner().invoke(main, [*args, "--cache", str(data / "c"), "-j", "1", "--timings"])
+    assert r.exit_code == 0, r.output
+    assert (data / "c" / "standpress-cache.json").is_file()
+    assert "render" in r.output and "made" in r.output
+    r = CliRunner().invoke(main, [*args, "--no-cache"])
+    assert r.exit_code == 0, r.output
+    assert not (data / ".standpress-cache").exists()
+
+
+def test_cache_entries_are_written_whole_or_not_at_all(tmp_path):
+    cache = Cache(tmp_path / "c").open()
+    key = digest("x", 1)
+    assert cache.get("k", key) is None
+    entry = cache.put("k", key, {"a": b"hello"}, {"n": 1})
+    assert cache.get("k", key).meta == {"n": 1} and entry.read("a") == b"hello"
+    assert not [p for p in (tmp_path / "c").rglob(".tmp-*")]
+    # the key must not depend on dict order, and reprs with addresses are refused
+    assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
+    with pytest.raises(ValueError):
+        digest(object())
