@@ -40,6 +40,7 @@ class Campaign:
     districts: tuple[str, ...]
     contact: str = ""
     apostrophe: str = "\u02bc"
+    missing_photos: str = "error"  # or "warn": the case gets the designed «no photo» card
     placeholder_hosts: tuple[str, ...] = ("example.org", "example.com")
 
 

@@ -98,18 +98,29 @@ def check_coverage(texts: Iterable[tuple[str, str, str, str | None, str | None]]
     InputError.collect(problems, "some characters cannot be printed")
 
 
-def campaign_texts(campaign: Campaign, locations: tuple[Location, ...]):
+def campaign_texts(campaign: Campaign, locations: tuple[Location, ...], source=None):
+    """(label, field, text, file, place) of every printed campaign and location text.
+
+    ``source``: the locations file, so a missing glyph is named with its line.
+    """
+    from .load.config import locate_key
+
+    def where(key: str) -> tuple[str | None, str | None]:
+        return locate_key(source, key) if source is not None else (None, None)
+
     for f in dataclasses.fields(Campaign):
         if f.name in CAMPAIGN_SKIP:
             continue
         v = getattr(campaign, f.name)
         for s in (v if isinstance(v, tuple) else (v,)):
             if isinstance(s, str):
-                yield ("campaign", f"campaign.{f.name}", s, None, None)
+                yield ("campaign", f"campaign.{f.name}", s, *where(f"campaign.{f.name}"))
     for fg in campaign.figures:
-        yield ("campaign", "campaign.figures", fg.value + fg.label, None, None)
+        yield ("campaign", "campaign.figures", fg.value + fg.label, *where("campaign.figures"))
     for loc in locations:
-        yield (f"location {loc.id}", "name", loc.name + loc.short_name + loc.address, None, None)
+        for name in ("name", "short_name", "address"):
+            key = f"location[{loc.number - 1}].{name}"
+            yield (f"location {loc.id}", key, getattr(loc, name), *where(key))
 
 
 def case_texts(cases: list[Case]):

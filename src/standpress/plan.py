@@ -58,12 +58,21 @@ def plan_stands(project: Project, cases: list[Case],
                 cards_per_panel: Callable[[Format], int],
                 only: tuple[str, ...] = (),
                 fill_faces: Callable[[Format], bool] = lambda f: False,
+                source=None,
                 ) -> tuple[list[StandPlan], list[Problem]]:
     """Assign cases to stands and paginate them. Returns plans and warnings.
 
     ``fill_faces(format)`` says whether the format's template has a catalogue
-    panel to put on faces the stand would otherwise leave empty.
+    panel to put on faces the stand would otherwise leave empty. ``source``, the
+    locations file, lets problems name the line of the location they concern.
     """
+    from .load.config import locate_key
+
+    def at(loc: Location, key: str) -> dict:
+        dotted = f"location[{loc.number - 1}].{key}"
+        file, place = locate_key(source, dotted) if source is not None else (None, None)
+        return {"file": file, "place": place, "field": dotted}
+
     by_district: dict[str, Location] = {d: loc for loc in project.locations for d in loc.serves}
     assigned: dict[str, list[Case]] = {loc.id: [] for loc in project.locations}
     problems: list[Problem] = []
@@ -91,7 +100,7 @@ def plan_stands(project: Project, cases: list[Case],
             problems.append(Problem(
                 f"stand «{loc.id}» needs {len(kinds)} panels ({len(own)} cases, {per} to a panel, "
                 f"plus cover and locator) but its {loc.units} unit(s) of «{fmt.id}» have {faces} faces",
-                field=f"location «{loc.id}».units",
+                **at(loc, "units"),
                 hint=f"set units = {-(-len(kinds) // fmt.faces)} for this location, or move a "
                      "district to another stand"))
             continue
@@ -101,13 +110,13 @@ def plan_stands(project: Project, cases: list[Case],
         if used_units < loc.units:
             problems.append(Problem(
                 f"stand «{loc.id}» fills {used_units} of its {loc.units} units of «{fmt.id}»; "
-                "the rest get no panel", field=f"location «{loc.id}».units",
+                "the rest get no panel", **at(loc, "units"),
                 hint=f"set units = {used_units} unless more cases are coming",
                 severity="warning"))
         if not own:
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "
-                "it gets its cover and locator only", severity="warning"))
+                "it gets its cover and locator only", **at(loc, "serves"), severity="warning"))
         panels = tuple(
             PanelPlan(kind, n + 1, cs, unit=n // fmt.faces + 1, side="AB"[n % fmt.faces])
             for n, (kind, cs) in enumerate(kinds))

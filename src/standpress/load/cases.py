@@ -47,12 +47,12 @@ from pathlib import Path
 from ..errors import InputError, Problem, display_path
 from ..model import Campaign, Case, Source
 from .config import MAX_URL, URL, district_key, toml_error_place
+from .images import MAX_PIXELS  # the limit prepare_image applies
 
 COLUMNS = ("id", "title", "organization", "district", "category", "summary",
            "partner", "url", "photo", "photo_credit")
 REQUIRED = ("id", "title", "organization", "district", "category", "summary")
 MAX_CELL = 5000
-MAX_PIXELS = 120_000_000  # the same limit as load.images.prepare_image
 MAX_FILE = 50 * 1024 * 1024  # bytes of a cases file; a campaign's cases are a few hundred kB
 MAX_ROWS = 100_000
 MAX_REPORTED = 30  # encoding problems named one by one; the rest are counted

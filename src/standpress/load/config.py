@@ -44,7 +44,8 @@ FORMAT_NUMBERS = {
     "min_ppi": (10.0, 1200.0, False),
 }
 FORMAT_KEYS = set(FORMAT_NUMBERS) | {"name", "faces", "template", "material", "finishing",
-                                     "oversize"}
+                                     "oversize", "marks"}
+MARKS = ("crop", "registration", "colour_bar")
 LOCATION_KEYS = {
     "id", "name", "short_name", "address", "district", "lat", "lon", "format", "units", "serves",
 }
@@ -340,6 +341,18 @@ def _campaign(c: _Collector, t: dict[str, Any]) -> Campaign:
     )
 
 
+def _marks(c: _Collector, t: dict[str, Any], p: str) -> tuple[str, ...]:
+    marks = t.get("marks", ["crop"])
+    if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
+        c.error(p + "marks", "must be a list of mark names", 'marks = ["crop", "registration"]')
+        return ("crop",)
+    for m in marks:
+        if m not in MARKS:
+            c.error(p + "marks", f'"{m}" is not a printer\'s mark', "use: " + ", ".join(MARKS))
+    # crop marks are always drawn: the print shop cuts by them
+    return ("crop",) + tuple(m for m in marks if m in MARKS and m != "crop")
+
+
 def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[str, Format]:
     if not table:
         c.error("format", "no [format.<id>] table", "define at least one stand format")
@@ -384,6 +397,7 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
             ink_limit=nums["ink_limit"] or 300.0, target_ppi=target, warn_ppi=warn, min_ppi=floor,
             material=c.text(t, "material", p, required=False),
             finishing=c.text(t, "finishing", p, required=False), oversize=oversize,
+            marks=_marks(c, t, p),
         )
     return formats
 

@@ -127,6 +127,8 @@ from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
 from standpress.errors import InputError, Problem, display_path
 
+MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
+
 __all__ = ["PreparedImage", "prepare_image"]
 
 MM_PER_INCH = 25.4
@@ -192,7 +194,7 @@ def prepare_image(
     background_cmyk: tuple[float, float, float, float] = (0, 0, 0, 0),
     mode: str = "convert",
     focus: tuple[float, float] = (0.5, 0.5),
-    max_pixels: int = 120_000_000,
+    max_pixels: int = MAX_PIXELS,
     ink_limit: float | None = None,
 ) -> PreparedImage:
     """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc).
