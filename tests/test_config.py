@@ -82,3 +82,15 @@ def test_broken_toml_names_line_and_column(campaign_copy):
 def test_district_names_match_whatever_apostrophe_people_type():
     assert district_key("Соломʼянський") == district_key("Солом'янський")
     assert district_key("Солом’янський район") == district_key("солом'янський")
+
+
+def test_marks_are_a_format_setting_and_crop_marks_always_stay(campaign_copy):
+    loc = campaign_copy / "locations.toml"
+    _edit(loc, "template = \"landscape\"\n", 'template = "landscape"\nmarks = ["registration", "colour_bar"]\n')
+    project, _ = load_project(loc)
+    assert project.formats["banner"].marks == ("crop", "registration", "colour_bar")
+    assert project.formats["citylight"].marks == ("crop",)
+    _edit(loc, '"colour_bar"]', '"color-bar"]')
+    with pytest.raises(InputError) as info:
+        load_project(loc)
+    assert any('"color-bar" is not a printer' in p.message for p in info.value.problems)
