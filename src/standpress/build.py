@@ -75,6 +75,7 @@ from .normalise import campaign_texts, case_texts, check_coverage, normalise_cas
 from .plan import plan_stands
 
 OWNED_MANIFEST = ".standpress-owned.json"
+PHOTO_CODE = ("load/images.py", "errors.py")  # the code a prepared photo depends on
 PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what build_site renders
 
 
@@ -132,6 +133,33 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+class _Memo:
+    """The cache as ``prepare`` sees it: read before the folder exists, written after."""
+
+    def __init__(self, cache: Cache, hashes: FileHashes):
+        self.cache, self.hashes, self.pending = cache, hashes, []
+
+    def key(self, kind: str, project, cases, fix: bool, style) -> str | None:
+        try:
+            fonts = sorted((k, str(p), self.hashes.sha256(p)) for k, p in _all_fonts(style).items())
+            return digest(kind, code_fingerprint(), stable_repr(project), stable_repr(cases), fix,
+                          fonts)
+        except (OSError, ValueError):
+            return None  # a font that cannot be read is the normaliser's to report
+
+    def get(self, kind: str, key: str | None):
+        return self.cache.get(kind, key) if key else None
+
+    def later(self, kind: str, key: str | None, blobs: dict) -> None:
+        if key:
+            self.pending.append((kind, key, blobs))
+
+    def flush(self) -> None:
+        for kind, key, blobs in self.pending:
+            self.cache.put(kind, key, blobs)
+        self.pending = []
+
+
 def source_date(paths: list[Path]) -> datetime:
     """SOURCE_DATE_EPOCH if set, else the newest input's modification time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -167,8 +195,12 @@ def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
     return style, templates
 
 
-def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
-    """load + normalise + plan: everything before layout, all errors at once."""
+def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Memo | None" = None):
+    """load + normalise + plan: everything before layout, all errors at once.
+
+    ``memo`` (the build's cache) keeps the normalised project and cases, checked against the
+    fonts, under a key of the loaded ones: a rebuild skips the typography.
+    """
     project, warnings = load_project(opts.locations)
     unknown = [o for o in opts.only if o not in {l.id for l in project.locations}]
     if unknown:
@@ -179,12 +211,20 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None):
     cases, case_warnings = load_cases(opts.cases, project.campaign)
     warnings += case_warnings
     progress(f"{len(cases)} cases read from {display_path(opts.cases)}")
-    project = normalise_project(project, opts.fix_lookalikes)
-    cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
+    key = memo.key("normalise", project, cases, opts.fix_lookalikes, style) if memo else None
+    entry = memo.get("normalise", key) if memo else None
+    if entry is not None:
+        project, cases, lookalikes = pickle.loads(entry.read("pkl"))
+    else:
+        project = normalise_project(project, opts.fix_lookalikes)
+        cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
+        fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
+        check_coverage(list(campaign_texts(project.campaign, project.locations))
+                       + list(case_texts(cases)), fonts)
+        if memo:
+            memo.later("normalise", key, {"pkl": pickle.dumps(
+                (project, cases, lookalikes), protocol=pickle.HIGHEST_PROTOCOL)})
     warnings += lookalikes
-    fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
-    check_coverage(list(campaign_texts(project.campaign, project.locations)) + list(case_texts(cases)),
-                   fonts)
     c = project.campaign
     for host in c.placeholder_hosts:
         if host in c.catalogue_url:
@@ -250,21 +290,21 @@ def svg_photo(im) -> bytes:
             src.draft(src.mode, (max(1, int(sw * k) + 1), max(1, int(sh * k) + 1)))
         src = ImageOps.exif_transpose(src)
         icc = src.info.get("icc_profile")
-        if src.mode == "CMYK" or icc:
+        base = src if src.mode in ("RGB", "CMYK", "L") else src.convert("RGB")
+        # colour is converted after the resampling, on the preview's few pixels
+        fitted = ImageOps.fit(base, (width, height), PILImage.Resampling.LANCZOS,
+                              centering=im.focus)
+        if fitted.mode == "CMYK" or icc:
             from PIL import ImageCms
 
             try:
                 source = (ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else None)
-                if src.mode == "CMYK" and source is None:
-                    src = src.convert("RGB")
-                elif source is not None:
-                    src = ImageCms.profileToProfile(src, source, ImageCms.createProfile("sRGB"),
-                                                    outputMode="RGB")
+                if source is not None:
+                    fitted = ImageCms.profileToProfile(
+                        fitted, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
             except (ImageCms.PyCMSError, OSError):
-                src = src.convert("RGB")
-        rgb = src.convert("RGB")
-        fitted = ImageOps.fit(rgb, (width, height), PILImage.Resampling.LANCZOS,
-                              centering=im.focus)
+                pass
+        fitted = fitted.convert("RGB")
     out = io.BytesIO()
     fitted.save(out, "JPEG", quality=80, optimize=False)
     return out.getvalue()
@@ -318,8 +358,9 @@ def _init_worker(ctx: _Context, worker: bool = False) -> None:
 
 def _run(task: tuple[str, tuple]):
     kind, args = task
+    started = time.perf_counter()
     try:
-        return "ok", _TASKS[kind](*args)
+        return "ok", _TASKS[kind](*args), time.perf_counter() - started
     except StandpressError as exc:
         return "error", type(exc).__name__, exc.message, exc.problems
 
@@ -405,12 +446,33 @@ def _t_pdf(key: str, layout_key: str, photos: dict, fmt: Format) -> dict:
     return meta
 
 
-def _t_stand(key: str, title: str, layout_keys: list[str], photos: dict, fmt: Format) -> dict:
-    from .render.pdf import render_pdf
+def _t_stand(key: str, title: str, pdf_keys: list[str], fmt: Format) -> dict:
+    """The stand file: its panels' finished pages, copied in order, finished again as PDF/X-4.
 
-    pages = [_load_page(k) for k in layout_keys]
-    data = finish_pdf(render_pdf(pages, _provider(photos), title, _CTX.outline_text), title,
-                      _CTX.project, _CTX.created, fmt)
+    The pages are the panel PDFs' own (content, fonts, photos), so the stand file shows
+    exactly what goes to print, and costs no second rendering of any photo.
+    """
+    import pikepdf
+
+    merged = pikepdf.Pdf.new()
+    sources = []
+    try:
+        for k in pdf_keys:
+            entry = _CACHE.get("pdf", k)
+            if entry is None:
+                from .errors import RenderError
+
+                raise RenderError(f"a panel PDF of «{title}» vanished from the cache "
+                                  f"{_CTX.cache} during the build; build again")
+            sources.append(pikepdf.open(entry.paths["pdf"]))
+            merged.pages.extend(sources[-1].pages)
+        buf = io.BytesIO()
+        merged.save(buf, deterministic_id=True)
+    finally:
+        for src in sources:
+            src.close()
+        merged.close()
+    data = finish_pdf(buf.getvalue(), title, _CTX.project, _CTX.created, fmt)
     meta = {"sha256": hashlib.sha256(data).hexdigest()}
     _CACHE.put("pdf", key, {"pdf": data}, meta)
     return meta
@@ -482,6 +544,7 @@ def _t_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, fl
     return {}
 
 
+_KINDS = {"stand": "pdf"}  # the cache kind of a task's product, when not the task's name
 _TASKS = {"layout": _t_layout, "photo": _t_photo, "pdf": _t_pdf, "stand": _t_stand,
           "svg": _t_svg, "check": _t_check, "preview": _t_preview, "mockup": _t_mockup}
 
@@ -491,6 +554,8 @@ class _Workers:
 
     def __init__(self, jobs: int, ctx: _Context):
         self.jobs, self.ctx, self.pool = jobs, ctx, None
+        self.seconds: dict[str, float] = {}  # time spent in tasks, per kind, all processes
+        self.made: set[tuple[str, str]] = set()  # (cache kind, key) of every product made
         _init_worker(ctx)
 
     def run(self, tasks: list[tuple[str, tuple]], costs: list[float] | None = None) -> list:
@@ -513,6 +578,9 @@ class _Workers:
                 _raise(errors[0][1], errors[0][2], problems if len(errors) == 1 else errors[0][3])
             _raise(errors[0][1], errors[0][2] if len(errors) == 1 else
                    f"{len(errors)} tasks failed: {len(problems)} problems found", problems)
+        for (kind, args), r in zip(tasks, results):
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
+            self.made.add((_KINDS.get(kind, kind), args[0]))
         return [r[1] for r in results]
 
     def close(self, cancel: bool = False) -> None:
@@ -584,22 +652,27 @@ class _Panel:
 
 def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResult:
     clock = _Clock()
-    project, style, templates, cases, plans, warnings = prepare(opts, progress)
+    out = Path(opts.out)
+    memo = None
+    if opts.use_cache:
+        cache = Cache(Path(opts.cache) if opts.cache else default_cache_dir(out))
+        hashes = cache.file_hashes()
+        memo = _Memo(cache, hashes)
+    project, style, templates, cases, plans, warnings = prepare(opts, progress, memo)
     inputs = [opts.locations, opts.cases, *[p for p in (project.root / "templates").glob("*.toml")]]
     created = source_date(inputs)
     date = created.strftime("%Y-%m-%d")
-    clock.lap("prepare")
 
-    out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     scratch = None
     if opts.use_cache:
-        cache = Cache(Path(opts.cache) if opts.cache else default_cache_dir(out)).open()
-        hashes = cache.file_hashes()
+        cache.open()
+        memo.flush()
     else:
         scratch = Path(tempfile.mkdtemp(prefix=".standpress-nocache-", dir=out))
         cache = Cache(scratch).open()
         hashes = FileHashes(None)
+    clock.lap("prepare")
     jobs = opts.jobs or cpu_count()
     ctx = _Context(str(cache.root), project, created, opts.outline_text)
     workers = _Workers(jobs, ctx)
@@ -644,6 +717,9 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         _publish(tmp, out, [r.id for r in results])
         clock.lap("publish")
         ok = True
+        if made and scratch is None:  # keep the cache within twice what this build uses
+            cache.prune(cache.used | workers.made)
+            clock.lap("prune")
     finally:
         workers.close(cancel=not ok)
         hashes.save()
@@ -660,7 +736,9 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
                 r.warnings.append(w)
     progress(f"cache {display_path(cache.root) if scratch is None else '(off)'}: "
              f"{made.reused} products reused, {len(made)} made")
-    return BuildResult(out, results, warnings, list(made), made.reused, clock.stages,
+    timings = dict(clock.stages)
+    timings.update({f"tasks.{k}": round(v, 4) for k, v in workers.seconds.items()})
+    return BuildResult(out, results, warnings, list(made), made.reused, timings,
                        None if scratch is not None else cache.root)
 
 
@@ -711,7 +789,7 @@ def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Pa
             cache: Cache, hashes: FileHashes, workers: _Workers, made: _Tally,
             allow_low_res: bool) -> list[Problem]:
     """Prepare every placed photo once; resolution problems in the order they are placed."""
-    code = code_fingerprint()
+    code = code_fingerprint(PHOTO_CODE)
     profile = hashes.sha256(project.output_profile)
     sources = {c.id: c.source for c in cases}
     seen: dict[str, tuple] = {}  # photo key → (image, format, meta or None)
@@ -789,25 +867,28 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
         lid, fmt = plan.location.id, plan.format
         recs = panels[lid]
         finish = _finish_params(project, created, fmt, profile)
-        photos: dict = {}
         for rec in recs:
-            for (source, w, h, focus, _), key in zip(rec.images, rec.photos):
-                photos[_placement(source, w, h, focus)] = (key, fmt)
+            photos = {_placement(source, w, h, focus): (key, fmt)
+                      for (source, w, h, focus, _), key in zip(rec.images, rec.photos)}
             rec.pdf = digest("pdf", code, rec.page, rec.photos, fonts, finish, opts.outline_text)
-            cost = 1.0 + 3.0 * len(rec.images)
-            mine = {k: v for k, v in photos.items() if v[0] in rec.photos}
-            want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, mine, fmt)), cost,
-                 f"pdf {lid}/{rec.name}.pdf")
+            want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, photos, fmt)),
+                 1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf")
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
                                  [hashes.sha256(i[0]) for i in rec.images])
                 want("svg", rec.svg, ("svg", (rec.svg, rec.layout)), 1.0 + 2.0 * len(rec.images),
                      f"svg {lid}/svg/{rec.name}.svg")
+    workers.run(tasks, costs)
+    made += labels
+    # then the stand files, from the panel PDFs
+    tasks, costs, labels = [], [], []
+    for plan in plans:
+        lid, recs = plan.location.id, panels[plan.location.id]
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
         key = digest("stand", code, title, [r.pdf for r in recs])
         stand_keys[lid] = key
-        want("stand", key, ("stand", (key, title, [r.layout for r in recs], photos, fmt)),
-             sum(1.0 + 3.0 * len(r.images) for r in recs), f"stand {lid}/{lid}.pdf")
+        want("stand", key, ("stand", (key, title, [r.pdf for r in recs], plan.format)),
+             float(len(recs)), f"stand {lid}/{lid}.pdf")
     workers.run(tasks, costs)
     made += labels
     return stand_keys
@@ -818,8 +899,6 @@ def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
               panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str], date: str,
               opts: BuildOptions, cache: Cache, progress: Progress) -> list[StandResult]:
     """The stand folders in ``tmp``, their files linked from the cache."""
-    from .package import write_print_folder
-
     def place(kind: str, key: str, blob: str, dest: Path) -> None:
         entry = cache.get(kind, key)
         if entry is None:
@@ -847,11 +926,45 @@ def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
                 result.files.append(f"{lid}/svg/{panel.name}.svg")
         place("pdf", stand_pdfs[lid], "pdf", folder / f"{lid}.pdf")
         result.files.append(f"{lid}/{lid}.pdf")
-        for f in write_print_folder(folder, plan, project, date, plan.format.scale_label):
+        for f in _print_folder(folder, plan, project, date, [r.pdf for r in recs], cache):
             result.files.append(f.relative_to(tmp).as_posix())
         results.append(result)
         progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
     return results
+
+
+def _print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
+                  pdf_keys: list[str], cache: Cache) -> list[Path]:
+    """``write_print_folder``'s files, replayed from the cache when its inputs are the same.
+
+    The entry records, in order, each file it wrote: a hard link to one of the stand's own
+    files (the panel PDFs), or a blob (manifests, job sheet).
+    """
+    from .package import write_print_folder
+
+    scale = plan.format.scale_label
+    key = digest("print", code_fingerprint(), stable_repr(plan), stable_repr(project), date, scale,
+                 pdf_keys)
+    entry = cache.get("print", key)
+    if entry is not None:
+        written = []
+        for rel, twin in entry.meta["files"]:
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link(folder / twin if twin else entry.paths[str(len(written))], target)
+            written.append(target)
+        return written
+    written = write_print_folder(folder, plan, project, date, scale)
+    files, blobs = [], {}
+    for i, f in enumerate(written):
+        twin = folder / f.name
+        if twin != f and twin.is_file() and os.path.samefile(twin, f):
+            files.append([f.relative_to(folder).as_posix(), f.name])
+        else:
+            files.append([f.relative_to(folder).as_posix(), None])
+            blobs[str(i)] = f.read_bytes()
+    cache.put("print", key, blobs, {"files": files})
+    return written
 
 
 def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str],
@@ -992,7 +1105,24 @@ def _site(tmp: Path, previews: dict[str, str], cache: Cache, workers: _Workers,
     made += labels
     for pdir, key in mockups:
         link(cache.get("mockup", key).paths["png"], pdir / "mockup.png")
-    write_site(tmp)
+    # the pages: a function of the folder (file names and sizes, the JSON files) and of
+    # the previews' and mock-ups' keys (their content)
+    listing = sorted([p.relative_to(tmp).as_posix(), p.stat().st_size]
+                     for p in tmp.rglob("*") if p.is_file())
+    key = digest("html", code, listing, (tmp / "stands.json").read_bytes(),
+                 (tmp / "preflight.json").read_bytes() if (tmp / "preflight.json").exists()
+                 else None, sorted(previews.items()), [k for _, k in mockups])
+    entry = cache.get("html", key)
+    if entry is not None:
+        for i, rel in enumerate(entry.meta["files"]):
+            link(entry.paths[str(i)], tmp / rel)
+        made.reused += 1
+        return
+    written = write_site(tmp)
+    rels = [p.relative_to(tmp).as_posix() for p in written]
+    cache.put("html", key, {str(i): p.read_bytes() for i, p in enumerate(written)},
+              {"files": rels})
+    made.append("html index.html")
 
 
 def _write_summary(tmp: Path, project: Project, plans: list[StandPlan],

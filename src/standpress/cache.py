@@ -54,6 +54,7 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by standpress.\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
 DEFAULT_NAME = ".standpress-cache"
+MIN_LIMIT = 2 << 30  # prune never takes the cache below 2 GiB
 # libraries whose version can change the bytes standpress writes
 LIBRARIES = ("reportlab", "pikepdf", "Pillow", "numpy", "pypdfium2", "uharfbuzz", "fonttools",
              "pyphen", "qrcode", "svgwrite", "zxing-cpp", "openpyxl")
@@ -105,9 +106,14 @@ def stable_repr(obj: object) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """The standpress sources, its version, Python's and the libraries' versions."""
+@functools.lru_cache(maxsize=8)
+def code_fingerprint(files: tuple[str, ...] = ()) -> str:
+    """standpress's version, Python's, the libraries' versions and the source files.
+
+    ``files`` (paths inside the package, e.g. ``("load/images.py",)``) narrows the
+    sources to the modules a product depends on; by default every file of the package
+    counts, so any change to standpress makes every product again.
+    """
     from importlib import metadata
 
     from . import __version__
@@ -121,7 +127,9 @@ def code_fingerprint() -> str:
         except metadata.PackageNotFoundError:
             version = "-"
         h.update(f"{name} {version}\n".encode())
-    for path in sorted(package.rglob("*.py")):
+    paths = ([package / f for f in files] if files else
+             [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
+    for path in sorted(paths):
         rel = path.relative_to(package).as_posix()
         data = path.read_bytes()
         h.update(f"{rel} {len(data)}\n".encode() + data)
@@ -146,6 +154,7 @@ class Cache:
         self.root = Path(root)
         self.hits = 0
         self.misses = 0
+        self.used: set[tuple[str, str]] = set()  # entries this process read or wrote
 
     # ---------------------------------------------------------------- set up
 
@@ -188,6 +197,12 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        if (kind, key) not in self.used:
+            self.used.add((kind, key))
+            try:  # the entry's JSON's mtime says when it was last used (for prune)
+                os.utime(folder / f"{key}.json")
+            except OSError:
+                pass
         return Entry(kind, key, meta, paths)
 
     def put(self, kind: str, key: str, blobs: dict[str, bytes | Path], meta: dict | None = None,
@@ -224,7 +239,65 @@ class Cache:
                   "meta": meta or {}}
         _atomic_write(folder / f"{key}.json",
                       json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        self.used.add((kind, key))
         return Entry(kind, key, meta or {}, paths)
+
+    # ---------------------------------------------------------------- size
+
+    def prune(self, keep: set[tuple[str, str]], limit: int | None = None) -> int:
+        """Delete least recently used entries not in ``keep`` while the cache is bigger than
+        ``limit`` bytes (default: twice what ``keep`` takes, and at least ``MIN_LIMIT``).
+        Leftover temporary files older than an hour go too. Returns the bytes freed."""
+        entries = []  # (last used, size, kind, key, files)
+        kept = 0
+        now = time.time()
+        freed = 0
+        for kind_dir in self.root.iterdir():
+            if kind_dir.name.startswith("."):  # a staging folder or file left by a killed build
+                try:
+                    if now - kind_dir.stat().st_mtime > 3600:
+                        _remove(kind_dir)
+                except OSError:
+                    pass
+                continue
+            if not kind_dir.is_dir():
+                continue
+            groups: dict[str, list] = {}
+            for sub in kind_dir.iterdir():
+                if not sub.is_dir():
+                    continue
+                for f in sub.iterdir():
+                    try:
+                        st = f.stat()
+                    except OSError:
+                        continue
+                    if f.name.startswith("."):
+                        if now - st.st_mtime > 3600:
+                            freed += st.st_size
+                            _remove(f)
+                        continue
+                    key = f.name.split(".", 1)[0]
+                    g = groups.setdefault(key, [0.0, 0, []])
+                    g[1] += st.st_size
+                    g[2].append(f)
+                    if f.name == f"{key}.json":
+                        g[0] = st.st_mtime
+            for key, (used, size, files) in groups.items():
+                if (kind_dir.name, key) in keep:
+                    kept += size
+                else:
+                    entries.append((used, size, files))
+        if limit is None:
+            limit = max(2 * kept, MIN_LIMIT)
+        total = kept + sum(e[1] for e in entries)
+        for used, size, files in sorted(entries, key=lambda e: e[0]):
+            if total <= limit:
+                break
+            for f in sorted(files, key=lambda f: f.suffix != ".json"):  # the JSON first
+                _remove(f)
+            total -= size
+            freed += size
+        return freed
 
     # ---------------------------------------------------------------- input files
 
@@ -232,12 +305,19 @@ class Cache:
         return FileHashes(self.root / FILES_INDEX)
 
 
+SMALL = 256 * 1024  # files below this are copied, not linked: cheap, and nothing in the
+# output that a tool rewrites in place (a manifest, a page) shares its bytes with the cache
+
+
 def link(src: Path, dest: Path) -> None:
-    """Make ``dest`` a hard link to ``src`` (a copy when linking is not possible)."""
+    """Make ``dest`` a hard link to ``src`` (a copy for small files, or when linking fails)."""
     try:
-        os.link(src, dest)
+        if os.stat(src).st_size >= SMALL:
+            os.link(src, dest)
+            return
     except OSError:
-        shutil.copyfile(src, dest)
+        pass
+    shutil.copyfile(src, dest)
 
 
 class FileHashes:
@@ -314,6 +394,16 @@ def _atomic_write(target: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink()
+    except OSError:
+        pass
 
 
 def is_cache(folder: Path) -> bool:

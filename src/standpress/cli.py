@@ -104,10 +104,14 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
                                     use_cache=not no_cache),
                        progress)
     if timings:
-        total = sum(result.timings.values())
-        click.echo("  ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
-                   + f"  = {total:.2f} s; {len(result.rendered)} made, {result.reused} reused",
-                   err=True)
+        stages = {k: v for k, v in result.timings.items() if not k.startswith("tasks.")}
+        click.echo("  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+                   + f"  = {sum(stages.values()):.2f} s; {len(result.rendered)} made, "
+                   f"{result.reused} reused", err=True)
+        tasks = {k[6:]: v for k, v in result.timings.items() if k.startswith("tasks.")}
+        if tasks:
+            click.echo("  in all processes: " + "  ".join(f"{k} {v:.2f} s"
+                                                         for k, v in tasks.items()), err=True)
     if result.warnings:
         click.echo(f"{len(result.warnings)} warning(s):", err=True)
         _echo_problems(result.warnings)
