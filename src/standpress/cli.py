@@ -217,6 +217,30 @@ def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
         click.echo(z)
 
 
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"), show_default=True)
+@click.option("--locations", type=click.Path(path_type=Path), default=Path("locations.toml"),
+              show_default=True)
+@click.option("--format", "sheet", default="a3", show_default=True,
+              help="The format of the proof sheet, from locations.toml.")
+@click.argument("stand_ids", nargs=-1)
+@handle_errors
+def proof(out: Path, locations: Path, sheet: str, stand_ids: tuple[str, ...]) -> None:
+    """Office proofs: each stand's real panels scaled onto one sheet each (A3)."""
+    from .errors import InputError, Problem
+    from .load.config import load_project
+    from .proof import make_proofs
+
+    project, _ = load_project(locations)
+    if sheet not in project.formats:
+        raise InputError("unknown proof format", [Problem(
+            f'"{sheet}" is not a format of {locations}', field="--format",
+            hint="known: " + ", ".join(project.formats))])
+    font = project.root / "fonts" / "NotoSans-Regular.ttf"
+    for path in make_proofs(out, project.formats[sheet], font, list(stand_ids) or None):
+        click.echo(path)
+
+
 from .check.cli import check  # noqa: E402  (the preflight command lives with the preflight)
 
 main.add_command(check)
