@@ -131,8 +131,11 @@ class Watch:
                                                         f"({m.location.get('url', '')})")
                 if m.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        # ERR_ABORTED is the browser cancelling a pending (lazy) load because the test
+        # navigated away: not a broken request
         page.on("requestfailed", lambda r: self.errors.append(
-            f"request failed: {r.url} ({r.failure})"))
+            f"request failed: {r.url} ({r.failure})")
+            if "ERR_ABORTED" not in str(r.failure) else None)
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}")
                 if r.status >= 400 else None)
 
