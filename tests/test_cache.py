@@ -212,3 +212,28 @@ def test_prune_drops_the_least_recently_used_entries_the_build_did_not_use(tmp_p
     left = {k for k in keys if cache.get("k", k) is not None}
     assert left == {keys[0], keys[4]}
     assert freed >= 3000 and not (tmp_path / "c" / ".tmp-stale").exists()
+
+
+def test_without_source_date_epoch_an_edit_the_same_day_renders_only_what_it_touched(
+        tmp_path, root, monkeypatch):
+    import os
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    shutil.copytree(root / "tests" / "data" / "small", tmp_path / "data")
+    for name in ("templates", "fonts", "profiles"):
+        shutil.copytree(root / name, tmp_path / name)
+    shutil.copy(root / "locations.toml", tmp_path / "locations.toml")
+    morning, evening = 1665565200, 1665594000  # 2022-10-12 09:00 and 17:00 UTC
+    for p in [tmp_path / "locations.toml", *(tmp_path / "templates").glob("*.toml"),
+              tmp_path / "data" / "cases.csv"]:
+        os.utime(p, (morning, morning))
+    opts = BuildOptions(cases=tmp_path / "data" / "cases.csv",
+                        locations=tmp_path / "locations.toml", out=tmp_path / "out",
+                        allow_low_res=True, only=("holosiivskyi-park",), check=False, site=False)
+    build(opts)
+    edit_summary(tmp_path, "002", "Понад 60 мешканців", "Понад 61 мешканець")
+    os.utime(tmp_path / "data" / "cases.csv", (evening, evening))
+    result = build(opts)
+    assert of("pdf", result.rendered) == ["holosiivskyi-park/02-cases.pdf"]
+    summary = json.loads((tmp_path / "out" / "stands.json").read_text("utf-8"))
+    assert summary["date"] == "2022-10-12T00:00:00+00:00"

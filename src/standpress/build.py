@@ -70,7 +70,7 @@ from .layout.templates import Style, Template, load_style, load_template
 from .model import Format, Project
 from .plan import StandPlan
 from .load.cases import load_cases
-from .load.config import load_project
+from .load.config import load_project, locate_key
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import plan_stands
 
@@ -161,7 +161,11 @@ class _Memo:
 
 
 def source_date(paths: list[Path]) -> datetime:
-    """SOURCE_DATE_EPOCH if set, else the newest input's modification time."""
+    """SOURCE_DATE_EPOCH if set, else the day of the newest input's modification (00:00 UTC).
+
+    The day, not the second: an edit changes the files' date only when it is the first of a
+    new day, so a rebuild after an edit renders again only what the edit touched.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -170,7 +174,8 @@ def source_date(paths: list[Path]) -> datetime:
             raise InputError("SOURCE_DATE_EPOCH is not valid", [Problem(
                 f'"{epoch}" is not a whole number of seconds', field="SOURCE_DATE_EPOCH")]) from None
     newest = max((p.stat().st_mtime for p in paths if p.exists()), default=0)
-    return datetime.fromtimestamp(int(newest), tz=timezone.utc)
+    day = datetime.fromtimestamp(int(newest), tz=timezone.utc)
+    return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
@@ -207,9 +212,17 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Mem
         raise InputError("unknown stand", [Problem(
             f'--only "{o}" is not a location id', field="--only",
             hint="known: " + ", ".join(l.id for l in project.locations)) for o in unknown])
-    style, templates = load_design(project)
-    cases, case_warnings = load_cases(opts.cases, project.campaign)
-    warnings += case_warnings
+    problems: list[Problem] = []  # templates and cases: every problem of both in one pass
+    try:
+        style, templates = load_design(project)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        cases, case_warnings = load_cases(opts.cases, project.campaign)
+        warnings += case_warnings
+    except InputError as exc:
+        problems += exc.problems
+    InputError.collect(problems, "the inputs are not valid")
     progress(f"{len(cases)} cases read from {display_path(opts.cases)}")
     key = memo.key("normalise", project, cases, opts.fix_lookalikes, style) if memo else None
     entry = memo.get("normalise", key) if memo else None
@@ -219,7 +232,7 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Mem
         project = normalise_project(project, opts.fix_lookalikes)
         cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
         fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
-        check_coverage(list(campaign_texts(project.campaign, project.locations))
+        check_coverage(list(campaign_texts(project.campaign, project.locations, opts.locations))
                        + list(case_texts(cases)), fonts)
         if memo:
             memo.later("normalise", key, {"pkl": pickle.dumps(
@@ -229,12 +242,13 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Mem
     for host in c.placeholder_hosts:
         if host in c.catalogue_url:
             warnings.append(Problem(f"the catalogue address {c.catalogue_url} is a placeholder",
-                                    display_path(opts.locations), None, "campaign.catalogue_url",
+                                    *locate_key(opts.locations, "campaign.catalogue_url"),
+                                    "campaign.catalogue_url",
                                     "put the real address in locations.toml before print",
                                     severity="warning"))
     plans, plan_warnings = plan_stands(
         project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only,
-        fill_faces=lambda f: templates[f.template].has("catalogue"))
+        fill_faces=lambda f: templates[f.template].has("catalogue"), source=opts.locations)
     warnings += plan_warnings
     return project, style, templates, cases, plans, warnings
 
@@ -390,7 +404,7 @@ def _t_layout(key: str, inp) -> dict:
         page = layout_panel(inp)
     except FitError as exc:
         return {"fit": _fit_problems(inp.stand, inp.panel, exc)}
-    meta = {"page": digest(stable_repr(page)), "title": page.title,
+    meta = {"page": _key("page", page), "title": page.title,
             "images": [[i.source, i.w, i.h, list(i.focus), i.label]
                        for i in page.items if isinstance(i, Image)],
             "qr": [i.data for i in page.items if isinstance(i, QR)]}
@@ -572,12 +586,12 @@ class _Workers:
             futures = {i: self.pool.submit(_run, tasks[i]) for i in order}
             results = [futures[i].result() for i in range(len(tasks))]
         errors = [r for r in results if r[0] == "error"]
-        if errors:
-            problems = [p for e in errors for p in e[3]]
-            if len(errors) == 1 or len({e[1] for e in errors}) > 1:
-                _raise(errors[0][1], errors[0][2], problems if len(errors) == 1 else errors[0][3])
-            _raise(errors[0][1], errors[0][2] if len(errors) == 1 else
-                   f"{len(errors)} tasks failed: {len(problems)} problems found", problems)
+        if errors:  # every task's problems at once, as one error
+            names = {e[1] for e in errors}
+            message = errors[0][2] if len(errors) == 1 else \
+                f"{errors[0][2]} — and {len(errors) - 1} more"
+            _raise(names.pop() if len(names) == 1 else "StandpressError", message,
+                   [p for e in errors for p in e[3]])
         for (kind, args), r in zip(tasks, results):
             self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
             self.made.add((_KINDS.get(kind, kind), args[0]))
@@ -604,6 +618,17 @@ class _Workers:
 def _all_fonts(style: Style) -> dict:
     """Every font file a page may use (the style's and its fallbacks)."""
     return getattr(style, "all_fonts", None) or dict(style.fonts)
+
+
+def _key(*parts) -> str:
+    """``digest`` of the parts; a part without a stable ``repr`` gives a key never met again
+    (the product is made every time rather than ever mistaken for another)."""
+    try:
+        return digest(*parts)
+    except ValueError:
+        import uuid
+
+        return digest("uncacheable", str(uuid.uuid4()))
 
 
 def _placement(source: str, w: float, h: float, focus) -> tuple:
@@ -690,7 +715,8 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings += photo_problems
 
-        stand_pdfs = _render(project, style, plans, panels, created, opts, cache, hashes, workers, made)
+        stand_pdfs = _render(project, style, plans, panels, created, opts, cache, hashes, workers,
+                             made)
         clock.lap("render")
 
         tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
@@ -760,7 +786,7 @@ def _layout(project: Project, style: Style, templates: dict[str, Template],
         for panel in plan.panels:
             inp = PanelInput(project.campaign, plan, panel, tpl, style, project.locations,
                              project.map, date)
-            key = digest("layout", code, fonts, stable_repr(inp))
+            key = _key("layout", code, fonts, inp)
             rec = _Panel(plan.location.id, panel.name, key)
             panels[plan.location.id].append(rec)
             entry = cache.get("layout", key)
@@ -825,7 +851,7 @@ def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Pa
             problems.append(Problem(
                 f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
                 f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
-                "use a larger original, or build with --allow-low-res",
+                None if allow_low_res else "use a larger original, or build with --allow-low-res",
                 severity="warning" if allow_low_res else "error"))
         elif ppi < fmt.warn_ppi:
             problems.append(Problem(
@@ -943,8 +969,7 @@ def _print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
     from .package import write_print_folder
 
     scale = plan.format.scale_label
-    key = digest("print", code_fingerprint(), stable_repr(plan), stable_repr(project), date, scale,
-                 pdf_keys)
+    key = _key("print", code_fingerprint(), plan, project, date, scale, pdf_keys)
     entry = cache.get("print", key)
     if entry is not None:
         written = []
@@ -1031,6 +1056,12 @@ def _preflight(tmp: Path, reports, allow_low_res: bool = False) -> list[Problem]
     from .check.report import write_report
 
     summary = json.loads((tmp / "stands.json").read_text("utf-8"))
+    if allow_low_res:  # the user accepted low-resolution photos: the report says so too
+        import dataclasses as _dc
+
+        reports = [_dc.replace(r, findings=[
+            _dc.replace(f, severity="warning") if f.check == "images" and f.severity == "error"
+            else f for f in r.findings]) for r in reports]
     write_report(reports, tmp / "preflight.json")
     for stand in summary["stands"]:
         own = [r for r in reports if r.path.startswith(stand["id"] + "/")]
@@ -1195,6 +1226,8 @@ def _publish(tmp: Path, out: Path, stand_ids: list[str]) -> None:
             if (tmp / name).exists():
                 shutil.copyfile(tmp / name, out / name)
                 owned.add(name)
+            elif name in owned and (out / name).exists():
+                (out / name).unlink()  # ours, from an earlier build: it would describe old files
         owned_file.write_text(json.dumps({"owned": sorted(owned)}, indent=2) + "\n", "utf-8")
     except OSError as exc:
         raise PublishError(f"cannot write {display_path(out)}: {exc}") from exc
