@@ -66,3 +66,19 @@ def test_a_small_build_writes_one_stand_and_prints_the_summary(tmp_path, root):
     assert r.exit_code == 2
     assert {p: p.read_bytes() for p in (out / "opera").iterdir() if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.is_dir() and p.name.startswith(".standpress-")]
+
+
+def test_json_summary_for_scripts(tmp_path, root):
+    import json
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
+                     "Щодня 300 обідів.,,,,\n", "utf-8")
+    r = CliRunner().invoke(main, [
+        "build", "--json", "--only", "opera", "--no-check", "--no-site", "--no-svg",
+        "--cases", str(cases), "--locations", str(root / "locations.toml"),
+        "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["ok"] and data["stands"][0]["id"] == "opera" and data["stands"][0]["cases"] == 1
+    assert any("placeholder" in w["message"] for w in data["warnings"])

@@ -88,14 +88,17 @@ def main(debug: bool) -> None:
 @click.option("--no-cache", is_flag=True, help="Build everything anew; read and keep no cache.")
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as JSON on stdout (for scripts); errors still go to stderr.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
           allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
           site: bool, jobs: int, cache_dir: Path | None, no_cache: bool, timings: bool,
-          quiet: bool) -> None:
+          quiet: bool, as_json: bool) -> None:
     """Lay out and render every stand into OUT."""
     from .build import BuildOptions, build as run_build
 
+    quiet = quiet or as_json
     progress = (lambda s: None) if quiet else (lambda s: click.echo(f"· {s}", err=True))
     result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
                                     fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res,
@@ -103,6 +106,18 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
                                     check=check_, site=site, jobs=jobs, cache=cache_dir,
                                     use_cache=not no_cache),
                        progress)
+    if as_json:  # for scripts: the summary on stdout, nothing else
+        import json
+
+        click.echo(json.dumps({
+            "ok": True, "out": str(result.out),
+            "stands": [{"id": st.id, "format": st.format, "panels": st.panels, "faces": st.faces,
+                        "cases": st.cases, "files": st.files,
+                        "warnings": [str(w) for w in st.warnings]} for st in result.stands],
+            "warnings": [{"message": w.message, "file": w.file, "place": w.place,
+                          "field": w.field, "hint": w.hint} for w in result.warnings],
+        }, ensure_ascii=False, indent=1))
+        return
     if timings:
         stages = {k: v for k, v in result.timings.items() if not k.startswith("tasks.")}
         click.echo("  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
