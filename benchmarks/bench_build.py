@@ -91,9 +91,35 @@ def _memory(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
+def _busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all cores)."""
+    with open("/proc/stat") as fh:
+        v = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(limit: float, log=print) -> float:
+    """Wait (up to ``limit`` seconds) until other programs use under 10 % of the machine for
+    5 s in a row; returns the share they used in the last 5 s."""
+    cores = os.cpu_count() or 1
+    deadline = time.monotonic() + limit
+    said = False
+    while True:
+        b0 = _busy()
+        time.sleep(5)
+        share = (_busy() - b0) / (5 * cores)
+        if share < 0.10 or time.monotonic() > deadline:
+            return share
+        if not said:
+            log(f"  (waiting for a quiet machine: other programs use {share:.0%} of it)")
+            said = True
+
+
 def measure(cmd: list[str], cwd: str, env: dict) -> dict:
-    """Run ``cmd`` once; wall time, its largest process, the sampled sum over its tree."""
+    """Run ``cmd`` once; wall time, CPU time, its largest process, the sum over its tree,
+    and the CPU other programs used meanwhile (``foreign_share`` of the machine)."""
     peak = {"rss": 0, "pss": 0}
+    busy = _busy()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -111,14 +137,22 @@ def measure(cmd: list[str], cwd: str, env: dict) -> dict:
     done.set()
     thread.join()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"returncode": proc.returncode, "seconds": wall, "maxrss_mb": usage.ru_maxrss / 1024,
+    cpu = usage.ru_utime + usage.ru_stime
+    foreign = max(0.0, _busy() - busy - cpu)
+    return {"returncode": proc.returncode, "seconds": wall, "cpu_seconds": cpu,
+            "foreign_share": foreign / (wall * (os.cpu_count() or 1)),
+            "maxrss_mb": usage.ru_maxrss / 1024,
             "tree_rss_mb": peak["rss"] / 1024, "tree_pss_mb": peak["pss"] / 1024,
             "stdout": out.decode("utf-8", "replace")[-4000:],
             "stderr": err.decode("utf-8", "replace")[-8000:]}
 
 
+QUIET_WAIT = 900.0  # seconds to wait for other programs to calm down before each run
+
+
 def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     """``measure`` in a fresh child, so that ru_maxrss is this run's alone."""
+    before = wait_quiet(QUIET_WAIT)
     probe = subprocess.run([sys.executable, __file__, "--measure", json.dumps(
         {"cmd": cmd, "cwd": str(cwd), "env": env})], capture_output=True, text=True)
     if probe.returncode != 0:
@@ -135,6 +169,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
         result["tasks"] = {k: float(v) for k, v in re.findall(r"(\S+) ([\d.]+) s", m.group(1))}
     for key in ("stdout", "stderr"):
         result.pop(key)
+    result["foreign_share_before"] = before
     return result
 
 
@@ -208,6 +243,7 @@ def _floor_one(args: tuple) -> int:
 
 def floor(tasks: list, jobs: int) -> float:
     """Seconds to prepare every photo once with Pillow in ``jobs`` fresh processes."""
+    wait_quiet(QUIET_WAIT)
     script = f"""
 import json, sys, time
 sys.path.insert(0, {str(HERE)!r})
@@ -292,10 +328,14 @@ def series(name: str, cmd: list[str], folder: Path, env: dict, runs: int, before
             before(i)
         r = run_measured(cmd, folder, env)
         results.append(r)
-        log(f"  {name} run {i + 1}: {r['seconds']:.2f} s, largest process "
-            f"{r['maxrss_mb']:.0f} MB, all processes {r['tree_pss_mb']:.0f} MB (PSS)"
-            + (f", {r['made']} made" if "made" in r else ""))
+        log(f"  {name} run {i + 1}: {r['seconds']:.2f} s ({r['cpu_seconds']:.1f} s CPU), "
+            f"largest process {r['maxrss_mb']:.0f} MB, all processes {r['tree_pss_mb']:.0f} MB "
+            f"(PSS)" + (f", {r['made']} made" if "made" in r else "")
+            + (f"; other programs used {r['foreign_share']:.0%} of the machine meanwhile"
+               if r["foreign_share"] > 0.05 else ""))
     return {"runs": results, "seconds": median(results, "seconds"),
+            "cpu_seconds": median(results, "cpu_seconds"),
+            "foreign_share": max(r["foreign_share"] for r in results),
             "maxrss_mb": max(r["maxrss_mb"] for r in results),
             "tree_rss_mb": max(r["tree_rss_mb"] for r in results),
             "tree_pss_mb": max(r["tree_pss_mb"] for r in results)}
@@ -324,12 +364,13 @@ def bench_config(label: str, folder: Path, extra: list[str], env: dict, args, in
 
 def table(results: dict) -> str:
     f = results["floor"]
-    rows = [("campaign / mode / build", "cold s", "× floor", "no-op s", "1 edit s", "1 photo s",
+    rows = [("campaign / mode / build", "cold s", "cold CPU s", "× floor", "no-op s", "1 edit s",
+             "1 photo s",
              "peak MB (1 proc)", "peak MB (all, PSS)", "output MB (files / on disk)")]
     for c in results["configs"]:
         fl = f["jobs_seconds"] if c["mode"] == "convert" else None
         rows.append((
-            c["label"], f"{c['cold']['seconds']:.1f}",
+            c["label"], f"{c['cold']['seconds']:.1f}", f"{c['cold'].get('cpu_seconds', 0):.0f}",
             f"{c['cold']['seconds'] / fl:.2f}" if fl else "—",
             f"{c['noop']['seconds']:.2f}",
             f"{c['edit']['seconds']:.2f}" if "edit" in c else "—",
@@ -350,6 +391,11 @@ def table(results: dict) -> str:
         if stages:
             lines.append(f"cold stages, {c['label']}: " + ", ".join(
                 f"{k} {v:.1f}" for k, v in stages.items() if not k.startswith("tasks.")))
+    busy = [(c["label"], k, c[k]["foreign_share"]) for c in results["configs"]
+            for k in ("cold", "noop", "edit", "photo") if k in c and c[k].get("foreign_share", 0) > 0.05]
+    for label, k, share in busy:
+        lines.append(f"note: during a {k} run of «{label}» other programs used {share:.0%} "
+                     "of the machine")
     if results.get("scale"):
         s = results["scale"]
         lines.append(f"10× / 1×: time {s['time_ratio']:.2f}×, largest process "
@@ -364,8 +410,11 @@ def main() -> None:
     ap.add_argument("--no-10x", action="store_true", help="skip the 1,000-case campaign")
     ap.add_argument("--only-10x", action="store_true", help="the 1,000-case campaign only")
     ap.add_argument("--results", type=Path, default=HERE / "results.json")
+    ap.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
+                    help="seconds to wait for other programs to go quiet before each run")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    globals()["QUIET_WAIT"] = args.quiet_wait
     if args.measure:
         spec = json.loads(args.measure)
         print(json.dumps(measure(spec["cmd"], spec["cwd"], spec["env"])))

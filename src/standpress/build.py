@@ -366,8 +366,17 @@ def _init_worker(ctx: _Context, worker: bool = False) -> None:
     _CTX, _CACHE = ctx, Cache(Path(ctx.cache))
     if worker:  # Ctrl-C is the main process's to handle: it stops the workers itself
         import signal
+        import threading
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        parent = os.getppid()
+
+        def orphaned() -> None:  # the main process was killed outright: stop, write nothing
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=orphaned, daemon=True).start()
 
 
 def _run(task: tuple[str, tuple]):
@@ -643,6 +652,25 @@ def _ghostscript() -> str:
     return f"{gs} {st.st_size} {st.st_mtime_ns}"
 
 
+def _exit_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into SystemExit(143) while building, so that the temporary folders are
+    removed and the workers stopped; returns what puts the previous handler back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 class _Clock:
     def __init__(self) -> None:
         self.t = time.perf_counter()
@@ -704,6 +732,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
     made = _Tally()
     tmp = None
     ok = False
+    restore = _exit_on_sigterm()
     try:
         panels = _layout(project, style, templates, plans, date, cache, hashes, workers, made)
         clock.lap("layout")
@@ -748,6 +777,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
             clock.lap("prune")
     finally:
         workers.close(cancel=not ok)
+        restore()
         hashes.save()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
