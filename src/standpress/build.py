@@ -49,6 +49,7 @@ no pages and no pixels, only keys and small metadata.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -73,6 +74,7 @@ from .load.cases import load_cases
 from .load.config import load_project, locate_key
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import plan_stands
+from .progress import Progress
 
 OWNED_MANIFEST = ".standpress-owned.json"
 PHOTO_CODE = ("load/images.py", "errors.py")  # the code a prepared photo depends on
@@ -123,7 +125,6 @@ class BuildResult:
     cache: Path | None = None  # the cache folder (None with use_cache=False)
 
 
-Progress = Callable[[str], None]
 
 
 def cpu_count() -> int:
@@ -200,7 +201,7 @@ def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
     return style, templates
 
 
-def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Memo | None" = None):
+def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo | None" = None):
     """load + normalise + plan: everything before layout, all errors at once.
 
     ``memo`` (the build's cache) keeps the normalised project and cases, checked against the
@@ -223,7 +224,7 @@ def prepare(opts: BuildOptions, progress: Progress = lambda s: None, memo: "_Mem
     except InputError as exc:
         problems += exc.problems
     InputError.collect(problems, "the inputs are not valid")
-    progress(f"{len(cases)} cases read from {display_path(opts.cases)}")
+    Progress.of(progress).note(f"{len(cases)} cases read from {display_path(opts.cases)}")
     key = memo.key("normalise", project, cases, opts.fix_lookalikes, style) if memo else None
     entry = memo.get("normalise", key) if memo else None
     if entry is not None:
@@ -279,49 +280,51 @@ def _fit_problems(plan: StandPlan, panel, exc: FitError) -> list[Problem]:
                     p.hint) for p in exc.problems]
 
 
-def svg_photo(im) -> bytes:
-    """A screen-resolution sRGB JPEG of a placed photo, for the SVG previews.
+def svg_photo(data: bytes, crop: tuple | None, w_mm: float, h_mm: float,
+              profile: str | None) -> bytes:
+    """A screen-resolution sRGB JPEG of a placed photo, for the SVG, made from the very
+    file the PDF embeds (``data``: the prepared CMYK JPEG, or in passthrough the original
+    with ``crop``, the source pixels the frame shows).
 
-    Big JPEGs are decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still leaves at
-    least the pixels the preview needs: a preview, not the print.
+    The JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still leaves the
+    pixels the preview needs (about 50 ppi, at most 1600 px wide); CMYK goes to sRGB
+    through the output profile, so the SVG shows the print's colours.
     """
-    from PIL import Image as PILImage, ImageOps
+    from PIL import Image as PILImage, ImageCms
 
-    with PILImage.open(im.source) as src:
-        width = max(1, min(1600, round(im.w * 2)))  # about 50 ppi
-        height = max(1, round(width * im.h / im.w))
-        if src.format in ("JPEG", "MPO"):
-            sw, sh = src.size
-            try:
-                turned = int(src.getexif().get(0x0112, 1)) in (5, 6, 7, 8)
-            except Exception:  # broken EXIF: exif_transpose below decides
-                turned = False
-            ow, oh = (sh, sw) if turned else (sw, sh)
-            # the crop ImageOps.fit takes: the box's aspect, as large as the image allows
-            crop_w, crop_h = (oh * width / height, oh) if ow / oh > width / height else \
-                (ow, ow * height / width)
-            k = max(width / crop_w, height / crop_h)
-            src.draft(src.mode, (max(1, int(sw * k) + 1), max(1, int(sh * k) + 1)))
-        src = ImageOps.exif_transpose(src)
+    width = max(1, min(1600, round(w_mm * 2)))
+    height = max(1, round(width * h_mm / w_mm))
+    with PILImage.open(io.BytesIO(data)) as src:
+        full = src.size
+        x0, y0, x1, y1 = crop if crop else (0, 0, *full)
+        k = min((x1 - x0) / width, (y1 - y0) / height)  # source pixels per preview pixel
+        if k > 1:
+            src.draft(src.mode, (max(1, int(full[0] / k) + 1), max(1, int(full[1] / k) + 1)))
+        s = src.size[0] / full[0]
+        img = src.resize((width, height), PILImage.Resampling.LANCZOS,
+                         box=(x0 * s, y0 * s, x1 * s, y1 * s), reducing_gap=2.0)
         icc = src.info.get("icc_profile")
-        base = src if src.mode in ("RGB", "CMYK", "L") else src.convert("RGB")
-        # colour is converted after the resampling, on the preview's few pixels
-        fitted = ImageOps.fit(base, (width, height), PILImage.Resampling.LANCZOS,
-                              centering=im.focus)
-        if fitted.mode == "CMYK" or icc:
-            from PIL import ImageCms
-
-            try:
-                source = (ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else None)
-                if source is not None:
-                    fitted = ImageCms.profileToProfile(
-                        fitted, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
-            except (ImageCms.PyCMSError, OSError):
-                pass
-        fitted = fitted.convert("RGB")
+    if img.mode == "CMYK" and profile:
+        img = ImageCms.applyTransform(img, _to_srgb(profile))
+    elif img.mode == "RGB" and icc:
+        try:
+            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                                            ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unusable embedded profile: shown as sRGB
     out = io.BytesIO()
-    fitted.save(out, "JPEG", quality=80, optimize=False)
+    img.convert("RGB").save(out, "JPEG", quality=80, optimize=False)
     return out.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _to_srgb(profile: str):
+    from PIL import ImageCms
+
+    return ImageCms.buildTransform(
+        ImageCms.getOpenProfile(profile), ImageCms.createProfile("sRGB"), "CMYK", "RGB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
 
 
 def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
@@ -501,11 +504,18 @@ def _t_stand(key: str, title: str, pdf_keys: list[str], fmt: Format) -> dict:
     return meta
 
 
-def _t_svg(key: str, layout_key: str) -> dict:
+def _t_svg(key: str, layout_key: str, photos: dict) -> dict:
     from .render.svg import render_svg
 
     page = _load_page(layout_key)
-    svg = render_svg(page, svg_photo, outline_text=_CTX.outline_text,
+    provide = _provider(photos)
+    profile = str(_CTX.project.output_profile)
+
+    def photo(im) -> bytes:
+        placed = provide(im)
+        return svg_photo(placed.data, placed.crop, im.w, im.h, profile)
+
+    svg = render_svg(page, photo, outline_text=_CTX.outline_text,
                      profile=_CTX.project.output_profile)
     _CACHE.put("svg", key, {"svg": svg.encode("utf-8")})
     return {}
@@ -581,10 +591,15 @@ class _Workers:
         self.made: set[tuple[str, str]] = set()  # (cache kind, key) of every product made
         _init_worker(ctx)
 
-    def run(self, tasks: list[tuple[str, tuple]], costs: list[float] | None = None) -> list:
-        """Results in the order of ``tasks``; the costliest are started first."""
+    def run(self, tasks: list[tuple[str, tuple]], costs: list[float] | None = None,
+            tick: Callable[[], None] = lambda: None) -> list:
+        """Results in the order of ``tasks``; the costliest are started first; ``tick`` is
+        called in this process as each task finishes."""
         if self.jobs <= 1 or len(tasks) <= 1:
-            results = [_run(t) for t in tasks]
+            results = []
+            for t in tasks:
+                results.append(_run(t))
+                tick()
         else:
             if self.pool is None:
                 from concurrent.futures import ProcessPoolExecutor
@@ -593,6 +608,10 @@ class _Workers:
                                                 initargs=(self.ctx, True))
             order = sorted(range(len(tasks)), key=lambda i: -(costs[i] if costs else 0))
             futures = {i: self.pool.submit(_run, tasks[i]) for i in order}
+            from concurrent.futures import as_completed
+
+            for _ in as_completed(futures.values()):
+                tick()
             results = [futures[i].result() for i in range(len(tasks))]
         errors = [r for r in results if r[0] == "error"]
         if errors:  # every task's problems at once, as one error
@@ -703,7 +722,11 @@ class _Panel:
     photos: list[str] = field(default_factory=list)  # photo keys in item order
 
 
-def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResult:
+def build(opts: BuildOptions, progress: "Progress | Callable[[str], None] | None" = None
+          ) -> BuildResult:
+    """Build every stand of ``opts`` into ``opts.out``; ``progress`` hears how it goes (a
+    :class:`~standpress.progress.Progress`, or a function given a line at a time)."""
+    progress = Progress.of(progress)
     clock = _Clock()
     out = Path(opts.out)
     memo = None
@@ -734,39 +757,36 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
     ok = False
     restore = _exit_on_sigterm()
     try:
-        panels = _layout(project, style, templates, plans, date, cache, hashes, workers, made)
+        panels = _layout(project, style, templates, plans, date, cache, hashes, workers, made,
+                         progress)
         clock.lap("layout")
-        progress(f"{sum(len(v) for v in panels.values())} panels laid out")
 
         photo_problems = _photos(project, plans, panels, cases, cache, hashes, workers, made,
-                                 opts.allow_low_res)
+                                 opts.allow_low_res, progress)
         clock.lap("photos")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings += photo_problems
 
         stand_pdfs = _render(project, style, plans, panels, created, opts, cache, hashes, workers,
-                             made)
+                             made, progress)
         clock.lap("render")
 
         tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
-        results = _assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache, progress)
+        results = _assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
         _write_summary(tmp, project, plans, panels, created, warnings, opts.outline_text)
         clock.lap("assemble")
 
         previews = {}
         if opts.check or opts.site:
-            if opts.check:
-                progress("preflight: reading the files back")
             reports, previews = _check_and_preview(tmp, panels, stand_pdfs, opts, cache, workers,
-                                                   made)
+                                                   made, progress)
             clock.lap("check" if not opts.site else "check+previews")
             if opts.check:
                 warnings += _preflight(tmp, reports, opts.allow_low_res)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
         if opts.site:
-            progress("preview site: rendering panels")
-            _site(tmp, previews, cache, workers, made)
+            _site(tmp, previews, cache, workers, made, progress)
             clock.lap("site")
         workers.close()
         _publish(tmp, out, [r.id for r in results])
@@ -790,7 +810,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
         for r in results:
             if r.id == stand or f"«{r.id}»" in w.message:
                 r.warnings.append(w)
-    progress(f"cache {display_path(cache.root) if scratch is None else '(off)'}: "
+    progress.note(f"cache {display_path(cache.root) if scratch is None else '(off)'}: "
              f"{made.reused} products reused, {len(made)} made")
     timings = dict(clock.stages)
     timings.update({f"tasks.{k}": round(v, 4) for k, v in workers.seconds.items()})
@@ -803,7 +823,7 @@ def build(opts: BuildOptions, progress: Progress = lambda s: None) -> BuildResul
 
 def _layout(project: Project, style: Style, templates: dict[str, Template],
             plans: list[StandPlan], date: str, cache: Cache, hashes: FileHashes,
-            workers: _Workers, made: _Tally) -> dict[str, list[_Panel]]:
+            workers: _Workers, made: _Tally, progress: Progress) -> dict[str, list[_Panel]]:
     from .layout.panels import PanelInput
 
     code = code_fingerprint()
@@ -827,7 +847,11 @@ def _layout(project: Project, style: Style, templates: dict[str, Template],
                 tasks.append(("layout", (key, inp)))
                 todo.append(rec)
     problems: list[Problem] = []
-    for rec, meta in zip(todo, workers.run(tasks, [1.0] * len(tasks))):
+    total = sum(len(v) for v in panels.values())
+    progress.step("layout", total, "panels", reused=total - len(todo))
+    results = workers.run(tasks, [1.0] * len(tasks), progress.advance)
+    progress.end()
+    for rec, meta in zip(todo, results):
         if "fit" in meta:
             problems += meta["fit"]
         else:
@@ -843,7 +867,7 @@ def _fill(rec: _Panel, meta: dict) -> None:
 
 def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Panel]], cases,
             cache: Cache, hashes: FileHashes, workers: _Workers, made: _Tally,
-            allow_low_res: bool) -> list[Problem]:
+            allow_low_res: bool, progress: Progress) -> list[Problem]:
     """Prepare every placed photo once; resolution problems in the order they are placed."""
     code = code_fingerprint(PHOTO_CODE)
     profile = hashes.sha256(project.output_profile)
@@ -867,7 +891,10 @@ def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Pa
                 if entry is None:
                     tasks.append(("photo", (key, source, w, h, tuple(focus), fmt)))
                     todo.append(key)
-    for key, meta in zip(todo, workers.run(tasks, [1.0] * len(tasks))):
+    progress.step("photos", len(seen), "images", reused=len(seen) - len(todo))
+    results = workers.run(tasks, [1.0] * len(tasks), progress.advance)
+    progress.end()
+    for key, meta in zip(todo, results):
         source, w, h, focus, label, fmt, _ = seen[key]
         seen[key] = (source, w, h, focus, label, fmt, meta)
         made.append(f"photo {display_path(source)} {w:g}×{h:g}")
@@ -899,7 +926,7 @@ def _finish_params(project: Project, created: datetime, fmt: Format, profile: st
 
 def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict[str, list[_Panel]],
             created: datetime, opts: BuildOptions, cache: Cache, hashes: FileHashes,
-            workers: _Workers, made: _Tally) -> dict[str, str]:
+            workers: _Workers, made: _Tally, progress: Progress) -> dict[str, str]:
     """Panel PDFs, stand PDFs and SVGs into the cache; returns each stand PDF's key."""
     code = code_fingerprint()
     profile = hashes.sha256(project.output_profile)
@@ -907,12 +934,15 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
     tasks, costs, labels = [], [], []
     stand_keys: dict[str, str] = {}
     queued: set[tuple[str, str]] = set()
+    hits = [0]
 
     def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
         if (kind, key) in queued:
             return
         if cache.get("svg" if kind == "svg" else "pdf", key) is not None:
             made.reused += 1
+            hits[0] += 1
+            queued.add((kind, key))
             return
         queued.add((kind, key))
         tasks.append(task)
@@ -931,13 +961,17 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
                  1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf")
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
-                                 [hashes.sha256(i[0]) for i in rec.images])
-                want("svg", rec.svg, ("svg", (rec.svg, rec.layout)), 1.0 + 2.0 * len(rec.images),
+                                 rec.photos)
+                want("svg", rec.svg, ("svg", (rec.svg, rec.layout, photos)), 1.0 + len(rec.images),
                      f"svg {lid}/svg/{rec.name}.svg")
-    workers.run(tasks, costs)
+    progress.step("render", len(tasks) + hits[0], "PDF + SVG" if opts.svg else "PDFs",
+                  reused=hits[0])
+    workers.run(tasks, costs, progress.advance)
+    progress.end()
     made += labels
     # then the stand files, from the panel PDFs
     tasks, costs, labels = [], [], []
+    hits[0] = 0
     for plan in plans:
         lid, recs = plan.location.id, panels[plan.location.id]
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
@@ -945,7 +979,9 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
         stand_keys[lid] = key
         want("stand", key, ("stand", (key, title, [r.pdf for r in recs], plan.format)),
              float(len(recs)), f"stand {lid}/{lid}.pdf")
-    workers.run(tasks, costs)
+    progress.step("stands", len(tasks) + hits[0], "stand PDFs", reused=hits[0])
+    workers.run(tasks, costs, progress.advance)
+    progress.end()
     made += labels
     return stand_keys
 
@@ -953,7 +989,7 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
 
 def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
               panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str], date: str,
-              opts: BuildOptions, cache: Cache, progress: Progress) -> list[StandResult]:
+              opts: BuildOptions, cache: Cache) -> list[StandResult]:
     """The stand folders in ``tmp``, their files linked from the cache."""
     def place(kind: str, key: str, blob: str, dest: Path) -> None:
         entry = cache.get(kind, key)
@@ -985,7 +1021,6 @@ def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
         for f in _print_folder(folder, plan, project, date, [r.pdf for r in recs], cache):
             result.files.append(f.relative_to(tmp).as_posix())
         results.append(result)
-        progress(f"{lid}: {len(plan.panels)} panels, {len(plan.cases)} cases")
     return results
 
 
@@ -1023,7 +1058,8 @@ def _print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
 
 
 def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: dict[str, str],
-                       opts: BuildOptions, cache: Cache, workers: _Workers, made: _Tally):
+                       opts: BuildOptions, cache: Cache, workers: _Workers, made: _Tally,
+                       progress: Progress):
     """Preflight reports and preview PNGs of every written PDF, in one batch of tasks.
 
     Returns (the reports in ``stands.json`` order, preview entries by panel file).
@@ -1041,14 +1077,16 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
     previews: list[tuple[str, str]] = []
     tasks, costs, labels = [], [], []
     queued = set()
+    hits = [0]
 
     def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
         if key in queued:
             return
+        queued.add(key)
         if cache.get(kind, key) is not None:
             made.reused += 1
+            hits[0] += 1
             return
-        queued.add(key)
         tasks.append(task)
         costs.append(cost)
         labels.append(label)
@@ -1069,7 +1107,12 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
                 previews.append((rel, key))
                 want("preview", key, ("preview", (key, str(tmp / rel), p.get("safe"))), 1.0,
                      f"preview {rel}")
-    workers.run(tasks, costs)
+    name, unit = {(True, True): ("check", "files read back + previews"),
+                  (True, False): ("check", "files read back"),
+                  (False, True): ("previews", "panels")}[(opts.check, opts.site)]
+    progress.step(name, len(tasks) + hits[0], unit, reused=hits[0])
+    workers.run(tasks, costs, progress.advance)
+    progress.end()
     made += labels
     reports = []
     for rel, key in checks:
@@ -1120,7 +1163,7 @@ def _preflight(tmp: Path, reports, allow_low_res: bool = False) -> list[Problem]
 
 
 def _site(tmp: Path, previews: dict[str, str], cache: Cache, workers: _Workers,
-          made: _Tally) -> None:
+          made: _Tally, progress: Progress) -> None:
     """The preview site, as ``site.build_site`` writes it, with previews from the cache."""
     from .site.html import load_summary, write_site
 
@@ -1162,7 +1205,9 @@ def _site(tmp: Path, previews: dict[str, str], cache: Cache, workers: _Workers,
                 labels.append(f"mockup {sid}")
             else:
                 made.reused += 1
-    workers.run(tasks, [1.0] * len(tasks))
+    progress.step("mock-ups", len(mockups), "stands", reused=len(mockups) - len(tasks))
+    workers.run(tasks, [1.0] * len(tasks), progress.advance)
+    progress.end()
     made += labels
     for pdir, key in mockups:
         link(cache.get("mockup", key).paths["png"], pdir / "mockup.png")

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import Problem, StandpressError
+from .options import build_inputs
 
 
 def _echo_problems(problems: list[Problem], err: bool = True) -> None:
@@ -62,17 +63,8 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.option("--cases", "cases", type=click.Path(path_type=Path), default=Path("data/cases.csv"),
-              show_default=True, help="Case data: CSV, XLSX or TOML.")
-@click.option("--locations", type=click.Path(path_type=Path), default=Path("locations.toml"),
-              show_default=True, help="Campaign, formats and locations.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"),
-              show_default=True, help="Output folder.")
-@click.option("--only", multiple=True, metavar="LOCATION_ID", help="Build only these stands.")
-@click.option("--fix-lookalikes", is_flag=True, help="Replace Latin lookalike letters in Cyrillic words.")
-@click.option("--allow-low-res", is_flag=True, help="Warn instead of failing on photos below the floor.")
+@build_inputs
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--svg/--no-svg", default=True, show_default=True, help="Also write an SVG per panel.")
 @click.option("--outline-text", is_flag=True,
               help="Draw text as vector outlines in the PDFs and SVGs (it no longer extracts).")
 @click.option("--check/--no-check", "check_", default=True, show_default=True,
@@ -98,14 +90,18 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
     """Lay out and render every stand into OUT."""
     from .build import BuildOptions, build as run_build
 
-    quiet = quiet or as_json
-    progress = (lambda s: None) if quiet else (lambda s: click.echo(f"· {s}", err=True))
-    result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
-                                    fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res,
-                                    strict=strict, svg=svg, outline_text=outline_text,
-                                    check=check_, site=site, jobs=jobs, cache=cache_dir,
-                                    use_cache=not no_cache),
-                       progress)
+    from .progress import Bar, Progress
+
+    progress = Progress() if quiet or as_json else Bar()
+    try:
+        result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
+                                        fix_lookalikes=fix_lookalikes,
+                                        allow_low_res=allow_low_res, strict=strict, svg=svg,
+                                        outline_text=outline_text, check=check_, site=site,
+                                        jobs=jobs, cache=cache_dir, use_cache=not no_cache),
+                           progress)
+    finally:
+        progress.close()  # a bar cut short by an error is wiped before the error is said
     if as_json:  # for scripts: the summary on stdout, nothing else
         import json
 

@@ -41,6 +41,8 @@ from pathlib import Path
 
 import click
 
+from .options import build_inputs
+
 __all__ = ["VERSION_PATH", "version_token", "make_server", "start_server", "Watcher",
            "serve", "watch"]
 
@@ -499,13 +501,7 @@ def serve(out: Path, port: int, host: str) -> None:
 
 
 @click.command()
-@click.option("--cases", "cases", type=click.Path(path_type=Path), default=Path("data/cases.csv"),
-              show_default=True, help="Case data: CSV, XLSX or TOML.")
-@click.option("--locations", type=click.Path(path_type=Path), default=Path("locations.toml"),
-              show_default=True, help="Campaign, formats and locations.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"),
-              show_default=True, help="Output folder.")
-@click.option("--only", multiple=True, metavar="LOCATION_ID", help="Build only these stands.")
+@build_inputs
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port of the preview server (0: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -516,9 +512,6 @@ def serve(out: Path, port: int, host: str) -> None:
               help="Seconds between looks at the inputs.")
 @click.option("--check/--no-check", "check_", default=False, show_default=True,
               help="Run the preflight on every rebuild (slower).")
-@click.option("--allow-low-res", is_flag=True, help="Warn instead of failing on photos below the floor.")
-@click.option("--fix-lookalikes", is_flag=True, help="Replace Latin lookalike letters in Cyrillic words.")
-@click.option("--svg/--no-svg", default=True, show_default=True, help="Also write an SVG per panel.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
               help="Processes for the previews [default: one per core].")
 @click.option("-v", "--verbose", is_flag=True, help="Print the build's progress lines.")

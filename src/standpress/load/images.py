@@ -643,18 +643,24 @@ def limit_ink(img: Image.Image, limit: float) -> Image.Image:
     """Lower C, M and Y where C+M+Y+K exceeds ``limit`` %; K and all other pixels unchanged."""
     import numpy as np
 
-    a = np.asarray(img, dtype=np.float32)
-    total = a.sum(axis=2)
+    a = np.asarray(img)  # uint8, H × W × 4
     cap = limit / 100.0 * 255.0
-    over = total > cap
-    if not over.any():
+    total = a[..., 0].astype(np.uint16)
+    for ch in (1, 2, 3):
+        total += a[..., ch]
+    over = np.flatnonzero(total > cap)  # usually few pixels: only they are touched
+    if over.size == 0:
         return img
-    cmy = a[..., :3]
-    cmy_sum = cmy.sum(axis=2)
-    room = np.maximum(cap - a[..., 3], 0.0)
-    factor = np.where(over & (cmy_sum > 0), room / np.maximum(cmy_sum, 1e-6), 1.0)
-    a[..., :3] = cmy * np.minimum(factor, 1.0)[..., None]
-    return Image.fromarray(np.clip(np.floor(a), 0, 255).astype(np.uint8), "CMYK")
+    flat = a.reshape(-1, 4)
+    px = flat[over].astype(np.float32)
+    cmy = px[:, :3]
+    cmy_sum = cmy.sum(axis=1)
+    room = np.maximum(cap - px[:, 3], 0.0)
+    factor = np.where(cmy_sum > 0, room / np.maximum(cmy_sum, 1e-6), 1.0)
+    px[:, :3] = cmy * np.minimum(factor, 1.0)[:, None]
+    out = flat.copy()
+    out[over] = np.clip(np.floor(px), 0, 255).astype(np.uint8)
+    return Image.fromarray(out.reshape(a.shape), "CMYK")
 
 
 def _encode_jpeg(img: Image.Image) -> bytes:

@@ -10,6 +10,7 @@ TrimBox = trim. ``make_pdfx4`` (``pdfx.py``) finishes the file as PDF/X-4.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,14 +53,47 @@ class PlacedImage:
 ImageProvider = Callable[[Image], PlacedImage]
 
 
+_REGISTERED: dict[str, str] = {}  # ReportLab font name → its file, in this process
+
+
 def _font_name(key: str, path: str) -> str:
+    """The ReportLab name of a font file, registered on first use.
+
+    Asked for a name it does not know, ``pdfmetrics.getFont`` searches the disk for Type 1
+    metrics (a quarter of a second per font), so registration is tracked here instead.
+    """
     stem = Path_(path).stem.replace(" ", "")
     name = f"SP-{key}-{stem}"
-    try:
-        pdfmetrics.getFont(name)
-    except KeyError:
+    if _REGISTERED.get(name) != str(path):
         pdfmetrics.registerFont(TTFont(name, path))
+        _REGISTERED[name] = str(path)
     return name
+
+
+class _JpegReader(ImageReader):
+    """A JPEG for ``drawImage`` that is never decoded.
+
+    ReportLab embeds JPEG bytes as they are (``jpeg_fh``), but ``drawImage`` names each
+    image by hashing ``getRGBData()``, which decodes the whole picture (a tenth of a second
+    for a poster photo). Here that name comes from the compressed bytes: the same bytes,
+    the same XObject, as before.
+    """
+
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))
+        self._key = b"jpeg:" + hashlib.sha256(data).hexdigest().encode()
+        self._dataA = None  # no soft mask: JPEGs have no alpha
+
+    def getRGBData(self):  # noqa: N802 - ReportLab's name
+        return self._key
+
+
+def _reader(data: bytes) -> ImageReader:
+    if data[:2] == b"\xff\xd8":
+        reader = _JpegReader(data)
+        if reader.jpeg_fh():
+            return reader
+    return ImageReader(io.BytesIO(data))
 
 
 def render_pdf(pages: list[Page], images: ImageProvider, title: str = "",
@@ -321,7 +355,7 @@ def _qr(c: Canvas, M: _Mapper, q: QR) -> None:
 
 def _image(c: Canvas, M: _Mapper, im: Image, images: ImageProvider) -> None:
     placed = images(im)
-    reader = ImageReader(io.BytesIO(placed.data))
+    reader = _reader(placed.data)
     if placed.crop is None or placed.pixel_size is None:
         c.drawImage(reader, M.x(im.x), M.y(im.y + im.h), im.w * mm, im.h * mm)
         return

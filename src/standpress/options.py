@@ -1,0 +1,31 @@
+"""Command-line options that ``build`` and ``watch`` share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+_INPUTS = [
+    click.option("--cases", "cases", type=click.Path(path_type=Path),
+                 default=Path("data/cases.csv"), show_default=True,
+                 help="Case data: CSV, XLSX or TOML."),
+    click.option("--locations", type=click.Path(path_type=Path), default=Path("locations.toml"),
+                 show_default=True, help="Campaign, formats and locations."),
+    click.option("--out", type=click.Path(path_type=Path), default=Path("stands"),
+                 show_default=True, help="Output folder."),
+    click.option("--only", multiple=True, metavar="LOCATION_ID", help="Build only these stands."),
+    click.option("--fix-lookalikes", is_flag=True,
+                 help="Replace Latin lookalike letters in Cyrillic words."),
+    click.option("--allow-low-res", is_flag=True,
+                 help="Warn instead of failing on photos below the floor."),
+    click.option("--svg/--no-svg", default=True, show_default=True,
+                 help="Also write an SVG per panel."),
+]
+
+
+def build_inputs(fn):
+    """What to build and where: the options of ``build`` that ``watch`` takes too."""
+    for option in reversed(_INPUTS):
+        fn = option(fn)
+    return fn
