@@ -326,7 +326,7 @@ def test_an_interrupted_build_leaves_the_output_as_it_was(whom, tmp_path, good_o
         assert proc.stdout is not None
         for raw in proc.stdout:  # wait until the build is under way: past loading, laying out
             lines.append(raw.decode("utf-8", "replace"))
-            if "laid out" in lines[-1]:
+            if "· layout:" in lines[-1]:
                 break
         assert proc.poll() is None, "".join(lines)
         time.sleep(0.2)

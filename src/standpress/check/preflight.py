@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -248,6 +249,7 @@ class Placement:
     mask: bool  # stencil mask (/ImageMask): drawn in the fill colour
     w_in: float  # placed size, inches (UserUnit applied)
     h_in: float
+    ref: tuple[int, int] | None = None  # the image stream's (object, generation); None inline
 
     @property
     def ppi(self) -> float:
@@ -462,8 +464,9 @@ class _Walker:
         a, b, c, dd, _, _ = ctm
         w_in = math.hypot(a, b) * uu / 72
         h_in = math.hypot(c, dd) * uu / 72
+        ref = stream.objgen if stream is not None and stream.objgen != (0, 0) else None
         self.out.placements.append(Placement(number, label, width, height, space, bits, mask,
-                                             w_in, h_in))
+                                             w_in, h_in, ref))
 
     def _use(self, number: int, cs, resources, source: str) -> None:
         if cs is None:
@@ -520,42 +523,6 @@ def _contains(marked: str, want: str) -> bool:
 # the context one file is checked in
 
 
-def _shrink_jpegs(path: Path) -> bytes | None:
-    """The PDF with every JPEG image over QR_SHRINK_PIXELS decoded at 1/8 scale, or None."""
-    from PIL import Image  # noqa: PLC0415
-
-    changed = False
-    with pikepdf.open(path) as pdf:
-        for obj in pdf.objects:
-            if not isinstance(obj, pikepdf.Stream) or obj.get(Name.Subtype) != Name.Image:
-                continue
-            filters = obj.get(Name.Filter)
-            if isinstance(filters, pikepdf.Array):
-                filters = filters[0] if len(filters) == 1 else None
-            if filters != Name.DCTDecode or obj.get(Name.ImageMask, False):
-                continue
-            try:
-                w, h = int(obj.Width), int(obj.Height)
-                if w * h < QR_SHRINK_PIXELS:
-                    continue
-                with Image.open(io.BytesIO(obj.read_raw_bytes())) as im:
-                    im.draft(im.mode, (max(1, w // 8), max(1, h // 8)))
-                    im.load()
-                    buf = io.BytesIO()
-                    im.save(buf, "JPEG", quality=80)
-                    size = im.size
-            except Exception:  # noqa: BLE001 - leave any image PIL cannot read as it is
-                continue
-            obj.write(buf.getvalue(), filter=Name.DCTDecode)
-            obj.Width, obj.Height = size
-            changed = True
-        if not changed:
-            return None
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-
 class _Context:
     def __init__(self, path: Path, expect: dict | None, render_dpi: float | None):
         self.path = path
@@ -568,6 +535,11 @@ class _Context:
         self._walk: WalkResult | None = None
         self._walk_error: Exception | None = None
         self.ink_job: _InkJob | None = None
+        self.twins: dict[int, str] = {}  # page → the file whose identical page is checked
+
+    def rendered_pages(self) -> list[int]:
+        """The pages the ink, QR and text checks look at: all but the twins."""
+        return [n for n in range(1, len(self.pages) + 1) if n not in self.twins]
 
     # readers
     @property
@@ -600,7 +572,10 @@ class _Context:
         if self._pdfium_render is None:
             import pypdfium2 as pdfium  # noqa: PLC0415
 
-            data = _shrink_jpegs(self.path)
+            from .lighten import lighter_pdf  # noqa: PLC0415
+
+            data = lighter_pdf(self.path, lambda p, uu: 8 if p.width * p.height >= QR_SHRINK_PIXELS
+                               else 1)
             if data is None:
                 self._pdfium_render = self.pdfium()
             else:
@@ -1020,16 +995,17 @@ def _ink_dpi(ctx: _Context) -> float:
 class _InkJob:
     """Ghostscript renders every page to CMYK TIFF while the other checks run."""
 
-    def __init__(self, path: Path, dpi: float):
+    def __init__(self, path: Path, dpi: float, pages: list[int] | None = None):
         gs = shutil.which("gs")
         if gs is None:
             raise RuntimeError("Ghostscript (gs) is not installed")
         self.dpi = dpi
         self.dir = Path(tempfile.mkdtemp(prefix="standpress-ink-"))
+        only = [f"-sPageList={','.join(map(str, pages))}"] if pages is not None else []
         self.cmd = [gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiff32nc",
                     "-sCompression=none", "-dUseTrimBox", f"-r{dpi:.3f}",
                     "-dGraphicsAlphaBits=1", "-dTextAlphaBits=1", "-dInterpolateControl=0",
-                    f"-sOutputFile={self.dir / 'p%05d.tif'}", str(path)]
+                    *only, f"-sOutputFile={self.dir / 'p%05d.tif'}", str(path)]
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def pages(self, timeout: float = 600) -> list[Path]:
@@ -1059,15 +1035,18 @@ def check_ink(ctx: _Context) -> list[Finding]:
     if shutil.which("gs") is None:  # an optional tool: say what was not measured
         return [Finding("ink", "warning", "total ink not measured: Ghostscript (gs) is not "
                         "installed; install the ghostscript package to measure it")]
+    numbers = ctx.rendered_pages()
+    if not numbers:
+        return []
     job = ctx.ink_job
     if job is None:
-        job = ctx.ink_job = _InkJob(ctx.path, _ink_dpi(ctx))
+        job = ctx.ink_job = _ink_job(ctx)
     files = job.pages()
-    if len(files) != len(ctx.pdf.pages):
-        raise RuntimeError(f"Ghostscript rendered {len(files)} pages of {len(ctx.pdf.pages)}")
+    if len(files) != len(numbers):
+        raise RuntimeError(f"Ghostscript rendered {len(files)} pages of {len(numbers)}")
     out: list[Finding] = []
     px_mm = 25.4 / job.dpi
-    for number, f in enumerate(files, 1):
+    for number, f in zip(numbers, files):
         exp = ctx.expect(number)
         with Image.open(f) as im:
             if im.mode != "CMYK":
@@ -1179,7 +1158,7 @@ def _decode_page(ctx: _Context, number: int, expected: set[str] | None) -> tuple
 def check_qr(ctx: _Context) -> list[Finding]:
     """Every expected QR code decodes from a render of the page; extra codes are a warning."""
     out: list[Finding] = []
-    for number in range(1, len(ctx.pdf.pages) + 1):
+    for number in ctx.rendered_pages():
         exp = ctx.expect(number)
         expected = set(exp.qr) if exp.qr is not None else None
         found, dpi = _decode_page(ctx, number, expected)
@@ -1210,7 +1189,7 @@ def check_text(ctx: _Context) -> list[Finding]:
     """Every expected text is in the page's extracted text (normalised); text extracts cleanly."""
     out: list[Finding] = []
     doc = ctx.pdfium()
-    for number in range(1, len(doc) + 1):
+    for number in ctx.rendered_pages():
         exp = ctx.expect(number)
         page = doc[number - 1]
         try:
@@ -1241,8 +1220,45 @@ def check_text(ctx: _Context) -> list[Finding]:
     return out
 
 
+def _ink_job(ctx: _Context) -> _InkJob:
+    pages = ctx.rendered_pages()
+    return _InkJob(ctx.path, _ink_dpi(ctx), None if len(pages) == len(ctx.pages) else pages)
+
+
+def _find_twins(ctx: _Context, expect: dict | None) -> dict[int, str]:
+    """Pages identical to the one page of the panel file their expectation names.
+
+    Only when the caller checks those files in the same run (``"twins_checked"``); the
+    files are found in ``"base"``, a folder relative to the checked file's.
+    """
+    from .twins import file_page_fingerprints, page_fingerprint, _Hasher  # noqa: PLC0415
+
+    if not expect or not expect.get("twins_checked") or "pages" not in expect:
+        return {}
+    base = ctx.path.parent / str(expect.get("base", "."))
+    twins: dict[int, str] = {}
+    hasher = _Hasher()
+    for number, (entry, page) in enumerate(zip(expect["pages"], ctx.pages), 1):
+        rel = entry.get("file") if isinstance(entry, dict) else None
+        twin = base / rel if rel else None
+        if twin is None or not twin.is_file() or twin.resolve() == ctx.path.resolve():
+            continue
+        theirs = file_page_fingerprints(twin)
+        if len(theirs) == 1 and theirs[0] == page_fingerprint(page, hasher):
+            twins[number] = str(rel)
+    return twins
+
+
+def check_twins(ctx: _Context) -> list[Finding]:
+    """Pages that are another checked file's page, unchanged: said, not rendered again."""
+    return [Finding("twin", "ok", f"identical to {rel} (content, resources, boxes): its ink, "
+                                  "QR codes and text are checked there", number)
+            for number, rel in sorted(ctx.twins.items())]
+
+
 CHECK_FUNCTIONS: tuple[tuple[str, Callable[[_Context], list[Finding]]], ...] = (
     ("file", check_file),
+    ("twin", check_twins),
     ("boxes", check_boxes),
     ("pdfx", check_pdfx),
     ("fonts", check_fonts),
@@ -1267,6 +1283,11 @@ def check_pdf(path: Path, expect: dict | None = None, *,
     multi-page file (one entry per page, in order), or None for the generic
     checks only. ``render_dpi`` overrides the automatic resolution of the ink
     and QR renders.
+
+    A multi-page expectation with ``"twins_checked": True`` says that the files its
+    pages name (``file``, relative to the folder ``base``, itself relative to this
+    file's folder) are checked in the same run: a page identical to its file's page
+    (see ``twins.py``) is then not rendered again for the ink, QR and text checks.
     """
     path = Path(path)
     started = time.perf_counter()
@@ -1283,7 +1304,13 @@ def check_pdf(path: Path, expect: dict | None = None, *,
             report.findings.append(Finding("file", "error", f"cannot be opened as a PDF: {exc}"))
             return report
         try:
-            ctx.ink_job = _InkJob(path, _ink_dpi(ctx))
+            ctx.twins = _find_twins(ctx, expect)
+        except Exception as exc:  # noqa: BLE001 - then every page is rendered
+            report.findings.append(Finding("twin", "warning", f"pages not compared with their "
+                                           f"panel files: {type(exc).__name__}: {exc}"))
+        try:
+            if ctx.rendered_pages():
+                ctx.ink_job = _ink_job(ctx)
         except Exception:  # noqa: BLE001 - check_ink retries and reports the reason
             ctx.ink_job = None
         for name, fn in CHECK_FUNCTIONS:
@@ -1320,7 +1347,8 @@ def load_expectations(manifest: Path) -> dict[Path, dict]:
             if panel.get("file"):
                 table[(base / panel["file"]).resolve()] = panel
         if stand.get("file"):
-            table[(base / stand["file"]).resolve()] = {"pages": panels}
+            path = (base / stand["file"]).resolve()
+            table[path] = {"pages": panels, "base": os.path.relpath(base, path.parent)}
     return table
 
 
@@ -1339,6 +1367,7 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None) -> list[F
     reports: list[FileReport] = []
     manifests: dict[Path, dict[Path, dict] | None] = {}
     done: set[Path] = set()
+    todo: list[tuple[Path, dict | None]] = []
     for raw in paths:
         path = Path(raw)
         manifest = _find_manifest(path)
@@ -1367,8 +1396,16 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None) -> list[F
             if resolved in done:
                 continue
             done.add(resolved)
-            if not f.exists():
-                reports.append(FileReport(str(f), [Finding("file", "error", "no such file")]))
-                continue
-            reports.append(check_pdf(f, table.get(resolved), render_dpi=render_dpi))
+            todo.append((f, table.get(resolved)))
+    checked = {f.resolve() for f, _ in todo if f.exists()}
+    for f, expect in todo:
+        if not f.exists():
+            reports.append(FileReport(str(f), [Finding("file", "error", "no such file")]))
+            continue
+        if expect and "pages" in expect and "base" in expect:
+            twins = [(f.parent / expect["base"] / e["file"]).resolve()
+                     for e in expect["pages"] if isinstance(e, dict) and e.get("file")]
+            expect = dict(expect, twins_checked=bool(twins) and all(t in checked
+                                                                    for t in twins))
+        reports.append(check_pdf(f, expect, render_dpi=render_dpi))
     return reports
