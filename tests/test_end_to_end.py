@@ -192,3 +192,35 @@ def test_the_preview_site_and_previews_are_written(sample_build):
         assert len(previews) == stand.panels
         assert f"{stand.id}.pdf" in page
         assert len(list((out / stand.id / "svg").glob("*.svg"))) == stand.panels
+
+
+def test_svg_photos_are_the_printed_photos_in_screen_colours(sample_build, root):
+    """Each photo in a panel's SVG is the PDF's photo (same crop), converted to sRGB through
+    the output profile: not a fresh crop of the original."""
+    import base64
+    import io
+    import xml.etree.ElementTree as ET
+
+    import numpy as np
+    from PIL import Image as PILImage, ImageCms
+
+    stand, panel, path = next((s, p, f) for s, p, f in panel_files(sample_build.out)
+                              if p["kind"] == "cases")
+    svg = sample_build.out / stand["id"] / "svg" / (Path(panel["file"]).stem + ".svg")
+    hrefs = [el.get("{http://www.w3.org/1999/xlink}href") or el.get("href")
+             for el in ET.parse(svg).iter("{http://www.w3.org/2000/svg}image")]
+    shown = [PILImage.open(io.BytesIO(base64.b64decode(h.split(",", 1)[1]))).convert("RGB")
+             for h in hrefs if h and h.startswith("data:image/jpeg")]
+    with pikepdf.open(path) as pdf:
+        printed = [pikepdf.PdfImage(img).as_pil_image()
+                   for img in pdf.pages[0].get_images().values()]
+    assert shown and len(shown) == len(printed)
+    to_srgb = ImageCms.buildTransform(ImageCms.getOpenProfile(str(root / "profiles/FOGRA39L_300.icc")),
+                                      ImageCms.createProfile("sRGB"), "CMYK", "RGB")
+    for pic in printed:  # every printed photo has its screen copy among the SVG's images
+        assert pic.mode == "CMYK"
+        best = min(np.abs(np.asarray(ImageCms.applyTransform(
+            pic.resize(s.size, PILImage.Resampling.BOX), to_srgb)).astype(int)
+            - np.asarray(s).astype(int)).mean() for s in shown
+            if abs(s.width / s.height - pic.width / pic.height) < 0.02)
+        assert best < 6, best

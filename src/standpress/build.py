@@ -49,7 +49,6 @@ no pages and no pixels, only keys and small metadata.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -72,6 +71,7 @@ from .model import Format, Project
 from .plan import StandPlan
 from .load.cases import load_cases
 from .load.config import load_project, locate_key
+from .load.images import screen_jpeg_of
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import plan_stands
 from .progress import Progress
@@ -280,55 +280,6 @@ def _fit_problems(plan: StandPlan, panel, exc: FitError) -> list[Problem]:
                     p.hint) for p in exc.problems]
 
 
-def svg_photo(data: bytes, crop: tuple | None, w_mm: float, h_mm: float,
-              profile: str | None) -> bytes:
-    """A screen-resolution sRGB JPEG of a placed photo, for the SVG, made from the very
-    file the PDF embeds (``data``: the prepared CMYK JPEG, or in passthrough the original
-    with ``crop``, the source pixels the frame shows).
-
-    The JPEG is decoded at 1/2, 1/4 or 1/8 scale (``draft``) when that still leaves the
-    pixels the preview needs (about 50 ppi, at most 1600 px wide); CMYK goes to sRGB
-    through the output profile, so the SVG shows the print's colours.
-    """
-    from PIL import Image as PILImage, ImageCms
-
-    width = max(1, min(1600, round(w_mm * 2)))
-    height = max(1, round(width * h_mm / w_mm))
-    with PILImage.open(io.BytesIO(data)) as src:
-        full = src.size
-        x0, y0, x1, y1 = crop if crop else (0, 0, *full)
-        k = min((x1 - x0) / width, (y1 - y0) / height)  # source pixels per preview pixel
-        if k > 1:
-            src.draft(src.mode, (max(1, int(full[0] / k) + 1), max(1, int(full[1] / k) + 1)))
-        sx, sy = src.size[0] / full[0], src.size[1] / full[1]  # DCT scaling rounds up
-        box = (max(0.0, x0 * sx), max(0.0, y0 * sy), min(src.size[0], x1 * sx),
-               min(src.size[1], y1 * sy))
-        img = src.resize((width, height), PILImage.Resampling.LANCZOS, box=box,
-                         reducing_gap=2.0)
-        icc = src.info.get("icc_profile")
-    if img.mode == "CMYK" and profile:
-        img = ImageCms.applyTransform(img, _to_srgb(profile))
-    elif img.mode == "RGB" and icc:
-        try:
-            img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                                            ImageCms.createProfile("sRGB"), outputMode="RGB")
-        except (ImageCms.PyCMSError, OSError):
-            pass  # an unusable embedded profile: shown as sRGB
-    out = io.BytesIO()
-    img.convert("RGB").save(out, "JPEG", quality=80, optimize=False)
-    return out.getvalue()
-
-
-@functools.lru_cache(maxsize=4)
-def _to_srgb(profile: str):
-    from PIL import ImageCms
-
-    return ImageCms.buildTransform(
-        ImageCms.getOpenProfile(profile), ImageCms.createProfile("sRGB"), "CMYK", "RGB",
-        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-
-
 def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
                fmt=None) -> bytes:
     from .render.pdfx import PdfxInfo, make_pdfx4
@@ -360,6 +311,7 @@ class _Context:
     project: Project
     created: datetime
     outline_text: bool
+    svg: bool = False  # photo tasks also make the SVGs' screen copies
 
 
 _CTX: _Context | None = None
@@ -426,21 +378,36 @@ def _t_layout(key: str, inp) -> dict:
     return meta
 
 
-def _t_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: Format) -> dict:
+def svg_size(w_mm: float, h_mm: float) -> tuple[int, int]:
+    """Pixels of a photo in the SVGs: about 50 ppi, at most 1600 px wide."""
+    width = max(1, min(1600, round(w_mm * 2)))
+    return width, max(1, round(width * h_mm / w_mm))
+
+
+def _t_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: Format,
+             screen: bool = False) -> dict:
+    """The photo as printed; with ``screen``, also its sRGB copy for the SVGs, made from the
+    same pixels while they are at hand."""
     from .load.images import prepare_image
 
     project = _CTX.project
     prepared = prepare_image(Path(source), box_mm=(w, h), target_ppi=fmt.target_ppi,
                              output_profile=project.output_profile,
                              background_cmyk=(0, 0, 0, 0), mode=project.photo_mode,
-                             focus=tuple(focus), ink_limit=fmt.ink_limit)
+                             focus=tuple(focus), ink_limit=fmt.ink_limit,
+                             screen_size=svg_size(w, h) if screen else None)
     meta = {"ppi": prepared.effective_ppi, "invert_cmyk": prepared.invert_cmyk,
             "untouched": prepared.untouched, "crop": list(prepared.crop),
             "pixel_size": [prepared.pixel_width, prepared.pixel_height]}
     blob: bytes | Path = prepared.data
     if prepared.untouched and Path(source).stat().st_size == len(prepared.data):
         blob = Path(source)  # the original file: linked into the cache when possible
-    _CACHE.put("photo", key, {"jpg": blob}, meta, link=True)
+    blobs = {"jpg": blob}
+    if screen:
+        blobs["screen"] = prepared.screen or screen_jpeg_of(
+            prepared.data, prepared.crop if prepared.untouched else None, svg_size(w, h),
+            str(project.output_profile))
+    _CACHE.put("photo", key, blobs, meta, link=True)
     return meta
 
 
@@ -452,7 +419,7 @@ def _provider(photos: dict):
         key, fmt = photos[_placement(im.source, im.w, im.h, im.focus)]
         entry = _CACHE.get("photo", key)
         if entry is None:
-            _t_photo(key, im.source, im.w, im.h, im.focus, fmt)
+            _t_photo(key, im.source, im.w, im.h, im.focus, fmt, _CTX.svg)
             entry = _CACHE.get("photo", key)
         m = entry.meta
         untouched = m["untouched"]
@@ -513,9 +480,13 @@ def _t_svg(key: str, layout_key: str, photos: dict) -> dict:
     provide = _provider(photos)
     profile = str(_CTX.project.output_profile)
 
-    def photo(im) -> bytes:
+    def photo(im) -> bytes:  # made with the photo; from its JPEG if the cache lacks it
+        key, _ = photos[_placement(im.source, im.w, im.h, im.focus)]
+        entry = _CACHE.get("photo", key)
+        if entry is not None and "screen" in entry.paths:
+            return entry.read("screen")
         placed = provide(im)
-        return svg_photo(placed.data, placed.crop, im.w, im.h, profile)
+        return screen_jpeg_of(placed.data, placed.crop, svg_size(im.w, im.h), profile)
 
     svg = render_svg(page, photo, outline_text=_CTX.outline_text,
                      profile=_CTX.project.output_profile)
@@ -752,7 +723,7 @@ def build(opts: BuildOptions, progress: "Progress | Callable[[str], None] | None
         hashes = FileHashes(None)
     clock.lap("prepare")
     jobs = opts.jobs or cpu_count()
-    ctx = _Context(str(cache.root), project, created, opts.outline_text)
+    ctx = _Context(str(cache.root), project, created, opts.outline_text, opts.svg)
     workers = _Workers(jobs, ctx)
     made = _Tally()
     tmp = None
@@ -764,7 +735,7 @@ def build(opts: BuildOptions, progress: "Progress | Callable[[str], None] | None
         clock.lap("layout")
 
         photo_problems = _photos(project, plans, panels, cases, cache, hashes, workers, made,
-                                 opts.allow_low_res, progress)
+                                 opts.allow_low_res, progress, opts.svg)
         clock.lap("photos")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings += photo_problems
@@ -869,7 +840,7 @@ def _fill(rec: _Panel, meta: dict) -> None:
 
 def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Panel]], cases,
             cache: Cache, hashes: FileHashes, workers: _Workers, made: _Tally,
-            allow_low_res: bool, progress: Progress) -> list[Problem]:
+            allow_low_res: bool, progress: Progress, svg: bool = False) -> list[Problem]:
     """Prepare every placed photo once; resolution problems in the order they are placed."""
     code = code_fingerprint(PHOTO_CODE)
     profile = hashes.sha256(project.output_profile)
@@ -889,9 +860,9 @@ def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Pa
                     continue
                 entry = cache.get("photo", key)
                 seen[key] = (source, w, h, focus, label, fmt, entry.meta if entry else None)
-                made.reused += entry is not None
-                if entry is None:
-                    tasks.append(("photo", (key, source, w, h, tuple(focus), fmt)))
+                made.reused += entry is not None and (not svg or "screen" in entry.paths)
+                if entry is None or (svg and "screen" not in entry.paths):
+                    tasks.append(("photo", (key, source, w, h, tuple(focus), fmt, svg)))
                     todo.append(key)
     progress.step("photos", len(seen), "images", reused=len(seen) - len(todo))
     results = workers.run(tasks, [1.0] * len(tasks), progress.advance)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path

@@ -12,7 +12,6 @@ them all and turns a crash of one check into an error finding
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import os

@@ -168,7 +168,6 @@ def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
     """The numbered list of every stand: name and address; this one highlighted."""
     x, y, w, h = lay.rect(spec)
     st = lay.style
-    body = lay.bases.body
     cols = int(spec.options.get("cols", 2))
     gap = w * 0.05
     cw = (w - gap * (cols - 1)) / cols

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FitError, Problem
-from ..model import Campaign, Case, Format, Location, MapData
+from ..model import Campaign, Format, Location, MapData
 from ..plan import PanelPlan, StandPlan
 from ..text.fonts import load_font
-from .fit import Bases, DoesNotFit, SetBlock, base_sizes, fit_block, fit_display, set_paragraphs
-from .frame import CMYK, QR, Circle, Item, Page, Path, Rect, Text
+from .fit import Bases, DoesNotFit, SetBlock, base_sizes, fit_block, fit_display
+from .frame import CMYK, QR, Item, Page, Rect
 from .qr import QUIET, min_code_size, qr_modules, total_size
 from .templates import ItemSpec, Style, Template, TextStyle
 

@@ -167,6 +167,7 @@ class PreparedImage:
     warnings: tuple[str, ...]
     untouched: bool = False  # passthrough: ``data`` is the original file, the crop is the placement's
     invert_cmyk: bool = False
+    screen: bytes | None = None  # with ``screen_size`` in convert mode: see screen_jpeg
 
 
 @dataclass(frozen=True)
@@ -196,12 +197,16 @@ def prepare_image(
     focus: tuple[float, float] = (0.5, 0.5),
     max_pixels: int = MAX_PIXELS,
     ink_limit: float | None = None,
+    screen_size: tuple[int, int] | None = None,
 ) -> PreparedImage:
     """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc).
 
     ``ink_limit`` (total area coverage, %): CMYK pixels above it less
     ``INK_MARGIN`` have their C, M and Y lowered (K kept) so that JPEG
     compression cannot push the print over the limit.
+
+    ``screen_size`` (px): in convert mode, also a small sRGB JPEG of the very pixels
+    prepared (``screen``, see :func:`screen_jpeg`), made while they are decoded.
     """
     path = Path(path)
     _check_arguments(box_mm, target_ppi, background_cmyk, mode, focus, max_pixels)
@@ -210,7 +215,7 @@ def prepare_image(
     try:
         return _prepare_open(
             img, path, box_mm, target_ppi, out_bytes,
-            background_cmyk, mode, focus, ink_limit,
+            background_cmyk, mode, focus, ink_limit, screen_size,
         )
     finally:
         img.close()
@@ -226,6 +231,7 @@ def _prepare_open(
     mode: str,
     focus: tuple[float, float],
     ink_limit: float | None = None,
+    screen_size: tuple[int, int] | None = None,
 ) -> PreparedImage:
     notes: list[str] = []
     orientation = _orientation(img, notes)
@@ -258,7 +264,53 @@ def _prepare_open(
         crop=_rounded_box(plan.crop),
         warnings=tuple(_prefixed(path, notes)),
         invert_cmyk=out.mode == "CMYK",
+        screen=screen_jpeg(out, screen_size, out_bytes) if screen_size else None,
     )
+
+
+# --------------------------------------------------------------------------
+# screen copies (the SVGs' photos)
+
+
+SCREEN_QUALITY = 80
+
+
+def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
+                box: tuple[float, float, float, float] | None = None) -> bytes:
+    """``img`` (or its ``box``) at ``size`` as an sRGB JPEG; CMYK goes through the output
+    profile (relative colorimetric, black point compensation) so the screen shows the
+    print's colours; RGB with an embedded profile is converted from it."""
+    small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
+    if small.mode == "CMYK":
+        small = ImageCms.applyTransform(small, _transform(out_bytes, _srgb_bytes(), "CMYK", "RGB"))
+    elif small.mode == "RGB" and img.info.get("icc_profile"):
+        try:
+            small = ImageCms.applyTransform(
+                small, _transform(img.info["icc_profile"], _srgb_bytes(), "RGB", "RGB"))
+        except (OSError, ImageCms.PyCMSError):
+            pass  # an unusable embedded profile: shown as sRGB
+    buf = io.BytesIO()
+    small.convert("RGB").save(buf, "JPEG", quality=SCREEN_QUALITY, optimize=False)
+    return buf.getvalue()
+
+
+def screen_jpeg_of(data: bytes, crop: tuple[float, float, float, float] | None,
+                   size: tuple[int, int], output_profile: Path | str) -> bytes:
+    """:func:`screen_jpeg` of a prepared JPEG (``data``; in passthrough the original, of
+    which ``crop`` is what the frame shows), decoded at 1/2, 1/4 or 1/8 scale when that
+    still leaves the pixels ``size`` needs."""
+    out_bytes = _load_output_profile(Path(output_profile))
+    with Image.open(io.BytesIO(data)) as src:
+        full = src.size
+        x0, y0, x1, y1 = crop if crop else (0, 0, *full)
+        k = min((x1 - x0) / size[0], (y1 - y0) / size[1])  # source pixels per screen pixel
+        if k >= 2 and src.format == "JPEG":
+            src.draft(src.mode, (max(1, int(full[0] / k)), max(1, int(full[1] / k))))
+        sx, sy = src.size[0] / full[0], src.size[1] / full[1]  # DCT scaling rounds up
+        box = (max(0.0, x0 * sx), max(0.0, y0 * sy), min(src.size[0], x1 * sx),
+               min(src.size[1], y1 * sy))
+        src.load()
+        return screen_jpeg(src, size, out_bytes, box)
 
 
 # --------------------------------------------------------------------------
@@ -616,6 +668,7 @@ def _usable_profile(icc: bytes | None, space: str, notes: list[str]) -> bytes | 
 def _transform(
     source_icc: bytes | None, out_icc: bytes, in_mode: str, out_mode: str
 ) -> ImageCms.ImageCmsTransform:
+    """From ``source_icc`` (None: sRGB) to ``out_icc``."""
     if source_icc is None:
         source = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
     else:
