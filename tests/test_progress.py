@@ -67,22 +67,25 @@ def test_bar_in_a_log_writes_plain_lines_without_carriage_returns():
 
 
 def test_lines_count_panels_images_and_stands_of_a_real_build(tmp_path, root):
+    import shutil
+
+    shutil.copy(root / "tests/data/small/photos/fig-red-bowl.jpg", tmp_path / "bowl.jpg")
     cases = tmp_path / "cases.csv"
     cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
-                     "Щодня 300 обідів.,,,,\n", "utf-8")
+                     "Щодня 300 обідів.,,,bowl.jpg,Фото: автор\n", "utf-8")
     opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
-                        only=("opera",), check=False, site=False, svg=False, jobs=1)
+                        only=("opera",), check=False, site=False, jobs=1, allow_low_res=True)
     lines: list[str] = []
     build(opts, Lines(lines.append))
     steps = {l.split(":")[0]: l for l in lines if re.match(r"\w[\w-]*: \d+/\d+ ", l)}
     assert re.match(r"layout: 4/4 panels · \d", steps["layout"])
-    assert re.match(r"render: 4/4 PDFs · \d", steps["render"])
-    assert re.match(r"stands: 1/1 stand PDFs · \d", steps["stands"])
-    assert re.match(r"photos: 0/0 images", steps["photos"])
+    assert re.match(r"render: 1/1 images, 4/4 panel PDFs, 4/4 SVGs, 1/1 stand PDFs · \d",
+                    steps["render"])
     lines.clear()
     build(opts, Lines(lines.append))  # again: everything comes from the cache
     assert any(re.match(r"layout: 4/4 panels · 0 made, 4 from the cache", l) for l in lines)
-    assert any(re.match(r"render: 4/4 PDFs · 0 made, 4 from the cache", l) for l in lines)
+    assert any(re.match(r"render: 1/1 images, 4/4 panel PDFs, 4/4 SVGs, 1/1 stand PDFs · "
+                        r"0 made, 10 from the cache", l) for l in lines), lines
 
 
 def test_quiet_and_json_print_no_progress(tmp_path, root):

@@ -50,7 +50,6 @@ no pages and no pixels, only keys and small metadata.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import pickle
@@ -280,8 +279,8 @@ def _fit_problems(plan: StandPlan, panel, exc: FitError) -> list[Problem]:
                     p.hint) for p in exc.problems]
 
 
-def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
-               fmt=None) -> bytes:
+def finish_pdf(raw, title: str, project: Project, created: datetime,
+               fmt=None, identity: bytes | None = None) -> bytes:
     from .render.pdfx import PdfxInfo, make_pdfx4
 
     c = project.campaign
@@ -292,7 +291,7 @@ def finish_pdf(raw: bytes, title: str, project: Project, created: datetime,
         output_condition_identifier=project.output_condition_identifier,
         output_condition=project.output_condition, keywords=f"{c.title}, {c.city}",
         user_unit=fmt.page_unit if fmt is not None and fmt.oversize == "userunit" else 1.0)
-    return make_pdfx4(raw, info)
+    return make_pdfx4(raw, info, identity)
 
 
 # ------------------------------------------------------------------ the workers' side
@@ -461,13 +460,14 @@ def _t_stand(key: str, title: str, pdf_keys: list[str], fmt: Format) -> dict:
                                   f"{_CTX.cache} during the build; build again")
             sources.append(pikepdf.open(entry.paths["pdf"]))
             merged.pages.extend(sources[-1].pages)
-        buf = io.BytesIO()
-        merged.save(buf, deterministic_id=True)
+        # finished in place and saved once; its ID comes from the panels' own hashes
+        identity = "\n".join([title] + [_CACHE.get("pdf", k).meta["sha256"]
+                                         for k in pdf_keys]).encode()
+        data = finish_pdf(merged, title, _CTX.project, _CTX.created, fmt, identity)
     finally:
         for src in sources:
             src.close()
         merged.close()
-    data = finish_pdf(buf.getvalue(), title, _CTX.project, _CTX.created, fmt)
     meta = {"sha256": hashlib.sha256(data).hexdigest()}
     _CACHE.put("pdf", key, {"pdf": data}, meta)
     return meta
@@ -565,27 +565,68 @@ class _Workers:
         _init_worker(ctx)
 
     def run(self, tasks: list[tuple[str, tuple]], costs: list[float] | None = None,
-            tick: Callable[[], None] = lambda: None) -> list:
-        """Results in the order of ``tasks``; the costliest are started first; ``tick`` is
-        called in this process as each task finishes."""
-        if self.jobs <= 1 or len(tasks) <= 1:
-            results = []
-            for t in tasks:
-                results.append(_run(t))
-                tick()
-        else:
-            if self.pool is None:
-                from concurrent.futures import ProcessPoolExecutor
+            tick: Callable[[str], None] = lambda kind: None,
+            needs: list[list[str]] | None = None) -> list:
+        """Results in the order of ``tasks``.
 
+        ``needs[i]`` names the products (keys, a task's first argument) task ``i`` reads:
+        it starts once the tasks among these that make them have finished; of the tasks
+        that can start, the costliest go first. ``tick(kind)`` is called in this process
+        as each task finishes.
+        """
+        n = len(tasks)
+        maker = {t[1][0]: i for i, t in enumerate(tasks)}
+        waits = [{maker[k] for k in (needs[i] if needs else ()) if k in maker} - {i}
+                 for i in range(n)]
+        users: dict[int, list[int]] = {}
+        for i, w in enumerate(waits):
+            for j in w:
+                users.setdefault(j, []).append(i)
+        cost = (lambda i: -(costs[i] if costs else 0.0))
+        ready = sorted((i for i in range(n) if not waits[i]), key=cost)
+        results: list = [None] * n
+
+        def finished(i: int) -> list[int]:
+            """The tasks that can start now that ``i`` is done; after a failure, those
+            that wait for it are skipped (their inputs will never exist)."""
+            tick(tasks[i][0])
+            if results[i][0] == "error":
+                todo = list(users.get(i, ()))
+                while todo:
+                    u = todo.pop()
+                    if results[u] is None:
+                        results[u] = ("skipped", None, 0.0)
+                        todo += users.get(u, ())
+                return []
+            now = []
+            for u in users.get(i, ()):
+                waits[u].discard(i)
+                if not waits[u] and results[u] is None:
+                    now.append(u)
+            return sorted(now, key=cost)
+
+        if self.jobs <= 1 or n <= 1:
+            while ready:
+                i = ready.pop(0)
+                results[i] = _run(tasks[i])
+                ready = sorted(ready + finished(i), key=cost)
+        else:
+            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+            if self.pool is None:
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
                                                 initargs=(self.ctx, True))
-            order = sorted(range(len(tasks)), key=lambda i: -(costs[i] if costs else 0))
-            futures = {i: self.pool.submit(_run, tasks[i]) for i in order}
-            from concurrent.futures import as_completed
-
-            for _ in as_completed(futures.values()):
-                tick()
-            results = [futures[i].result() for i in range(len(tasks))]
+            running = {self.pool.submit(_run, tasks[i]): i for i in ready}
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: running[f]):
+                    i = running.pop(future)
+                    results[i] = future.result()
+                    for u in finished(i):
+                        running[self.pool.submit(_run, tasks[u])] = u
+        if any(r is None for r in results):  # a cycle: a programming error
+            raise RuntimeError("tasks wait for each other: " + ", ".join(
+                tasks[i][0] for i, r in enumerate(results) if r is None))
         errors = [r for r in results if r[0] == "error"]
         if errors:  # every task's problems at once, as one error
             names = {e[1] for e in errors}
@@ -734,15 +775,11 @@ def build(opts: BuildOptions, progress: "Progress | Callable[[str], None] | None
                          progress)
         clock.lap("layout")
 
-        photo_problems = _photos(project, plans, panels, cases, cache, hashes, workers, made,
-                                 opts.allow_low_res, progress, opts.svg)
-        clock.lap("photos")
+        stand_pdfs, photo_problems = _render(project, style, plans, panels, cases, created, opts,
+                                             cache, hashes, workers, made, progress)
+        clock.lap("render")  # photos, panels, SVGs and stand files
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings += photo_problems
-
-        stand_pdfs = _render(project, style, plans, panels, created, opts, cache, hashes, workers,
-                             made, progress)
-        clock.lap("render")
 
         tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
         results = _assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
@@ -822,7 +859,7 @@ def _layout(project: Project, style: Style, templates: dict[str, Template],
     problems: list[Problem] = []
     total = sum(len(v) for v in panels.values())
     progress.step("layout", total, "panels", reused=total - len(todo))
-    results = workers.run(tasks, [1.0] * len(tasks), progress.advance)
+    results = workers.run(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
     progress.end()
     for rec, meta in zip(todo, results):
         if "fit" in meta:
@@ -838,14 +875,12 @@ def _fill(rec: _Panel, meta: dict) -> None:
     rec.page, rec.images, rec.qr = meta["page"], meta["images"], meta["qr"]
 
 
-def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Panel]], cases,
-            cache: Cache, hashes: FileHashes, workers: _Workers, made: _Tally,
-            allow_low_res: bool, progress: Progress, svg: bool = False) -> list[Problem]:
-    """Prepare every placed photo once; resolution problems in the order they are placed."""
+def _photo_tasks(project: Project, plans: list[StandPlan], panels: dict[str, list[_Panel]],
+                 cache: Cache, hashes: FileHashes, made: _Tally, svg: bool):
+    """Every placed photo once: (tasks, their keys, photo key → placement and meta)."""
     code = code_fingerprint(PHOTO_CODE)
     profile = hashes.sha256(project.output_profile)
-    sources = {c.id: c.source for c in cases}
-    seen: dict[str, tuple] = {}  # photo key → (image, format, meta or None)
+    seen: dict[str, tuple] = {}  # photo key → (source, w, h, focus, case, format, meta)
     tasks, todo = [], []
     for plan in plans:
         fmt = plan.format
@@ -860,17 +895,17 @@ def _photos(project: Project, plans: list[StandPlan], panels: dict[str, list[_Pa
                     continue
                 entry = cache.get("photo", key)
                 seen[key] = (source, w, h, focus, label, fmt, entry.meta if entry else None)
-                made.reused += entry is not None and (not svg or "screen" in entry.paths)
                 if entry is None or (svg and "screen" not in entry.paths):
                     tasks.append(("photo", (key, source, w, h, tuple(focus), fmt, svg)))
                     todo.append(key)
-    progress.step("photos", len(seen), "images", reused=len(seen) - len(todo))
-    results = workers.run(tasks, [1.0] * len(tasks), progress.advance)
-    progress.end()
-    for key, meta in zip(todo, results):
-        source, w, h, focus, label, fmt, _ = seen[key]
-        seen[key] = (source, w, h, focus, label, fmt, meta)
-        made.append(f"photo {display_path(source)} {w:g}×{h:g}")
+                else:
+                    made.reused += 1
+    return tasks, todo, seen
+
+
+def _photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool) -> list[Problem]:
+    """Resolution warnings and errors, in the order the photos are placed."""
+    sources = {c.id: c.source for c in cases}
     problems = []
     for source, w, h, focus, label, fmt, meta in seen.values():
         ppi = meta["ppi"]
@@ -897,29 +932,42 @@ def _finish_params(project: Project, created: datetime, fmt: Format, profile: st
             fmt.oversize]
 
 
+_UNITS = {"photo": "images", "pdf": "panel PDFs", "svg": "SVGs", "stand": "stand PDFs"}
+
+
 def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict[str, list[_Panel]],
-            created: datetime, opts: BuildOptions, cache: Cache, hashes: FileHashes,
-            workers: _Workers, made: _Tally, progress: Progress) -> dict[str, str]:
-    """Panel PDFs, stand PDFs and SVGs into the cache; returns each stand PDF's key."""
+            cases, created: datetime, opts: BuildOptions, cache: Cache, hashes: FileHashes,
+            workers: _Workers, made: _Tally, progress: Progress
+            ) -> tuple[dict[str, str], list[Problem]]:
+    """Photos, panel PDFs, SVGs and stand PDFs into the cache, as one set of tasks: a panel
+    starts as soon as its photos are ready, a stand file as soon as its panels are, so no
+    process idles between the stages. Returns each stand PDF's key and the photos'
+    resolution problems."""
     code = code_fingerprint()
     profile = hashes.sha256(project.output_profile)
     fonts = sorted((k, str(p), hashes.sha256(p)) for k, p in _all_fonts(style).items())
-    tasks, costs, labels = [], [], []
+    tasks, todo, seen = _photo_tasks(project, plans, panels, cache, hashes, made, opts.svg)
+    costs = [8.0] * len(tasks)  # a photo is the longest task: they go first
+    needs: list[list[str]] = [[] for _ in tasks]
+    labels = []
+    totals = {"images": len(seen), "panel PDFs": 0, "SVGs": 0, "stand PDFs": 0}
+    hits = {"images": len(seen) - len(todo)}
     stand_keys: dict[str, str] = {}
     queued: set[tuple[str, str]] = set()
-    hits = [0]
 
-    def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
+    def want(kind: str, key: str, task: tuple, cost: float, label: str, need: list[str]) -> None:
         if (kind, key) in queued:
             return
+        queued.add((kind, key))
+        unit = _UNITS[kind]
+        totals[unit] += 1
         if cache.get("svg" if kind == "svg" else "pdf", key) is not None:
             made.reused += 1
-            hits[0] += 1
-            queued.add((kind, key))
+            hits[unit] = hits.get(unit, 0) + 1
             return
-        queued.add((kind, key))
         tasks.append(task)
         costs.append(cost)
+        needs.append(need)
         labels.append(label)
 
     for plan in plans:
@@ -931,33 +979,26 @@ def _render(project: Project, style: Style, plans: list[StandPlan], panels: dict
                       for (source, w, h, focus, _), key in zip(rec.images, rec.photos)}
             rec.pdf = digest("pdf", code, rec.page, rec.photos, fonts, finish, opts.outline_text)
             want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, photos, fmt)),
-                 1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf")
+                 1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf", rec.photos)
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
                                  rec.photos)
                 want("svg", rec.svg, ("svg", (rec.svg, rec.layout, photos)), 1.0 + len(rec.images),
-                     f"svg {lid}/svg/{rec.name}.svg")
-    progress.step("render", len(tasks) + hits[0], "PDF + SVG" if opts.svg else "PDFs",
-                  reused=hits[0])
-    workers.run(tasks, costs, progress.advance)
-    progress.end()
-    made += labels
-    # then the stand files, from the panel PDFs
-    tasks, costs, labels = [], [], []
-    hits[0] = 0
-    for plan in plans:
-        lid, recs = plan.location.id, panels[plan.location.id]
+                     f"svg {lid}/svg/{rec.name}.svg", rec.photos)
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
         key = digest("stand", code, title, [r.pdf for r in recs])
         stand_keys[lid] = key
-        want("stand", key, ("stand", (key, title, [r.pdf for r in recs], plan.format)),
-             float(len(recs)), f"stand {lid}/{lid}.pdf")
-    progress.step("stands", len(tasks) + hits[0], "stand PDFs", reused=hits[0])
-    workers.run(tasks, costs, progress.advance)
+        want("stand", key, ("stand", (key, title, [r.pdf for r in recs], fmt)),
+             float(len(recs)), f"stand {lid}/{lid}.pdf", [r.pdf for r in recs])
+    progress.step("render", {u: n for u, n in totals.items() if n}, reused=hits)
+    results = workers.run(tasks, costs, lambda kind: progress.advance(unit=_UNITS[kind]), needs)
     progress.end()
+    for key, meta in zip(todo, results):
+        source, w, h, focus, label, fmt, _ = seen[key]
+        seen[key] = (source, w, h, focus, label, fmt, meta)
+        made.append(f"photo {display_path(source)} {w:g}×{h:g}")
     made += labels
-    return stand_keys
-
+    return stand_keys, _photo_problems(seen, cases, opts.allow_low_res)
 
 
 def _assemble(tmp: Path, project: Project, plans: list[StandPlan],
@@ -1088,7 +1129,7 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
                   (True, False): ("check", "files read back"),
                   (False, True): ("previews", "panels")}[(opts.check, opts.site)]
     progress.step(name, len(tasks) + hits[0], unit, reused=hits[0])
-    workers.run(tasks, costs, progress.advance)
+    workers.run(tasks, costs, lambda kind: progress.advance())
     progress.end()
     made += labels
     reports = []
@@ -1183,7 +1224,7 @@ def _site(tmp: Path, previews: dict[str, str], cache: Cache, workers: _Workers,
             else:
                 made.reused += 1
     progress.step("mock-ups", len(mockups), "stands", reused=len(mockups) - len(tasks))
-    workers.run(tasks, [1.0] * len(tasks), progress.advance)
+    workers.run(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
     progress.end()
     made += labels
     for pdir, key in mockups:

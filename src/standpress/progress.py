@@ -7,9 +7,10 @@ The build reports to a :class:`Progress`; it knows nothing of terminals. Three l
 * :class:`Bar` draws a live bar on a terminal (stderr), one line per finished step, and
   falls back to those lines when stderr is not a terminal (CI logs, pipes).
 
-A step is started with :meth:`Progress.step` (its name, how many items, what they are),
-advanced with :meth:`Progress.advance` as items finish (products taken from the cache
-count at once), and ended with :meth:`Progress.end`.
+A step is started with :meth:`Progress.step` (its name, how many items, what they are;
+or several kinds at once, ``{"images": 100, "PDFs": 52}``), advanced with
+:meth:`Progress.advance` as items finish (products taken from the cache count at once),
+and ended with :meth:`Progress.end`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ class Progress:
     def note(self, message: str) -> None:
         """A line of information (cases read, a stand assembled…)."""
 
-    def step(self, name: str, total: int, unit: str, reused: int = 0) -> None:
-        """A counted step starts: ``total`` items of ``unit``, ``reused`` already done."""
+    def step(self, name: str, total: int | dict[str, int], unit: str = "",
+             reused: int | dict[str, int] = 0) -> None:
+        """A counted step starts: ``total`` items of ``unit``, ``reused`` of them already
+        done; or ``total`` and ``reused`` per unit as dicts."""
 
-    def advance(self, n: int = 1) -> None:
-        """``n`` more items of the current step are done."""
+    def advance(self, n: int = 1, unit: str | None = None) -> None:
+        """``n`` more items (of ``unit``; default: the step's first) are done."""
 
     def end(self) -> None:
         """The current step is finished."""
@@ -53,25 +56,40 @@ class _Counter(Progress):
 
     def __init__(self) -> None:
         self.name = ""
-        self.total = self.done = self.reused = 0
-        self.unit = ""
+        self.totals: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self.reused = 0
         self.started = 0.0
         self.active = False
 
-    def step(self, name: str, total: int, unit: str, reused: int = 0) -> None:
+    def step(self, name: str, total: int | dict[str, int], unit: str = "",
+             reused: int | dict[str, int] = 0) -> None:
         if self.active:
             self.end()
-        self.name, self.total, self.unit, self.reused = name, total, unit, reused
-        self.done = reused
+        totals = dict(total) if isinstance(total, dict) else {unit: total}
+        hits = dict(reused) if isinstance(reused, dict) else {next(iter(totals)): reused}
+        self.name, self.totals = name, totals
+        self.done = {u: min(totals[u], hits.get(u, 0)) for u in totals}
+        self.reused = sum(self.done.values())
         self.started = time.monotonic()
         self.active = True
 
-    def advance(self, n: int = 1) -> None:
-        self.done = min(self.total, self.done + n)
+    def advance(self, n: int = 1, unit: str | None = None) -> None:
+        unit = unit if unit in self.totals else next(iter(self.totals), None)
+        if unit is not None:
+            self.done[unit] = min(self.totals[unit], self.done[unit] + n)
+
+    @property
+    def fraction(self) -> float:
+        total = sum(self.totals.values())
+        return sum(self.done.values()) / total if total else 1.0
+
+    def counts(self) -> str:
+        return ", ".join(f"{self.done[u]}/{t} {u}" for u, t in self.totals.items())
 
     def summary(self) -> str:
-        made = self.done - self.reused
-        parts = [f"{self.name}: {self.done}/{self.total} {self.unit}"]
+        made = sum(self.done.values()) - self.reused
+        parts = [f"{self.name}: {self.counts()}"]
         if self.reused:
             parts.append(f"{made} made, {self.reused} from the cache")
         parts.append(f"{time.monotonic() - self.started:.1f} s")
@@ -128,13 +146,13 @@ class Bar(_Counter):
             return
         self._drawn = now
         width = shutil.get_terminal_size((80, 20)).columns
-        count = f"{self.done}/{self.total} {self.unit}"
+        count = self.counts()
         tail = f"{now - self.started:4.0f} s"
         room = width - len(self.prefix) - len(self.name) - len(count) - len(tail) - 6
         bar = ""
         if room >= 10:
             size = min(room, 40)
-            full = size * self.done // max(1, self.total)
+            full = int(size * self.fraction)
             bar = self.FILL * full + self.EMPTY * (size - full)
         line = f"{self.prefix}{self.name:<8} {bar}  {count}  {tail}"
         self._write("\r\x1b[2K" + line[:width - 1])
@@ -145,12 +163,13 @@ class Bar(_Counter):
         self._write(f"{self.prefix}{message}\n")
         self._draw(force=True)
 
-    def step(self, name: str, total: int, unit: str, reused: int = 0) -> None:
+    def step(self, name: str, total: int | dict[str, int], unit: str = "",
+             reused: int | dict[str, int] = 0) -> None:
         super().step(name, total, unit, reused)
         self._draw(force=True)
 
-    def advance(self, n: int = 1) -> None:
-        super().advance(n)
+    def advance(self, n: int = 1, unit: str | None = None) -> None:
+        super().advance(n, unit)
         self._draw()
 
     def end(self) -> None:

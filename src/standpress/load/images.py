@@ -280,7 +280,8 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
     """``img`` (or its ``box``) at ``size`` as an sRGB JPEG; CMYK goes through the output
     profile (relative colorimetric, black point compensation) so the screen shows the
     print's colours; RGB with an embedded profile is converted from it."""
-    small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
+    # a box reduction to within 2× of the size, then Lanczos: a screen copy, not the print
+    small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=1.0)
     if small.mode == "CMYK":
         small = ImageCms.applyTransform(small, _transform(out_bytes, _srgb_bytes(), "CMYK", "RGB"))
     elif small.mode == "RGB" and img.info.get("icc_profile"):
@@ -571,7 +572,7 @@ def _normalise_mode(
         if mode in ("RGBA", "RGBa", "PA", "P"):  # P: tRNS becomes alpha
             rgba = img.convert("RGBA")
             return rgba.convert("RGB"), _opaque_or(rgba.getchannel("A")), icc
-        return img.convert("RGB"), None, icc
+        return (img if mode == "RGB" else img.convert("RGB")), None, icc
     raise _fail(path, f"unsupported image mode {mode!r}",
                 "save the picture as 8- or 16-bit RGB, gray or CMYK")
 

@@ -57,6 +57,7 @@ coverage, transparency blending spaces, font subsetting.
 from __future__ import annotations
 
 import hashlib
+import contextlib
 import io
 import re
 import uuid
@@ -96,15 +97,27 @@ class PdfxInfo:
     user_unit: float = 1.0  # written as /UserUnit on every page when not 1
 
 
-def make_pdfx4(src: bytes, info: PdfxInfo) -> bytes:
-    """Return ``src`` (a ReportLab PDF) as PDF/X-4 bytes; see module doc."""
+def make_pdfx4(src: bytes | pikepdf.Pdf, info: PdfxInfo, identity: bytes | None = None) -> bytes:
+    """Return ``src`` (a ReportLab PDF) as PDF/X-4 bytes; see module doc.
+
+    ``src`` may also be an open ``pikepdf.Pdf`` (it is changed in place, and saved once);
+    then ``identity``, bytes that differ whenever its content does, stands in for its
+    bytes in the document ID.
+    """
     created = _utc(info.created)
     profile = _read_output_profile(Path(info.output_profile))
-    digest = _digest(src, info, profile)
+    if isinstance(src, pikepdf.Pdf):
+        if identity is None:
+            raise ValueError("make_pdfx4 of an open Pdf needs its identity")
+        digest = _digest(identity, info, profile)
+        opened = contextlib.nullcontext(src)
+    else:
+        digest = _digest(src if identity is None else identity, info, profile)
+        opened = pikepdf.open(io.BytesIO(src))
     doc_id = uuid.UUID(bytes=digest[:16], version=4)
     instance_id = uuid.UUID(bytes=digest[16:32], version=4)
     producer = _producer(info.creator)
-    with pikepdf.open(io.BytesIO(src)) as pdf:
+    with opened as pdf:
         _refuse_encryption_and_actions(pdf)
         _check_page_boxes(pdf)
         _drop_unused_unembedded_fonts(pdf)

@@ -1,0 +1,68 @@
+"""The build's task runner: a task starts when the products it reads are made, the
+costliest ready task first; after a failure, what waits for it is skipped, not run."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from standpress import build as B
+from standpress.errors import InputError, Problem
+
+
+@pytest.fixture()
+def workers(tmp_path, monkeypatch, project):
+    log = tmp_path / "log.txt"
+
+    def record(key: str, *reads: str) -> str:
+        with log.open("a", encoding="utf-8") as fh:  # shared by the worker processes
+            fh.write(key + "\n")
+        return key.upper()
+
+    def fail(key: str) -> None:
+        raise InputError(f"{key} is broken", [Problem(f"{key} is broken", field="photo")])
+
+    monkeypatch.setitem(B._TASKS, "rec", record)
+    monkeypatch.setitem(B._TASKS, "fail", fail)
+    ctx = B._Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
+    made = []
+
+    def make(jobs: int):
+        w = B._Workers(jobs, ctx)
+        made.append(w)
+        return w
+
+    yield make, log
+    for w in made:
+        w.close()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_task_waits_for_what_it_reads(workers, jobs):
+    make, log = workers
+    tasks = [("rec", ("stand",)), ("rec", ("panel",)), ("rec", ("photo",))]
+    needs = [["panel"], ["photo", "not-made-here"], []]
+    ticks: list[str] = []
+    assert make(jobs).run(tasks, [1.0, 1.0, 1.0], ticks.append, needs) == [
+        "STAND", "PANEL", "PHOTO"]  # results in the order of the tasks
+    assert log.read_text().split() == ["photo", "panel", "stand"]
+    assert ticks == ["rec"] * 3
+
+
+def test_the_costliest_ready_task_goes_first(workers):
+    make, log = workers
+    tasks = [("rec", ("small",)), ("rec", ("big",)), ("rec", ("after-small",))]
+    make(1).run(tasks, [1.0, 5.0, 9.0], needs=[[], [], ["small"]])
+    assert log.read_text().split() == ["big", "small", "after-small"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_waits_for_a_failed_task_is_skipped(workers, jobs):
+    make, log = workers
+    tasks = [("fail", ("photo",)), ("rec", ("panel",)), ("rec", ("stand",)), ("rec", ("other",))]
+    needs = [[], ["photo"], ["panel"], []]
+    with pytest.raises(InputError) as info:
+        make(jobs).run(tasks, None, needs=needs)
+    assert info.value.message == "photo is broken"  # one failure, said once
+    assert log.read_text().split() == ["other"]
