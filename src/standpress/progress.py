@@ -148,13 +148,14 @@ class Bar(_Counter):
         width = shutil.get_terminal_size((80, 20)).columns
         count = self.counts()
         tail = f"{now - self.started:4.0f} s"
-        room = width - len(self.prefix) - len(self.name) - len(count) - len(tail) - 6
+        label = f"{self.prefix}{self.name:<8} "
+        room = width - 1 - len(label) - len(count) - len(tail) - 4  # two gaps of two
         bar = ""
         if room >= 10:
             size = min(room, 40)
             full = int(size * self.fraction)
-            bar = self.FILL * full + self.EMPTY * (size - full)
-        line = f"{self.prefix}{self.name:<8} {bar}  {count}  {tail}"
+            bar = self.FILL * full + self.EMPTY * (size - full) + "  "
+        line = f"{label}{bar}{count}  {tail}"
         self._write("\r\x1b[2K" + line[:width - 1])
         self._shown = True
 
