@@ -699,13 +699,20 @@ def limit_ink(img: Image.Image, limit: float) -> Image.Image:
 
     a = np.asarray(img)  # uint8, H × W × 4
     cap = limit / 100.0 * 255.0
-    total = a[..., 0].astype(np.uint16)
-    for ch in (1, 2, 3):
-        total += a[..., ch]
-    over = np.flatnonzero(total > cap)  # usually few pixels: only they are touched
-    if over.size == 0:
-        return img
     flat = a.reshape(-1, 4)
+    parts = []
+    step = 1 << 18  # pixels at a time: the sums stay in the processor's cache
+    for start in range(0, len(flat), step):
+        block = flat[start:start + step]
+        total = block[:, 0].astype(np.uint16)
+        for ch in (1, 2, 3):
+            total += block[:, ch]
+        hit = np.flatnonzero(total > cap)
+        if hit.size:
+            parts.append(hit + start)
+    if not parts:  # usually few pixels are over, or none: only they are touched
+        return img
+    over = np.concatenate(parts)
     px = flat[over].astype(np.float32)
     cmy = px[:, :3]
     cmy_sum = cmy.sum(axis=1)
@@ -723,11 +730,11 @@ def _encode_jpeg(img: Image.Image) -> bytes:
             f"prepared image {img.width}×{img.height} px exceeds JPEG's size limit; "
             "lower target_ppi or use the 1:10 scale layout"
         )
-    clean = img.copy()
-    clean.info = {}
     buf = io.BytesIO()
-    clean.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0,
-               optimize=False, progressive=False)
+    # no EXIF, ICC or dpi unless given here; the one thing Pillow takes from ``img.info``
+    # is a comment, emptied (no copy of the picture needed to clear its info)
+    img.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False,
+             progressive=False, comment=b"")
     return buf.getvalue()
 
 
