@@ -62,7 +62,8 @@ def save_png(img: Image.Image, path: Path) -> Path:
     if img.mode not in ("RGB", "L"):
         img = img.convert("RGB")
     img.info.clear()
-    img.save(path, format="PNG", optimize=False, compress_level=6)
+    # level 2: a third of level 6's time for 6 % more bytes (photo-filled previews)
+    img.save(path, format="PNG", optimize=False, compress_level=2)
     return path
 
 
