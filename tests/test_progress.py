@@ -99,3 +99,24 @@ def test_quiet_and_json_print_no_progress(tmp_path, root):
     quiet = CliRunner().invoke(main, args + ["--quiet"], catch_exceptions=False)
     assert quiet.exit_code == 0 and "·" not in quiet.stderr
     assert "1 stands, 4 panels, 1 cases" in quiet.stdout
+
+
+def test_svgs_after_a_build_without_them_reuse_the_photos(tmp_path, root):
+    """Photos prepared by a --no-svg build are not prepared again for the SVGs: the SVG
+    makes its screen copy from the prepared JPEG."""
+    import shutil
+
+    shutil.copy(root / "tests/data/small/photos/fig-red-bowl.jpg", tmp_path / "bowl.jpg")
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
+                     "Щодня 300 обідів.,,,bowl.jpg,Фото: автор\n", "utf-8")
+    base = dict(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
+                only=("opera",), check=False, site=False, jobs=1, allow_low_res=True)
+    build(BuildOptions(**base, svg=False))
+    lines: list[str] = []
+    build(BuildOptions(**base, svg=True), Lines(lines.append))
+    render = next(l for l in lines if l.startswith("render:"))
+    assert re.match(r"render: 1/1 images, 4/4 panel PDFs, 4/4 SVGs, 1/1 stand PDFs · "
+                    r"4 made, 6 from the cache", render), render
+    svg = (tmp_path / "o" / "opera" / "svg" / "02-cases.svg").read_text("utf-8")
+    assert svg.count("data:image/jpeg;base64,") == 1

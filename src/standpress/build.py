@@ -895,7 +895,7 @@ def _photo_tasks(project: Project, plans: list[StandPlan], panels: dict[str, lis
                     continue
                 entry = cache.get("photo", key)
                 seen[key] = (source, w, h, focus, label, fmt, entry.meta if entry else None)
-                if entry is None or (svg and "screen" not in entry.paths):
+                if entry is None:  # (made without its screen copy, the SVG makes one)
                     tasks.append(("photo", (key, source, w, h, tuple(focus), fmt, svg)))
                     todo.append(key)
                 else:
