@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 
 from click.testing import CliRunner
 
@@ -12,6 +13,17 @@ from standpress.cli import main
 from standpress.progress import Bar, Lines
 
 HEADER = "id,title,organization,district,category,summary,partner,url,photo,photo_credit\n"
+
+
+def one_case(tmp_path, root, photo: bool = False):
+    """cases.csv with one Shevchenkivskyi case (shown at «opera»), with a photo if asked."""
+    if photo:
+        shutil.copy(root / "tests/data/small/photos/fig-red-bowl.jpg", tmp_path / "bowl.jpg")
+    cases = tmp_path / "cases.csv"
+    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
+                     "Щодня 300 обідів.,,," + ("bowl.jpg,Фото: автор" if photo else ",")
+                     + "\n", "utf-8")
+    return cases
 
 
 class Tty(io.StringIO):
@@ -67,12 +79,7 @@ def test_bar_in_a_log_writes_plain_lines_without_carriage_returns():
 
 
 def test_lines_count_panels_images_and_stands_of_a_real_build(tmp_path, root):
-    import shutil
-
-    shutil.copy(root / "tests/data/small/photos/fig-red-bowl.jpg", tmp_path / "bowl.jpg")
-    cases = tmp_path / "cases.csv"
-    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
-                     "Щодня 300 обідів.,,,bowl.jpg,Фото: автор\n", "utf-8")
+    cases = one_case(tmp_path, root, photo=True)
     opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
                         only=("opera",), check=False, site=False, jobs=1, allow_low_res=True)
     lines: list[str] = []
@@ -89,9 +96,7 @@ def test_lines_count_panels_images_and_stands_of_a_real_build(tmp_path, root):
 
 
 def test_quiet_and_json_print_no_progress(tmp_path, root):
-    cases = tmp_path / "cases.csv"
-    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
-                     "Щодня 300 обідів.,,,,\n", "utf-8")
+    cases = one_case(tmp_path, root)
     args = ["build", "--only", "opera", "--no-check", "--no-site", "--no-svg", "--cases",
             str(cases), "--locations", str(root / "locations.toml"), "--out", str(tmp_path / "o")]
     loud = CliRunner().invoke(main, args, catch_exceptions=False)
@@ -104,12 +109,7 @@ def test_quiet_and_json_print_no_progress(tmp_path, root):
 def test_svgs_after_a_build_without_them_reuse_the_photos(tmp_path, root):
     """Photos prepared by a --no-svg build are not prepared again for the SVGs: the SVG
     makes its screen copy from the prepared JPEG."""
-    import shutil
-
-    shutil.copy(root / "tests/data/small/photos/fig-red-bowl.jpg", tmp_path / "bowl.jpg")
-    cases = tmp_path / "cases.csv"
-    cases.write_text(HEADER + "001,Теплі обіди,ГО «Сусіди»,Шевченківський,Волонтерство,"
-                     "Щодня 300 обідів.,,,bowl.jpg,Фото: автор\n", "utf-8")
+    cases = one_case(tmp_path, root, photo=True)
     base = dict(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
                 only=("opera",), check=False, site=False, jobs=1, allow_low_res=True)
     build(BuildOptions(**base, svg=False))

@@ -16,21 +16,14 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from .preflight import _inherited
+
 __all__ = ["page_fingerprint", "file_page_fingerprints"]
 
 _PAGE_KEYS = ("/Contents", "/Resources", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox",
               "/ArtBox", "/Rotate", "/UserUnit", "/Group", "/Annots")
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 _SKIP = {"/Parent", "/Length", "/P"}  # tree links and derived values, not what is drawn
-
-
-def _inherited(page: pikepdf.Dictionary, key: str):
-    node, depth = page, 0
-    while isinstance(node, pikepdf.Dictionary) and depth < 64:
-        if key in node:
-            return node[key]
-        node, depth = node.get(Name.Parent), depth + 1
-    return None
 
 
 class _Hasher:
@@ -87,7 +80,7 @@ def page_fingerprint(page: pikepdf.Page, hasher: _Hasher | None = None) -> str:
     hasher = hasher or _Hasher()
     h = hashlib.sha256()
     for key in _PAGE_KEYS:
-        value = _inherited(page.obj, key) if key in _INHERITED else page.obj.get(key)
+        value = _inherited(page.obj, Name(key)) if key in _INHERITED else page.obj.get(key)
         h.update(key.encode())
         h.update(b"-" if value is None else hasher.digest(value))
     return h.hexdigest()
