@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from standpress.text import linebreak as lb
@@ -175,6 +175,15 @@ def hyphen_runs(lines: list[Line]) -> int:
     return longest
 
 
+def test_a_word_ending_in_a_hyphen_counts_in_the_ladder_of_hyphens():
+    # found by hypothesis: «військо-», «вослуж-», then «бовцям 0-» made three line ends with
+    # a hyphen in a row; a word like «дво-» before a space shows one as much as a split does
+    lines = break_lines("військовослужбовцям 0- 00000000", width=5.0, measure=half,
+                        space_width=0.5, hyphenator=HY, mode="justify")
+    assert lines is not None and rejoin(lines) == "військовослужбовцям 0- 00000000"
+    assert hyphen_runs(lines) <= 2
+
+
 @pytest.mark.parametrize("width", [9, 10, 11, 12, 13, 14])
 def test_at_most_two_hyphenated_lines_in_a_row(width):
     lines = break_lines(LONG_WORDS, width=width, measure=unit, space_width=1,
@@ -339,6 +348,8 @@ tokens = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(words=st.lists(tokens, min_size=1, max_size=25), width=st.floats(2, 30),
        mode=st.sampled_from(lb.MODES), hyphenate=st.booleans())
+@example(words=["військовослужбовцям", "0-", "00000000"], width=5.0, mode="justify",
+         hyphenate=True)
 def test_breaking_never_drops_duplicates_or_reorders_a_character(words, width, mode, hyphenate):
     text = " ".join(words)
     hyphenator = HY if hyphenate else None

@@ -54,6 +54,7 @@ ADJACENT_FITNESS_DEMERITS = 10000.0
 SHORT_LAST_LINE_DEMERITS = 50000.0
 SHORT_LAST_LETTERS = 4
 MAX_HYPHENS_IN_A_ROW = 2
+_HYPHEN_ENDS = ("-", "\u2010")  # a word ending so shows a hyphen at the line's end
 RAGGED_SCALE = 0.25  # slack of this fraction of the width has badness 100
 
 SPACE, HYPHEN, EXPLICIT, END = "space", "hyphen", "explicit", "end"
@@ -95,8 +96,8 @@ class Line:
 class _Break:
     """A place where a line may end."""
 
-    __slots__ = ("token", "offset", "kind", "penalty", "flagged", "last", "next_start",
-                 "end_width")
+    __slots__ = ("token", "offset", "kind", "penalty", "flagged", "shows_hyphen", "last",
+                 "next_start", "end_width")
 
     def __init__(self, token: int, offset: int, kind: str, penalty: float) -> None:
         self.token = token  # the token in which (or after which) the line ends
@@ -104,6 +105,9 @@ class _Break:
         self.kind = kind
         self.penalty = penalty
         self.flagged = kind in (HYPHEN, EXPLICIT)  # the line ends with a hyphen
+        # the line's end shows a hyphen (also a word like «дво-» before a space): it counts
+        # in the ladder of hyphenated lines; set by _Paragraph
+        self.shows_hyphen = self.flagged
         self.last = kind == END
         self.next_start = (token + 1, 0) if kind in (SPACE, END) else (token, offset)
         self.end_width = 0.0  # set by _Paragraph: width of the line's last piece
@@ -182,7 +186,9 @@ class _Paragraph:
             if t == last:
                 breaks.append(_Break(t, len(token), END, 0.0))
             elif not _no_break_after(token):
-                breaks.append(_Break(t, len(token), SPACE, 0.0))
+                brk = _Break(t, len(token), SPACE, 0.0)
+                brk.shows_hyphen = token.endswith(_HYPHEN_ENDS)
+                breaks.append(brk)
         return breaks
 
     def pieces(self, start: tuple[int, int], brk: _Break) -> list[str]:
@@ -297,7 +303,7 @@ def _extra_demerits(node: _Node, brk: _Break, fitness: int, short_last: bool,
     """Demerits that depend on the previous line."""
     d = 0.0
     if node.hyphens:
-        if brk.flagged:
+        if brk.shows_hyphen:
             d += DOUBLE_HYPHEN_DEMERITS
         elif brk.last:
             d += FINAL_HYPHEN_DEMERITS
@@ -342,7 +348,7 @@ def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
             ratio, fitness, line_demerits = fit
             short_last = brk.last and _short_last_line(par, start, brk)
             for node in active[start]:
-                hyphens = node.hyphens + 1 if brk.flagged else 0
+                hyphens = node.hyphens + 1 if brk.shows_hyphen else 0
                 if hyphens > MAX_HYPHENS_IN_A_ROW or (limit is not None and node.lines >= limit):
                     continue
                 total = node.demerits + line_demerits + _extra_demerits(
