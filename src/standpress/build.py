@@ -494,21 +494,31 @@ def _t_svg(key: str, layout_key: str, photos: dict) -> dict:
     return {}
 
 
-def _t_check(key: str, path: str, expect: dict) -> dict:
+def _t_check(key: str, path: str, expect: dict,
+             preview: tuple[str, float | None] | None = None) -> dict:
+    """The preflight of one file; with ``preview`` (its key and safe margin), also the
+    previews, rendered from the same lighter copy as the preflight's renders."""
     from .check import check_pdf
+    from .check.lighten import Lighter
+    from .site.previews import preview_needs
 
-    report = check_pdf(Path(path), expect)
+    lighter = Lighter(path)
+    if preview is not None:  # said before the copy is made, so that one copy serves both
+        preview_needs(Path(path), lighter, PREVIEW["screen_px"])
+    report = check_pdf(Path(path), expect, lighter=lighter)
     meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
     _CACHE.put("check", key, {}, meta)
+    if preview is not None:
+        _t_preview(*preview[:1], path, preview[1], lighter=lighter)
     return meta
 
 
-def _t_preview(key: str, path: str, safe: float | None) -> dict:
+def _t_preview(key: str, path: str, safe: float | None, lighter=None) -> dict:
     from .site.previews import render_previews
 
     staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_CACHE.root))
     try:
-        files = render_previews(Path(path), staging, safe_mm=safe, **PREVIEW)
+        files = render_previews(Path(path), staging, safe_mm=safe, lighter=lighter, **PREVIEW)
         blobs: dict[str, Path] = {}
         pages = []
         for i, f in enumerate(files):
@@ -550,9 +560,10 @@ def _t_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, fl
     return {}
 
 
-_KINDS = {"stand": "pdf"}  # the cache kind of a task's product, when not the task's name
+_KINDS = {"stand": "pdf", "check+preview": "check"}  # a task's product's cache kind, if not its name
 _TASKS = {"layout": _t_layout, "photo": _t_photo, "pdf": _t_pdf, "stand": _t_stand,
-          "svg": _t_svg, "check": _t_check, "preview": _t_preview, "mockup": _t_mockup}
+          "svg": _t_svg, "check": _t_check, "check+preview": _t_check, "preview": _t_preview,
+          "mockup": _t_mockup}
 
 
 class _Workers:
@@ -637,6 +648,8 @@ class _Workers:
         for (kind, args), r in zip(tasks, results):
             self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
             self.made.add((_KINDS.get(kind, kind), args[0]))
+            if kind == "check+preview":
+                self.made.add(("preview", args[3][0]))  # made beside the check
         return [r[1] for r in results]
 
     def close(self, cancel: bool = False) -> None:
@@ -1093,17 +1106,16 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
     queued = set()
     hits = [0]
 
-    def want(kind: str, key: str, task: tuple, cost: float, label: str) -> None:
+    def wanted(kind: str, key: str) -> bool:
+        """Whether the product must be made (counted as reused when it need not)."""
         if key in queued:
-            return
+            return False
         queued.add(key)
         if cache.get(kind, key) is not None:
             made.reused += 1
             hits[0] += 1
-            return
-        tasks.append(task)
-        costs.append(cost)
-        labels.append(label)
+            return False
+        return True
 
     for stand in summary["stands"]:
         files = [(p["file"], p) for p in stand["panels"]]
@@ -1111,25 +1123,35 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
         # not rendered again (check/twins.py)
         files.append((stand["file"], {"pages": stand["panels"], "base": "..",
                                       "twins_checked": True}))
-        if opts.check:
-            for rel, expect in files:
+        for rel, expect in files:
+            ckey = pkey = None
+            if opts.check:
                 twins = [sha[p["file"]] for p in expect.get("pages", [])]
-                key = digest("check", code, sha[rel], expect, gs, twins)
-                checks.append((rel, key))
-                want("check", key, ("check", (key, str(tmp / rel), expect)),
-                     1.0 if "pages" in expect else 4.0, f"check {rel}")
-        if opts.site:
-            for p in stand["panels"]:
-                rel = p["file"]
-                key = digest("preview", code, sha[rel], Path(rel).name, PREVIEW, p.get("safe"))
-                previews.append((rel, key))
-                want("preview", key, ("preview", (key, str(tmp / rel), p.get("safe"))), 1.0,
-                     f"preview {rel}")
+                ckey = digest("check", code, sha[rel], expect, gs, twins)
+                checks.append((rel, ckey))
+            if opts.site and "pages" not in expect:  # a panel file: its previews
+                pkey = digest("preview", code, sha[rel], Path(rel).name, PREVIEW,
+                              expect.get("safe"))
+                previews.append((rel, pkey))
+            check, preview = (ckey is not None and wanted("check", ckey),
+                              pkey is not None and wanted("preview", pkey))
+            # one task per file: the preflight's renders and the previews share one
+            # lighter copy of it (check/lighten.py)
+            if check:
+                tasks.append(("check+preview" if preview else "check",
+                              (ckey, str(tmp / rel), expect,
+                               (pkey, expect.get("safe")) if preview else None)))
+                costs.append(1.0 if "pages" in expect else 4.0 + preview)
+                labels += [f"check {rel}"] + ([f"preview {rel}"] if preview else [])
+            elif preview:
+                tasks.append(("preview", (pkey, str(tmp / rel), expect.get("safe"))))
+                costs.append(1.0)
+                labels.append(f"preview {rel}")
     name, unit = {(True, True): ("check", "files read back + previews"),
                   (True, False): ("check", "files read back"),
                   (False, True): ("previews", "panels")}[(opts.check, opts.site)]
-    progress.step(name, len(tasks) + hits[0], unit, reused=hits[0])
-    workers.run(tasks, costs, lambda kind: progress.advance())
+    progress.step(name, len(labels) + hits[0], unit, reused=hits[0])
+    workers.run(tasks, costs, lambda kind: progress.advance(len(kind.split("+"))))
     progress.end()
     made += labels
     reports = []

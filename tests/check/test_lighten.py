@@ -10,10 +10,12 @@ import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image as PILImage
 
-from standpress.check.lighten import lighter_pdf, scale_for_render
+from standpress.check import check_pdf
+from standpress.check import lighten
+from standpress.check.lighten import Lighter, lighter_pdf, scale_for_render
 from standpress.layout.frame import Image
 
-from test_preflight import BLEED, H, W, build, pytestmark  # noqa: F401
+from test_preflight import BLEED, H, W, build, errors_of, expect, pytestmark  # noqa: F401
 
 
 def photo(mode: str) -> bytes:
@@ -74,3 +76,47 @@ def test_factor_keeps_a_pixel_per_render_pixel(tmp_path: Path) -> None:
 def test_nothing_to_lighten_gives_none(tmp_path: Path) -> None:
     src = panel(tmp_path, "CMYK")
     assert lighter_pdf(src, lambda p, uu: 1) is None
+
+
+def test_one_lighter_copy_serves_every_render_that_asks_no_more(tmp_path: Path, monkeypatch) -> None:
+    src = panel(tmp_path, "CMYK")  # 1600 px over 160 mm: 254 ppi
+    made = []
+    real = lighten.lighter_pdf
+    monkeypatch.setattr(lighten, "lighter_pdf", lambda *a: made.append(1) or real(*a))
+    shared = Lighter(src)
+    shared.need(1, 50 / 72)  # the ink render, 50 dpi
+    first = shared.data()
+    shared.need(1, 30 / 72)  # the previews: coarser, served by the same copy
+    shared.need(1, 0.0)  # the QR render: the photos' detail does not matter
+    assert shared.data() is first and len(made) == 1 and shared.reduction == 4
+    shared.need(1, 200 / 72)  # finer than the copy: made again, never fewer pixels than asked
+    assert shared.data() is not first and len(made) == 2 and shared.reduction == 1
+
+
+def cmyk_photo_with_patch(patch: tuple[int, int, int, int]) -> bytes:
+    """A 1600×1200 CMYK JPEG at 30 % per ink with a 300×300 px patch (a 30 mm square)."""
+    im = PILImage.new("CMYK", (1600, 1200), (77, 77, 77, 77))
+    im.paste(PILImage.new("CMYK", (300, 300), patch), (600, 400))
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
+def test_ink_over_the_limit_inside_a_photo_is_found_in_the_lighter_copy(tmp_path: Path) -> None:
+    hot = build(tmp_path / "hot.pdf", [[Image(20, 20, 160, 120, "photo.jpg")]],
+                image=cmyk_photo_with_patch((204, 204, 204, 204)))  # 4 × 80 % = 320 %
+    report = check_pdf(hot, expect(qr=[], texts=[]))
+    detail = errors_of(report, "ink")
+    assert "total ink 320 %" in detail or "total ink 319 %" in detail, detail
+    # the patch is at 60–90 mm × 40–70 mm of the photo, placed at (20, 20) mm of the trim
+    x, y = (float(v) for v in detail.split(" at ")[1].split(" mm")[0].split(", "))
+    assert 79 <= x <= 111 and 59 <= y <= 91
+
+
+def test_ink_within_the_limit_says_the_photos_were_read_smaller(tmp_path: Path) -> None:
+    calm = build(tmp_path / "calm.pdf", [[Image(20, 20, 160, 120, "photo.jpg")]],
+                 image=cmyk_photo_with_patch((179, 179, 179, 179)))  # 4 × 70 % = 280 %
+    report = check_pdf(calm, expect(qr=[], texts=[]))
+    assert report.status("ink") == "ok"
+    [ok] = [f.detail for f in report.findings if f.check == "ink"]
+    assert ok.startswith("max 28") and "photos read at 1/4" in ok, ok

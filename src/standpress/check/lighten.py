@@ -10,6 +10,10 @@ the file (content, fonts, vector art, colour spaces) is left as it is.
 Only JPEGs whose colours are unambiguous are lightened: gray and RGB, and CMYK with the
 inverting ``/Decode [1 0 1 0 1 0 1 0]`` that Adobe-style CMYK JPEGs need (what
 standpress writes). Anything else stays untouched.
+
+One copy serves every render of a file (:class:`Lighter`): the ink render, the QR render
+and the previews each say what resolution they need, and the copy keeps at least one
+image pixel per render pixel for the finest of them.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pikepdf import Name
 
 from .preflight import Placement, _user_unit, _Walker
 
-__all__ = ["lighter_pdf", "scale_for_render"]
+__all__ = ["Lighter", "lighter_pdf", "scale_for_render"]
 
 _CHANNELS = {"L": 1, "RGB": 3, "CMYK": 4}
 _INVERTING = [1, 0, 1, 0, 1, 0, 1, 0]
@@ -49,9 +53,46 @@ def scale_for_render(px_per_unit: dict[int, float]) -> Callable[[Placement, floa
     return factor
 
 
-def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int]) -> bytes | None:
+class Lighter:
+    """The lighter copy of one PDF, shared by all its renders.
+
+    Each render says what it needs first — ``need(page, px_per_unit)``, pixels per PDF
+    unit as PDFium counts them, 0 when the photos' detail does not matter to it — and
+    then asks for the copy (:meth:`data`). The copy keeps at least one image pixel per
+    render pixel for the finest need of each page; a page nobody needs is not lightened.
+    A need that comes after the copy was made and asks for more makes it again: sharing
+    saves work, it never gives a render fewer pixels than it asked for.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._needs: dict[int, float] = {}
+        self._made_for: dict[int, float] | None = None
+        self._data: bytes | None = None
+        self.factors: dict[tuple[int, int], int] = {}  # image object → reduction applied
+
+    def need(self, page: int, px_per_unit: float) -> None:
+        self._needs[page] = max(self._needs.get(page, 0.0), float(px_per_unit))
+
+    def data(self) -> bytes | None:
+        """The lighter PDF, or None when no image is worth it (render the file itself)."""
+        if self._made_for != self._needs:
+            self.factors = {}
+            self._data = lighter_pdf(self.path, scale_for_render(self._needs), self.factors)
+            self._made_for = dict(self._needs)
+        return self._data
+
+    @property
+    def reduction(self) -> int:
+        """The largest reduction applied to any image (1: none)."""
+        return max(self.factors.values(), default=1)
+
+
+def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
+                applied: dict[tuple[int, int], int] | None = None) -> bytes | None:
     """The PDF with each JPEG image decoded at ``1/factor(placement, user_unit)`` (the
-    smallest over all its placements), or None when no image is worth it."""
+    smallest over all its placements), or None when no image is worth it. ``applied``
+    receives the reduction of each image lightened (object number, generation → factor)."""
     from PIL import Image  # noqa: PLC0415
 
     source = io.BytesIO(path) if isinstance(path, bytes) else path
@@ -72,6 +113,8 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int]) -
             obj = pdf.get_object(ref)
             if _lighten(obj, f, Image):
                 changed = True
+                if applied is not None:
+                    applied[ref] = f
         if not changed:
             return None
         out = io.BytesIO()  # the rest as it was: nothing decoded, nothing compressed anew

@@ -148,34 +148,44 @@ def draw_guides(img: Image.Image, mapper: _Mapper, trim: Box, safe_mm: float | N
     return out
 
 
+def preview_needs(pdf_path: Path, lighter, screen_px: int = 1600) -> None:
+    """Tell ``lighter`` (a ``check.lighten.Lighter`` of ``pdf_path``) the resolution the
+    previews of each page need."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                lighter.need(index + 1, _geometry(page, screen_px)[-1])
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+
+
 def render_previews(pdf_path: Path, out_dir: Path, *, screen_px: int = 1600, thumb_px: int = 360,
-                    guides: bool = False, safe_mm: float | None = None) -> list[PreviewFiles]:
+                    guides: bool = False, safe_mm: float | None = None,
+                    lighter=None) -> list[PreviewFiles]:
     """Rasterise every page of ``pdf_path`` into ``out_dir``; see the module docstring.
 
     ``safe_mm`` is the safe margin inside the trim (the format's ``safe``); without
-    it the guides show trim and bleed only.
+    it the guides show trim and bleed only. The pages are rendered from a lighter copy
+    (photos decoded at the scale the preview needs, ``check/lighten.py``): the same
+    picture in a fraction of the time; ``lighter`` shares it with the preflight.
     """
     import pypdfium2 as pdfium
 
-    from ..check.lighten import lighter_pdf, scale_for_render
+    from ..check.lighten import Lighter
 
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[PreviewFiles] = []
-    pdf = pdfium.PdfDocument(str(pdf_path))
-    # the photos decoded at the scale the preview needs (see check/lighten.py): the same
-    # picture, a fraction of the time
-    scales = {}
-    for index in range(len(pdf)):
-        page = pdf[index]
-        try:
-            scales[index + 1] = _geometry(page, screen_px)[-1]
-        finally:
-            page.close()
-    lighter = lighter_pdf(pdf_path, scale_for_render(scales))
-    if lighter is not None:
-        pdf.close()
-        pdf = pdfium.PdfDocument(lighter)
+    lighter = lighter or Lighter(pdf_path)
+    preview_needs(pdf_path, lighter, screen_px)
+    data = lighter.data()
+    pdf = pdfium.PdfDocument(data if data is not None else str(pdf_path))
     try:
         n = len(pdf)
         for index in range(n):
@@ -207,12 +217,18 @@ def _render_page(page, index: int, n_pages: int, pdf_path: Path, out_dir: Path, 
     rotation, crop_box, bleed, trim, size, scale = _geometry(page, screen_px)
     margins = (bleed[0] - crop_box[0], bleed[1] - crop_box[1],
                crop_box[2] - bleed[2], crop_box[3] - bleed[3])
-    bitmap = page.render(scale=scale, crop=_rotate_crop(margins, rotation), rev_byteorder=True,
-                         fill_color=(255, 255, 255, 255), may_draw_forms=False,
-                         draw_annots=False)
-    img = bitmap.to_pil().convert("RGB")
-    if img.size != size:  # PDFium rounds the bitmap to whole pixels
-        img = img.resize(size, Image.Resampling.LANCZOS)
+    # the whole page, then the bleed box cut out at whole pixels: PDFium's own crop rounds
+    # each margin up and leaves the bitmap a pixel or two short, which only a resampling
+    # of the whole picture could make good
+    bitmap = page.render(scale=scale, rev_byteorder=True, fill_color=(255, 255, 255, 255),
+                         may_draw_forms=False, draw_annots=False)
+    full = bitmap.to_pil()
+    left, _, _, top = _rotate_crop(margins, rotation)
+    x0 = min(max(0, round(left * scale)), max(0, full.width - size[0]))
+    y0 = min(max(0, round(top * scale)), max(0, full.height - size[1]))
+    img = full.crop((x0, y0, x0 + size[0], y0 + size[1])).convert("RGB")
+    if full.width < size[0] or full.height < size[1]:  # not expected: PDFium rounds up
+        img = full.convert("RGB").resize(size, Image.Resampling.LANCZOS)
     stem = pdf_path.stem if n_pages == 1 else f"{pdf_path.stem}-p{index + 1:02d}"
     screen = save_png(img, out_dir / f"{stem}.png")
     thumb_size = _fit(size[0], size[1], thumb_px)
