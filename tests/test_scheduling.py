@@ -4,6 +4,7 @@ costliest ready task first; after a failure, what waits for it is skipped, not r
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,31 @@ def test_what_waits_for_a_failed_task_is_skipped(workers, jobs):
         make(jobs).run(tasks, None, needs=needs)
     assert info.value.message == "photo is broken"  # one failure, said once
     assert log.read_text().split() == ["other"]
+
+
+def _signal_masks(pid: int) -> tuple[int, int]:
+    """(blocked, ignored) signal bit masks of a process, as Linux reports them."""
+    fields = dict(line.split(":\t", 1) for line in
+                  open(f"/proc/{pid}/status", encoding="ascii").read().splitlines() if ":\t" in line)
+    return int(fields["SigBlk"], 16), int(fields["SigIgn"], 16)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_workers_ignore_ctrl_c_and_the_main_process_gets_it_back(workers):
+    """Ctrl-C during the workers' start must not reach a worker before it ignores it (a
+    KeyboardInterrupt traceback in the build's output): the main process holds it back
+    while it forks them, and each worker, once it ignores it, lets it through again."""
+    import os
+    import signal
+
+    make, _ = workers
+    w = make(2)
+    before = _signal_masks(os.getpid())[0]
+    w.run([("rec", ("a",)), ("rec", ("b",))], [1.0, 1.0])
+    bit = 1 << (signal.SIGINT - 1)
+    assert _signal_masks(os.getpid())[0] == before  # not blocked any more here
+    pids = list((getattr(w.pool, "_processes", None) or {}).keys())
+    assert len(pids) == 2
+    for pid in pids:
+        blocked, ignored = _signal_masks(pid)
+        assert ignored & bit and not blocked & bit

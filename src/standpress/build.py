@@ -49,6 +49,7 @@ no pages and no pixels, only keys and small metadata.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -325,6 +326,9 @@ def _init_worker(ctx: _Context, worker: bool = False) -> None:
         import threading
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # the main process held Ctrl-C back while it forked this one (_sigint_held): one
+        # that came meanwhile is dropped here, not raised as a traceback before this ran
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         parent = os.getppid()
 
         def orphaned() -> None:  # the main process was killed outright: stop, write nothing
@@ -333,6 +337,24 @@ def _init_worker(ctx: _Context, worker: bool = False) -> None:
             os._exit(1)
 
         threading.Thread(target=orphaned, daemon=True).start()
+
+
+@contextlib.contextmanager
+def _sigint_held():
+    """Ctrl-C waits (blocked, not lost) while worker processes are forked: a child that got
+    it before its initializer ran would print a KeyboardInterrupt traceback. The main
+    process gets it as soon as the block ends."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _run(task: tuple[str, tuple]):
@@ -509,7 +531,7 @@ def _t_check(key: str, path: str, expect: dict,
     meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
     _CACHE.put("check", key, {}, meta)
     if preview is not None:
-        _t_preview(*preview[:1], path, preview[1], lighter=lighter)
+        _t_preview(preview[0], path, preview[1], lighter=lighter)
     return meta
 
 
@@ -627,14 +649,16 @@ class _Workers:
             if self.pool is None:
                 self.pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
                                                 initargs=(self.ctx, True))
-            running = {self.pool.submit(_run, tasks[i]): i for i in ready}
+            with _sigint_held():  # the first submit forks the workers
+                running = {self.pool.submit(_run, tasks[i]): i for i in ready}
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=lambda f: running[f]):
                     i = running.pop(future)
                     results[i] = future.result()
                     for u in finished(i):
-                        running[self.pool.submit(_run, tasks[u])] = u
+                        with _sigint_held():  # a submit may start a worker (spawn, not fork)
+                            running[self.pool.submit(_run, tasks[u])] = u
         if any(r is None for r in results):  # a cycle: a programming error
             raise RuntimeError("tasks wait for each other: " + ", ".join(
                 tasks[i][0] for i, r in enumerate(results) if r is None))
