@@ -307,6 +307,13 @@ def test_debug_shows_the_traceback_only_when_asked(tmp_path):
 
 # ---------------------------------------------------------------- interrupted
 
+def _ctrl_c_as_on_a_terminal() -> None:
+    """Ctrl-C's default, as a terminal's foreground job has it: a test run started in the
+    background by a non-interactive shell inherits SIGINT ignored, and Python keeps it so
+    (a build started with ``&`` rightly does not stop on Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("whom", ["process", "group"])
 def test_an_interrupted_build_leaves_the_output_as_it_was(whom, tmp_path, good_output):
     """Ctrl-C half-way: exit 130, no traceback (from the build or its workers), the
@@ -320,7 +327,7 @@ def test_an_interrupted_build_leaves_the_output_as_it_was(whom, tmp_path, good_o
         [sys.executable, "-m", "standpress.cli", "build", "--cases", str(ROOT / "data/cases.csv"),
          "--locations", str(ROOT / "locations.toml"), "--out", str(out), *FAST],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
-        start_new_session=True)
+        start_new_session=True, preexec_fn=_ctrl_c_as_on_a_terminal)
     lines: list[str] = []
     try:
         assert proc.stdout is not None
