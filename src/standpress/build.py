@@ -582,7 +582,14 @@ def _t_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, fl
     return {}
 
 
-_KINDS = {"stand": "pdf", "check+preview": "check"}  # a task's product's cache kind, if not its name
+def _products(kind: str, args: tuple) -> list[tuple[str, str]]:
+    """(cache kind, key) of each product a task makes: its first argument's, and for a
+    check made with its previews, the previews' too."""
+    if kind == "check+preview":
+        return [("check", args[0]), ("preview", args[3][0])]
+    return [("pdf" if kind == "stand" else kind, args[0])]
+
+
 _TASKS = {"layout": _t_layout, "photo": _t_photo, "pdf": _t_pdf, "stand": _t_stand,
           "svg": _t_svg, "check": _t_check, "check+preview": _t_check, "preview": _t_preview,
           "mockup": _t_mockup}
@@ -671,9 +678,7 @@ class _Workers:
                    [p for e in errors for p in e[3]])
         for (kind, args), r in zip(tasks, results):
             self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
-            self.made.add((_KINDS.get(kind, kind), args[0]))
-            if kind == "check+preview":
-                self.made.add(("preview", args[3][0]))  # made beside the check
+            self.made.update(_products(kind, args))
         return [r[1] for r in results]
 
     def close(self, cancel: bool = False) -> None:
@@ -1175,7 +1180,7 @@ def _check_and_preview(tmp: Path, panels: dict[str, list[_Panel]], stand_pdfs: d
                   (True, False): ("check", "files read back"),
                   (False, True): ("previews", "panels")}[(opts.check, opts.site)]
     progress.step(name, len(labels) + hits[0], unit, reused=hits[0])
-    workers.run(tasks, costs, lambda kind: progress.advance(len(kind.split("+"))))
+    workers.run(tasks, costs, lambda kind: progress.advance(2 if kind == "check+preview" else 1))
     progress.end()
     made += labels
     reports = []

@@ -1022,7 +1022,7 @@ class _InkJob:
     """
 
     def __init__(self, source: Callable[[Path], Path], dpi: float,
-                 pages: list[int] | None = None, reduction: Callable[[], int] = lambda: 1):
+                 pages: list[int] | None = None):
         gs = shutil.which("gs")
         if gs is None:
             raise RuntimeError("Ghostscript (gs) is not installed")
@@ -1033,7 +1033,7 @@ class _InkJob:
         except BaseException:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise
-        self.reduction = reduction()
+        self.reduction = 1  # the photos' largest reduction in what is rendered
         only = [f"-sPageList={','.join(map(str, pages))}"] if pages is not None else []
         self.cmd = [gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiff32nc",
                     "-sCompression=none", "-dUseTrimBox", f"-r{dpi:.3f}",
@@ -1274,8 +1274,9 @@ def _ink_job(ctx: _Context) -> _InkJob:
     dpi = _ink_dpi(ctx)
     for number in pages:  # Ghostscript applies UserUnit, PDFium does not
         ctx.lighter.need(number, dpi * _user_unit(ctx.pages[number - 1]) / 72)
-    return _InkJob(ctx.light_path, dpi, None if len(pages) == len(ctx.pages) else pages,
-                   lambda: ctx.lighter.reduction)
+    job = _InkJob(ctx.light_path, dpi, None if len(pages) == len(ctx.pages) else pages)
+    job.reduction = ctx.lighter.reduction
+    return job
 
 
 def _find_twins(ctx: _Context, expect: dict | None) -> dict[int, str]:
