@@ -70,7 +70,7 @@ from .layout.templates import Style, Template, load_style, load_template
 from .model import Format, Project
 from .plan import StandPlan
 from .load.cases import load_cases
-from .load.config import load_project, locate_key
+from .load.config import load_project
 from .load.images import screen_jpeg_of
 from .normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from .plan import plan_stands
@@ -233,7 +233,7 @@ def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo |
         project = normalise_project(project, opts.fix_lookalikes)
         cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
         fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
-        check_coverage(list(campaign_texts(project.campaign, project.locations, opts.locations))
+        check_coverage(list(campaign_texts(project))
                        + list(case_texts(cases)), fonts)
         if memo:
             memo.later("normalise", key, {"pkl": pickle.dumps(
@@ -243,13 +243,13 @@ def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo |
     for host in c.placeholder_hosts:
         if host in c.catalogue_url:
             warnings.append(Problem(f"the catalogue address {c.catalogue_url} is a placeholder",
-                                    *locate_key(opts.locations, "campaign.catalogue_url"),
+                                    *project.locate("campaign.catalogue_url"),
                                     "campaign.catalogue_url",
                                     "put the real address in locations.toml before print",
                                     severity="warning"))
     plans, plan_warnings = plan_stands(
         project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only,
-        fill_faces=lambda f: templates[f.template].has("catalogue"), source=opts.locations)
+        fill_faces=lambda f: templates[f.template].has("catalogue"))
     warnings += plan_warnings
     return project, style, templates, cases, plans, warnings
 

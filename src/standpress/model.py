@@ -6,6 +6,7 @@ millimetres, distances in metres, colours as CMYK percentages (0–100).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,30 @@ class MapData:
 
 
 @dataclass(frozen=True)
+class SourceMap:
+    """Where each dotted key of a configuration file stands (``"12:3"``), read once
+    at load so later stages name the line of a problem without reading files."""
+
+    file: str = ""
+    places: tuple[tuple[str, str], ...] = ()
+
+    def locate(self, key: str) -> tuple[str | None, str | None]:
+        """``(file as shown, "line:col")`` of ``campaign.title``, ``location[2].name``…,
+        or of the closest enclosing table."""
+        if not self.file:
+            return None, None
+        places = dict(self.places)
+        while key:
+            for candidate in (key, re.sub(r"\[\d+\]", "", key)):
+                if candidate in places:
+                    return self.file, places[candidate]
+            if "." not in key:
+                break
+            key = key.rsplit(".", 1)[0]
+        return self.file, None
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything ``locations.toml`` says, validated."""
 
@@ -146,3 +171,8 @@ class Project:
     output_condition_identifier: str
     output_condition: str
     photo_mode: str = "convert"  # or "passthrough"
+    positions: SourceMap = field(default_factory=SourceMap, compare=False)
+
+    def locate(self, key: str) -> tuple[str | None, str | None]:
+        """Where a dotted key of ``locations.toml`` is: ``(file, "line:col")``."""
+        return self.positions.locate(key)

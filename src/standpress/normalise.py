@@ -98,15 +98,10 @@ def check_coverage(texts: Iterable[tuple[str, str, str, str | None, str | None]]
     InputError.collect(problems, "some characters cannot be printed")
 
 
-def campaign_texts(campaign: Campaign, locations: tuple[Location, ...], source=None):
-    """(label, field, text, file, place) of every printed campaign and location text.
-
-    ``source``: the locations file, so a missing glyph is named with its line.
-    """
-    from .load.config import locate_key
-
-    def where(key: str) -> tuple[str | None, str | None]:
-        return locate_key(source, key) if source is not None else (None, None)
+def campaign_texts(project: Project):
+    """(label, field, text, file, place) of every printed campaign and location text,
+    each named with its line in the locations file."""
+    campaign, locations, where = project.campaign, project.locations, project.locate
 
     for f in dataclasses.fields(Campaign):
         if f.name in CAMPAIGN_SKIP:

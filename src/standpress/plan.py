@@ -58,19 +58,17 @@ def plan_stands(project: Project, cases: list[Case],
                 cards_per_panel: Callable[[Format], int],
                 only: tuple[str, ...] = (),
                 fill_faces: Callable[[Format], bool] = lambda f: False,
-                source=None,
                 ) -> tuple[list[StandPlan], list[Problem]]:
     """Assign cases to stands and paginate them. Returns plans and warnings.
 
     ``fill_faces(format)`` says whether the format's template has a catalogue
-    panel to put on faces the stand would otherwise leave empty. ``source``, the
-    locations file, lets problems name the line of the location they concern.
+    panel to put on faces the stand would otherwise leave empty. Problems name the
+    line of the location they concern (``project.locate``).
     """
-    from .load.config import locate_key
 
     def at(loc: Location, key: str) -> dict:
         dotted = f"location[{loc.number - 1}].{key}"
-        file, place = locate_key(source, dotted) if source is not None else (None, None)
+        file, place = project.locate(dotted)
         return {"file": file, "place": place, "field": dotted}
 
     by_district: dict[str, Location] = {d: loc for loc in project.locations for d in loc.serves}

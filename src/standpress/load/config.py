@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem, display_path
-from ..model import Campaign, Figure, Format, Location, MapData, Project
+from ..model import Campaign, Figure, Format, Location, MapData, Project, SourceMap
 from .tomlpos import TomlPositions
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -80,16 +80,6 @@ _TOML_MESSAGES = (
     ("Unclosed inline table", "an inline table is not closed: its } is missing"),
     ("Cannot overwrite a value", "a key is given twice"),
 )
-
-
-def locate_key(path: str | Path, key: str) -> tuple[str, str | None]:
-    """``(file as shown, "line:col")`` of a dotted key such as ``campaign.title`` or
-    ``location[2].name`` in a TOML file, for problems found after loading."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return display_path(path), None
-    return display_path(path), TomlPositions(text).find(key)
 
 
 def _type_name(value: Any) -> str:
@@ -265,6 +255,7 @@ def load_project(path: Path, templates_dir: Path | None = None) -> tuple[Project
         output_condition_identifier=c.text(pr, "output_condition_identifier", "print.", False) or "FOGRA39",
         output_condition=c.text(pr, "output_condition", "print.", False) or "",
         photo_mode=photo_mode,
+        positions=SourceMap(c.file, c.pos.places()),
     )
     return project, [p for p in c.problems if not p.is_error]
 

@@ -89,6 +89,10 @@ class TomlPositions:
                 else:
                     depth = max(0, _depth(rest))
 
+    def places(self) -> tuple[tuple[str, str], ...]:
+        """Every key's ``"line:col"``, for ``model.SourceMap``."""
+        return tuple((k, f"{line}:{col}") for k, (line, col) in self._where.items())
+
     def find(self, path: str) -> str | None:
         """``"line:col"`` of the key, or of the closest enclosing table."""
         while path:
