@@ -316,12 +316,15 @@ def test_an_undefined_name_is_an_error_not_a_blank():
     assert str(env.from_string("{{ x }}").render(x="<b>&")) == "&lt;b&gt;&amp;"
 
 
-def test_the_templates_are_package_data():
-    """An installed (not editable) standpress finds every file of templates/."""
+def test_the_templates_and_strings_are_package_data():
+    """An installed (not editable) standpress finds every file of the site that is not
+    Python: the templates and the strings."""
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     globs = conf["tool"]["setuptools"]["package-data"]["standpress.site"]
-    files = [p.relative_to(SITE).as_posix() for p in (SITE / "templates").rglob("*") if p.is_file()]
-    assert files and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
+    files = [p.relative_to(SITE).as_posix() for p in SITE.rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert "strings.toml" in files and "templates/base.html" in files
+    assert all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
     assert any(d.startswith("jinja2") for d in conf["project"]["dependencies"])
 
 
