@@ -185,7 +185,8 @@ def _summary(data: dict) -> Summary:
     cat = data.get("catalogue_url")
     river, river_name = _river(data)
     return Summary(
-        campaign=_text(data.get("campaign")), generator=_text(data.get("generator")) or "standpress",
+        campaign=_text(data.get("campaign")),
+        generator=_text(data.get("generator")) or "standpress",
         date=_text(data.get("date")), warnings=warnings,
         catalogue_url=cat if isinstance(cat, str) and cat.startswith(("http://", "https://"))
         else None,

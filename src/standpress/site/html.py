@@ -22,7 +22,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from . import strings as words
 from .data import load_summary, read_site
 from .mockup import PERSON_MM
-from .strings import STRINGS
 from .views import index_view, stand_view, url
 
 __all__ = ["PERSON_MM", "environment", "load_summary", "render_site", "write_site"]
@@ -41,7 +40,7 @@ def environment(strings: Mapping | None = None) -> Environment:
     ``date_text(iso)``, ``kind_name(kind)``, ``url(target, page_dir)``; filters
     ``f0``, ``f1`` (fixed decimals) and ``g`` (shortest). Every value is escaped
     (autoescape) and an undefined name is an error (``StrictUndefined``)."""
-    S = strings or STRINGS
+    S = strings or words.STRINGS
     env = Environment(loader=PackageLoader("standpress.site", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)

@@ -64,7 +64,8 @@ def _label_box(x: float, y: float, w: float, h: float,
 
 
 def _overlap(a, b, pad: float = 2) -> bool:
-    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1] or b[3] + pad <= a[1])
+    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0]
+                or a[3] + pad <= b[1] or b[3] + pad <= a[1])
 
 
 def _nice_km(km: float) -> float:
