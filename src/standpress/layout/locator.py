@@ -13,35 +13,32 @@ nothing; when one cannot be, the map zooms out a step and tries again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .fit import fit_display, set_paragraphs
 from .frame import Circle, Item, Rect, Text
-from .locmap import MapPlan, plan_map
+from .locmap import HERE, MapPlan, plan_map
 from .templates import ItemSpec
 
-if TYPE_CHECKING:
-    from .panels import _Layout
-
-HERE = "Ви тут"
+PanelLayout = Any  # the panel being laid out (panels.py); typed loosely to keep the import one-way
 __all__ = ["HERE", "MapPlan", "layout_locations", "layout_map", "map_frame", "plan_map"]
 
 
-def _style(lay: _Layout, *names: str):
+def _style(lay: PanelLayout, *names: str):
     return next(lay.style.text[n] for n in names if n in lay.style.text)
 
 
-def heading_floor(lay: _Layout) -> float:
+def heading_floor(lay: PanelLayout) -> float:
     """The smallest size the locator's heading can be set at (its style's minimum)."""
     ts = _style(lay, "locator_heading", "heading")
     return ts.min * lay.bases.of(ts.role) if ts.role else lay.bases.heading
 
 
-def _sibling(lay: _Layout, kind: str) -> ItemSpec | None:
+def _sibling(lay: PanelLayout, kind: str) -> ItemSpec | None:
     return next((s for s in lay.inp.template.panels.get(lay.inp.panel.kind, ()) if s.type == kind), None)
 
 
-def _list_block(lay: _Layout, spec: ItemSpec) -> tuple[list[Item], float]:
+def _list_block(lay: PanelLayout, spec: ItemSpec) -> tuple[list[Item], float]:
     """The list set in its frame: items relative to the frame's top-left, and its height."""
     _, _, w, h = lay.rect(spec)
     st = lay.style
@@ -115,7 +112,7 @@ def _set_list(lay, locs, here, cols, per_col, cw, gap, scale, name_ts, here_ts, 
     return items, bottom
 
 
-def _stacking(lay: _Layout) -> tuple[str, float]:
+def _stacking(lay: PanelLayout) -> tuple[str, float]:
     """How the list sits against the map ("below", "above" or "beside") and the
     height the list leaves unused in its frame."""
     m, l = _sibling(lay, "map"), _sibling(lay, "locations")
@@ -133,7 +130,7 @@ def _stacking(lay: _Layout) -> tuple[str, float]:
     return "beside", spare
 
 
-def map_frame(lay: _Layout, spec: ItemSpec) -> tuple[float, float, float, float]:
+def map_frame(lay: PanelLayout, spec: ItemSpec) -> tuple[float, float, float, float]:
     """The map's frame: its template rect, grown into the room the list leaves."""
     x, y, w, h = lay.rect(spec)
     how, spare = _stacking(lay)
@@ -144,7 +141,7 @@ def map_frame(lay: _Layout, spec: ItemSpec) -> tuple[float, float, float, float]
     return x, y, w, h
 
 
-def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
+def layout_locations(lay: PanelLayout, spec: ItemSpec) -> list[Item]:
     """The numbered list: name and address on separate lines; this stand highlighted.
     Beside the map it ends level with the map's foot; below or above it, it keeps
     to the side away from the map, which takes the rest."""
@@ -165,7 +162,7 @@ def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
     return out
 
 
-def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
+def layout_map(lay: PanelLayout, spec: ItemSpec) -> list[Item]:
     frame = map_frame(lay, spec)
     plan = plan_map(lay.inp.locations, lay.inp.stand.location, lay.inp.map, frame,
                     lay.bases, lay.style, spec.where)
