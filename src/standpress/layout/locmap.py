@@ -95,7 +95,7 @@ def _attempt(locs, here, data, box, proj, bases, style, r, rh) -> MapPlan | None
     label_ts = _ts(style, "locator_label", "map_label")
     furniture, scale_items, scale_km, scale_mm = _furniture(proj, box, bases, style)
     taken: list[Box] = list(furniture)
-    dots = _spread({l.id: proj(l.lat, l.lon) for l in locs}, here.id, r, rh, b * 0.25)
+    dots = _spread({l.id: proj(l.lat, l.lon) for l in locs}, here.id, r, rh + b * 0.3, b * 0.4)
     for l in locs:
         cx, cy = dots[l.id]
         rr = rh if l.id == here.id else r
@@ -113,7 +113,7 @@ def _attempt(locs, here, data, box, proj, bases, style, r, rh) -> MapPlan | None
     hx, hy = dots[here.id]
     spots = _around(hx, hy, rh + b * 0.7, cw, chh)
     callout = next((s for s in spots if contains(usable, s)
-                    and not any(overlaps(s, t) for t in taken if t != dot_boxes[here.id])), None)
+                    and _free(s, taken, b * 0.3, dot_boxes[here.id])), None)
     if callout is None:
         return None
     taken.append(callout)
@@ -125,16 +125,18 @@ def _attempt(locs, here, data, box, proj, bases, style, r, rh) -> MapPlan | None
         lw, lh = _width(block), block.height
         cx, cy = dots[l.id]
         spot = next((s for s in _around(cx, cy, r + b * 0.35, lw, lh) if contains(usable, s)
-                     and not any(overlaps(s, t) for t in taken if t != dot_boxes[l.id])), None)
+                     and _free(s, taken, b * 0.3, dot_boxes[l.id])), None)
         if spot is None:
             return None
         taken.append(spot)
         labels.append((spot, block))
     # everything below is context: drawn where it fits, under the marks
     items: list[Item] = [Rect(x0, y0, x1 - x0, y1 - y0, fill=style.color("tint"))]
-    context_labels = _context(items, data, proj, box, bases, style, taken)
+    names: list[Item] = []
+    context_labels = _context(items, names, data, proj, box, bases, style, taken)
     reach = max(math.dist(dots[here.id], p) for p in dots.values())
     items += _rings(proj, dots[here.id], reach, box, bases, style, taken, context_labels)
+    items += names  # over the rings
     for l in locs:
         if l.id != here.id:
             items += _dot(dots[l.id], r, str(l.number), False, b, style)
@@ -172,6 +174,12 @@ def _spread(dots: dict[str, tuple[float, float]], here: str, r: float, rh: float
         if not moved:
             break
     return pos
+
+
+def _free(spot: Box, taken: list[Box], gap: float, own: Box | None = None) -> bool:
+    """``spot`` keeps ``gap`` clear of every box in ``taken`` (but ``own``)."""
+    grown = (spot[0] - gap, spot[1] - gap, spot[2] + gap, spot[3] + gap)
+    return not any(overlaps(grown, t) for t in taken if t != own)
 
 
 def _around(cx: float, cy: float, d: float, w: float, h: float) -> list[Box]:
@@ -255,10 +263,11 @@ def _furniture(proj: Projection, box: Box, bases: Bases, style: Style):
     return (scale_box, north_box), items, km, length
 
 
-def _context(items: list[Item], data: MapData, proj: Projection, box: Box, bases: Bases,
-             style: Style, taken: list[Box]) -> list[Box]:
-    """Districts, parks, water and the schematic river, clipped to the frame; returns
-    the boxes of the names placed (district names only where they fit)."""
+def _context(items: list[Item], names: list[Item], data: MapData, proj: Projection, box: Box,
+             bases: Bases, style: Style, taken: list[Box]) -> list[Box]:
+    """Districts, parks, water and the schematic river, clipped to the frame, onto
+    ``items``; their names onto ``names`` (district names only where they fit).
+    Returns the boxes of the names."""
     b = bases.body
     tol = b * 0.04
     palette = style.palette
@@ -313,10 +322,10 @@ def _context(items: list[Item], data: MapData, proj: Projection, box: Box, bases
         for k in (0.3, 0.7, 0.5, 0.15, 0.85):
             px, py = pts[int(k * (len(pts) - 1))]
             spot = next((s for s in _around(px, py, b * 1.6, wdt, hgt)[:2] if contains(box, s)
-                         and not any(overlaps(s, t) for t in taken + placed)), None)
+                         and _free(s, taken + placed, b * 0.4)), None)
             if spot:
                 placed.append(spot)
-                items.extend(block.moved(spot[0], spot[1]))
+                names.extend(block.moved(spot[0], spot[1]))
                 break
     district_ts = _ts(style, "locator_district", "map_label")
     for name, ring in sorted(district_names, key=lambda d: -ring_area(d[1])):
@@ -326,9 +335,9 @@ def _context(items: list[Item], data: MapData, proj: Projection, box: Box, bases
         spot = (cx - wdt / 2, cy - hgt / 2, cx + wdt / 2, cy + hgt / 2)
         corners = [(spot[0], spot[1]), (spot[2], spot[1]), (spot[0], spot[3]), (spot[2], spot[3])]
         if (contains(box, spot) and all(point_in_ring(c, ring) for c in corners)
-                and not any(overlaps(spot, t) for t in taken + placed)):
+                and _free(spot, taken + placed, b * 0.4)):
             placed.append(spot)
-            items.extend(block.moved(spot[0], spot[1]))
+            names.extend(block.moved(spot[0], spot[1]))
     return placed
 
 
@@ -357,7 +366,7 @@ def _rings(proj: Projection, centre, reach: float, box: Box, bases: Bases, style
             a = math.radians(angle)
             px, py = cx + radius * math.cos(a), cy + radius * math.sin(a)
             spot = (px - wdt / 2, py - hgt / 2, px + wdt / 2, py + hgt / 2)
-            if contains(box, spot) and not any(overlaps(spot, t) for t in taken + placed):
+            if contains(box, spot) and _free(spot, taken + placed, b * 0.4):
                 placed.append(spot)
                 items.append(Rect(spot[0] - b * 0.2, spot[1], wdt + b * 0.4, hgt,
                                   fill=style.color("tint"), radius=b * 0.2))
