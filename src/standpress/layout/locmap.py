@@ -47,8 +47,8 @@ def _size(ts: TextStyle, bases: Bases) -> float:
 
 def map_bases(bases: Bases, w: float, h: float) -> Bases:
     """The sizes of a map of ``w`` × ``h`` mm: the format's legible minimum, grown
-    with a large map (up to 1.5 ×) so that its marks and names keep their weight."""
-    k = min(max(1.0, min(w, h) / 70 / bases.body), 1.5)
+    with a large map (up to 1.25 ×) so that its marks and names keep their weight."""
+    k = min(max(1.0, min(w, h) / 70 / bases.body), 1.25)
     return Bases(body=bases.body * k, heading=bases.heading * k, caption=max(bases.caption, bases.body * k))
 
 
@@ -348,7 +348,9 @@ def _rings(proj: Projection, centre, reach: float, box: Box, bases: Bases, style
     cx, cy = centre
     far = max(math.dist(centre, c) for c in ((box[0], box[1]), (box[2], box[1]),
                                               (box[0], box[3]), (box[2], box[3])))
-    step = nice_step(max(reach, b * 8) / 3 / proj.mm_per_km)
+    reach_km = max(reach, b * 8) / proj.mm_per_km
+    steps = [m * 10.0 ** e for e in range(-2, 4) for m in (1, 2, 2.5, 5)]
+    step = min(steps, key=lambda v: abs(reach_km / v - 3))  # about three rings reach the farthest
     far = min(far, reach + step * proj.mm_per_km)
     items: list[Item] = []
     ts = _ts(style, "locator_label", "map_label")
