@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import FitError, Problem
 from .fit import fit_display, set_paragraphs
 from .frame import Circle, Item, Rect, Text
 from .locmap import HERE, MapPlan, plan_map
@@ -39,38 +40,44 @@ def _sibling(lay: PanelLayout, kind: str) -> ItemSpec | None:
 
 
 def _list_block(lay: PanelLayout, spec: ItemSpec) -> tuple[list[Item], float]:
-    """The list set in its frame: items relative to the frame's top-left, and its height."""
+    """The list set in its frame: items relative to the frame's top-left, and its height.
+
+    The largest size (never above 0.8 × the heading's minimum) at which it fits in the
+    template's columns; a list too long for them at the minimum takes more columns
+    while a column still holds about 18 characters of a name.
+    """
     _, _, w, h = lay.rect(spec)
     st = lay.style
     locs = lay.inp.locations
-    cols = max(1, min(int(spec.options.get("cols", 2)), len(locs)))
-    gap = w * 0.05
-    cw = (w - gap * (cols - 1)) / cols
-    per_col = -(-len(locs) // cols)
     here = lay.inp.stand.location.id
     name_ts = st.text[spec.options["style"]] if "style" in spec.options else _style(lay, "locator_name", "list")
     here_ts = (st.text[spec.options["here_style"]] if "here_style" in spec.options
                else _style(lay, "locator_here", "list_here"))
     addr_ts = _style(lay, "locator_address", "caption")
     base = lay.bases.of(name_ts.role)
+    least = name_ts.min * base
     cap = heading_floor(lay) * 0.8  # the heading stays visibly larger than every entry
-    top = min(name_ts.size * base * 1.4, cap)
-    size = top
-    while True:
-        scale = size / (name_ts.size * base)
-        items, height = _set_list(lay, locs, here, cols, per_col, cw, gap, scale,
-                                  name_ts, here_ts, addr_ts)
-        if height <= h + 1e-6:
-            return items, height
-        if size <= name_ts.min * base + 1e-9:
+    first = max(1, min(int(spec.options.get("cols", 2)), len(locs)))
+    height = float("inf")
+    for cols in range(first, len(locs) + 1):
+        gap = w * 0.05
+        cw = (w - gap * (cols - 1)) / cols
+        if cols > first and cw < least * 0.55 * 18:
             break
-        size = max(name_ts.min * base, size * 0.95)
-    from ..errors import FitError, Problem
-
+        per_col = -(-len(locs) // cols)
+        size = min(name_ts.size * base * 1.4, cap)
+        while True:
+            items, height = _set_list(lay, locs, here, cols, per_col, cw, gap,
+                                      size / (name_ts.size * base), name_ts, here_ts, addr_ts)
+            if height <= h + 1e-6:
+                return items, height
+            if size <= least + 1e-9:
+                break
+            size = max(least, size * 0.95)
     raise FitError("the list of locations does not fit", [Problem(
         f"the list of {len(locs)} locations needs {height:.0f} mm at the minimum legible size, "
         f"its frame has {h:.0f} mm", spec.where,
-        hint="give the locations item more room or more cols in the template")])
+        hint="give the locations item more room in the template")])
 
 
 def _set_list(lay, locs, here, cols, per_col, cw, gap, scale, name_ts, here_ts, addr_ts):

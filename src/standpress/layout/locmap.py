@@ -25,6 +25,7 @@ HERE = "Ви тут"
 NORTH = "Пн"
 SHRINK = 0.9  # each retry zooms out by this factor
 TRIES = 16
+NAME_ALL = 6  # tries (down to 0.9⁶ ≈ 53 % of the fitted scale) that must name every stand
 
 
 @dataclass(frozen=True)
@@ -76,18 +77,20 @@ def plan_map(locs: tuple[Location, ...], here: Location, data: MapData,
     px, py = max(rh + b * 1.2, w * 0.1), max(rh + b * 1.2, h * 0.1)
     inner = (x + px, y + py, x + w - px, y + h - py)
     proj = fit_projection([(l.lat, l.lon) for l in locs], inner)
-    for _ in range(TRIES):
-        plan = _attempt(locs, here, data, box, proj, bases, style, r, rh)
+    for attempt in range(TRIES):
+        # at first every stand is named on the map; a crowded map zoomed out this far
+        # names the ones it can and numbers the rest (the list beside it names them all)
+        plan = _attempt(locs, here, data, box, proj, bases, style, r, rh, attempt < NAME_ALL)
         if plan is not None:
             return plan
         proj = proj.scaled(SHRINK)
-    raise FitError("the locator map cannot place its labels", [Problem(
-        f"the {len(locs)} stands' names do not fit on the map without overlapping "
+    raise FitError("the locator map cannot place its marks", [Problem(
+        f"the {len(locs)} stands' dots and the «{HERE}» mark do not fit in the map's frame "
         f"even at {SHRINK ** TRIES:.0%} of the fitted scale", where,
-        hint="give the map item more room in the template, or shorter short_name values")])
+        hint="give the map item more room in the template")])
 
 
-def _attempt(locs, here, data, box, proj, bases, style, r, rh) -> MapPlan | None:
+def _attempt(locs, here, data, box, proj, bases, style, r, rh, name_all: bool) -> MapPlan | None:
     b = bases.body
     x0, y0, x1, y1 = box
     margin = b * 0.6
@@ -127,7 +130,9 @@ def _attempt(locs, here, data, box, proj, bases, style, r, rh) -> MapPlan | None
         spot = next((s for s in _around(cx, cy, r + b * 0.35, lw, lh) if contains(usable, s)
                      and _free(s, taken, b * 0.3, dot_boxes[l.id])), None)
         if spot is None:
-            return None
+            if name_all:
+                return None
+            continue
         taken.append(spot)
         labels.append((spot, block))
     # everything below is context: drawn where it fits, under the marks
