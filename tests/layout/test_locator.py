@@ -91,13 +91,17 @@ def three_stands(request, tmp_path_factory):
 
 
 CITY_FORMATS = [None, "a3", "billboard", "pylon"]
+_PAGES: dict = {}
 
 
 def all_cases(sample, three_stands):
-    for fmt in ("citylight", "banner", "a3"):
-        yield from locator_pages(sample, fmt)
-    for fmt in CITY_FORMATS:
-        yield from locator_pages(three_stands, fmt)
+    """Every locator page of the sample on three formats and of the next city on four
+    (each laid out once per module)."""
+    for project, formats in ((sample, ("citylight", "banner", "a3")), (three_stands, CITY_FORMATS)):
+        key = (project.root, project.map.geojson)
+        if key not in _PAGES:
+            _PAGES[key] = [page for fmt in formats for page in locator_pages(project, fmt)]
+        yield from _PAGES[key]
 
 
 def test_the_heading_is_larger_and_heavier_than_every_entry_of_the_list(sample, three_stands):
@@ -174,6 +178,10 @@ def test_three_stands_fill_the_map_and_the_panel_has_no_blank_foot(three_stands)
         assert min(xs) - frame[0] >= 0.08 * w and frame[2] - max(xs) >= 0.08 * w
         assert min(ys) - frame[1] >= 0.08 * h and frame[3] - max(ys) >= 0.08 * h
         assert max(max(xs) - min(xs), max(ys) - min(ys)) >= 0.5 * min(w, h)
+        # not an empty tinted box: distance rings at least, the city's outlines when given
+        drawn = [p for p in page.items if isinstance(p, PathItem) and p.points
+                 and inside((p.points[0][0], p.points[0][1]) * 2, frame, 1e-3)]
+        assert len(drawn) >= 2 + (10 if project.map.features else 0)
         # the lowest thing on the panel reaches the foot of the safe area
         f = plan.format
         lowest = max(t.y for t in page.items if isinstance(t, Text))
@@ -236,3 +244,22 @@ def test_geojson_context_is_projected_and_clipped_to_the_frame(sample):
     assert len(outlines) >= 10
     for p in areas + outlines:
         assert all(inside((x, y, x, y), frame, 1e-6) for x, y in p.points)
+
+
+def test_a_crowded_map_numbers_every_stand_and_the_list_takes_more_columns(sample):
+    base = sample.locations
+    extra = tuple(dataclasses.replace(
+        base[i % len(base)], id=f"extra-{i}", number=len(base) + i + 1, serves=(),
+        lat=50.36 + (i * 0.0137) % 0.18, lon=30.42 + (i * 0.0291) % 0.22, name=f"Сквер №{i}",
+        short_name=f"Сквер №{i}", address=f"вул. Тестова, {i}") for i in range(16))
+    project = dataclasses.replace(sample, locations=base + extra)
+    for plan, project, style, page in locator_pages(project, "banner"):
+        if plan.location.id != "khreshchatyk":
+            continue
+        frame = map_frame(page)
+        numbers = {t.text for t in page.items if isinstance(t, Text) and t.text.isdigit()
+                   and inside(text_box(t), frame)}
+        assert numbers == {str(n) for n in range(1, 25)}
+        on_map = [t for t in page.items if isinstance(t, Text) and inside(text_box(t), frame)]
+        for a, b in combinations(on_map, 2):
+            assert not overlap(text_box(a), text_box(b)), (a.text, b.text)

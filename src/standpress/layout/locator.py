@@ -8,7 +8,9 @@ scale bar and a north arrow; it draws the city context (``MapData``: the
 schematic river, GeoJSON districts, water and parks), distance rings around
 this stand, every stand as a numbered dot and this one as the strongest mark
 with its «Ви тут» callout. Every label is placed where it collides with
-nothing; when one cannot be, the map zooms out a step and tries again.
+nothing; when one cannot be, the map zooms out a step and tries again (a map
+crowded beyond half its fitted scale names what it can and numbers the rest:
+the list names them all).
 """
 
 from __future__ import annotations
