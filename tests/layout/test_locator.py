@@ -18,7 +18,7 @@ import pytest
 from standpress.build import load_design
 from standpress.layout.cartography import meridian_km_per_degree
 from standpress.layout.fit import base_sizes
-from standpress.layout.frame import Circle, Path as PathItem, Rect, Text
+from standpress.layout.frame import Circle, Path as PathItem, Rect, Text, catmull_rom
 from standpress.layout.locmap import HERE, plan_map
 from standpress.layout.panels import PanelInput, layout_panel
 from standpress.load.config import load_project
@@ -263,3 +263,26 @@ def test_a_crowded_map_numbers_every_stand_and_the_list_takes_more_columns(sampl
         on_map = [t for t in page.items if isinstance(t, Text) and inside(text_box(t), frame)]
         for a, b in combinations(on_map, 2):
             assert not overlap(text_box(a), text_box(b)), (a.text, b.text)
+
+
+def test_a_curve_is_cut_exactly_at_the_frame_and_keeps_its_shape():
+    from standpress.layout.cartography import clip_curve
+    from standpress.layout.frame import bezier_point
+
+    pts = [(-20.0, 50.0), (30.0, 10.0), (60.0, 90.0), (130.0, 40.0)]
+    segs = catmull_rom(pts)
+    box = (0.0, 0.0, 100.0, 100.0)
+    runs = clip_curve(pts[0], segs, box)
+    assert len(runs) == 1
+    start, pieces = runs[0]
+    assert start[0] == pytest.approx(0.0, abs=1e-5)  # enters on the left edge
+    assert pieces[-1][-1][0] == pytest.approx(100.0, abs=1e-5)  # leaves on the right
+    # every point of the clipped pieces lies on the original curve
+    originals = [bezier_point(a, s, k / 200) for a, s in zip(pts, segs) for k in range(201)]
+    at = start
+    for seg in pieces:
+        for k in range(0, 11):
+            p = bezier_point(at, seg, k / 10)
+            assert min(math.dist(p, q) for q in originals) < 0.6
+            assert -1e-6 <= p[0] <= 100 + 1e-6 and -1e-6 <= p[1] <= 100 + 1e-6
+        at = seg[-1]

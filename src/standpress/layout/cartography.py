@@ -106,13 +106,12 @@ def clip_curve(start: Point, segments: tuple[Segment, ...], box: Box,
 
 def _crossings(p0: Point, seg: Segment, box: Box, samples: int) -> list[float]:
     """Parameters where the segment enters or leaves ``box`` (bisected to 1e-7)."""
-    n = 1 if len(seg) == 1 else samples
-    out = []
     if len(seg) == 1:
         return _line_crossings(p0, seg[0], box)
+    out = []
     prev_t, prev_in = 0.0, inside(p0, box)
-    for k in range(1, n + 1):
-        t = k / n
+    for k in range(1, samples + 1):
+        t = k / samples
         now = inside(bezier_point(p0, seg, t), box)
         if now != prev_in:
             lo, hi = prev_t, t

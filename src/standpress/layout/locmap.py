@@ -98,23 +98,21 @@ def _attempt(locs, here, data, box, proj, bases, style, r, rh, name_all: bool) -
     label_ts = _ts(style, "locator_label", "map_label")
     furniture, scale_items, scale_km, scale_mm = _furniture(proj, box, bases, style)
     taken: list[Box] = list(furniture)
-    dots = _spread({l.id: proj(l.lat, l.lon) for l in locs}, here.id, r, rh + b * 0.3, b * 0.4)
-    for l in locs:
-        cx, cy = dots[l.id]
-        rr = rh if l.id == here.id else r
-        d = (cx - rr, cy - rr, cx + rr, cy + rr)
+    outer = rh + b * 0.3  # this stand's dot with its ring
+    dots = _spread({l.id: proj(l.lat, l.lon) for l in locs}, here.id, r, outer, b * 0.4)
+    dot_boxes = {}
+    for i, (cx, cy) in dots.items():
+        rr = outer if i == here.id else r
+        d = dot_boxes[i] = (cx - rr, cy - rr, cx + rr, cy + rr)
         if not contains(usable, d) or any(overlaps(d, f) for f in furniture):
             return None
-    dot_boxes = {i: (cx - (rh if i == here.id else r), cy - (rh if i == here.id else r),
-                     cx + (rh if i == here.id else r), cy + (rh if i == here.id else r))
-                 for i, (cx, cy) in dots.items()}
     taken += dot_boxes.values()
     # «Ви тут»: the strongest element, placed first
     callout_ts = _ts(style, "locator_here_mark", "band")
     text = _line(HERE, callout_ts, bases, style, style.color("paper"))
     cw, chh = _width(text) + text.size * 1.1, text.height + text.size * 0.7
     hx, hy = dots[here.id]
-    spots = _around(hx, hy, rh + b * 0.7, cw, chh)
+    spots = _around(hx, hy, outer + b * 0.4, cw, chh)
     callout = next((s for s in spots if contains(usable, s)
                     and _free(s, taken, b * 0.3, dot_boxes[here.id])), None)
     if callout is None:
