@@ -318,7 +318,10 @@ def _context(items: list[Item], names: list[Item], data: MapData, proj: Projecti
             lines.append((data.river_name, [[a] + [s[-1] for s in segs] for a, segs in runs]))
     placed: list[Box] = []
     name_ts = _ts(style, "locator_water", "map_label")
-    for name, runs in lines:  # a river's name beside its course, where it is free
+    named: set[str] = set()
+    for name, runs in lines:  # a river's name beside its course, where it is free; once
+        if name in named:
+            continue
         block = _line(name, name_ts, bases, style)
         wdt, hgt = _width(block), block.height
         pts = [p for run in runs for p in run]
@@ -328,6 +331,7 @@ def _context(items: list[Item], names: list[Item], data: MapData, proj: Projecti
                          and _free(s, taken + placed, b * 0.4)), None)
             if spot:
                 placed.append(spot)
+                named.add(name)
                 names.extend(block.moved(spot[0], spot[1]))
                 break
     district_ts = _ts(style, "locator_district", "map_label")
