@@ -286,3 +286,15 @@ def test_a_curve_is_cut_exactly_at_the_frame_and_keeps_its_shape():
             assert min(math.dist(p, q) for q in originals) < 0.6
             assert -1e-6 <= p[0] <= 100 + 1e-6 and -1e-6 <= p[1] <= 100 + 1e-6
         at = seg[-1]
+
+
+def test_names_from_the_geojson_are_set_with_ukrainian_typography(sample):
+    from standpress.load.geo import load_geojson
+
+    features, _ = load_geojson(GEO / "kyiv-sketch.geojson", "kyiv-sketch.geojson")
+    assert any("'" in f.name for f in features)  # the file is typed with a straight apostrophe
+    project = normalise_project(dataclasses.replace(
+        sample, map=dataclasses.replace(sample.map, features=features)))
+    names = [f.name for f in project.map.features if f.name]
+    assert not any("'" in n for n in names)
+    assert "Солом\u02bcянський" in names
