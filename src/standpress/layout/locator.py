@@ -83,42 +83,44 @@ def _list_block(lay: PanelLayout, spec: ItemSpec) -> tuple[list[Item], float]:
 
 
 def _set_list(lay, locs, here, cols, per_col, cw, gap, scale, name_ts, here_ts, addr_ts):
+    """The entries at ``scale`` in ``cols`` columns (numbered down each column), rows
+    aligned across the columns; (items, height), height infinite when a word is too wide."""
     st = lay.style
+    addr_size = max(addr_ts.min, addr_ts.size * scale) * lay.bases.of(addr_ts.role)
+    entries = []
+    for loc in locs:
+        ts = here_ts if loc.id == here else name_ts
+        size = max(ts.min, ts.size * scale) * lay.bases.of(ts.role)
+        r = size * 0.62
+        indent = 2 * r + size * 0.55
+        name = set_paragraphs([loc.name], ts, size, cw - indent, st)
+        addr = set_paragraphs([loc.address], addr_ts, addr_size, cw - indent, st)
+        if name is None or addr is None:  # a word wider than the column: step down
+            return [], float("inf")
+        entries.append((loc, size, r, indent, name, addr,
+                        max(name.height + size * 0.12 + addr.height, 2 * r)))
+    size = max(e[1] for e in entries)
+    pad = size * 0.35  # the band behind this stand's entry
+    space = size * 0.75
+    rows = [max(e[6] for e in entries[i::per_col]) for i in range(per_col)]
     items: list[Item] = []
-    bottom = 0.0
-    for c in range(cols):
-        ty = 0.0
-        for loc in locs[c * per_col:(c + 1) * per_col]:
-            mine = loc.id == here
-            ts = here_ts if mine else name_ts
-            size = max(ts.min, ts.size * scale) * lay.bases.of(ts.role)
-            r = size * 0.62
-            indent = 2 * r + size * 0.55
-            cx = c * (cw + gap)
-            name = set_paragraphs([loc.name], ts, size, cw - indent, st)
-            addr_size = max(addr_ts.min * lay.bases.of(addr_ts.role),
-                            addr_ts.size * scale * lay.bases.of(addr_ts.role))
-            addr = set_paragraphs([loc.address], addr_ts, addr_size, cw - indent, st)
-            if name is None or addr is None:  # a word wider than the column: step down
-                return [], float("inf")
-            ay = ty + name.height + size * 0.12
-            entry_h = max(ay + addr.height - ty, 2 * r)
-            if mine:  # this stand: on a band of its own, its disc the accent colour
-                pad = size * 0.35
-                items.append(Rect(cx - pad, ty - pad, cw + 2 * pad, entry_h + 2 * pad,
-                                  fill=st.color("tint"), radius=size * 0.2))
-            cy = ty + name.lines[0].y - name.lines[0].size * 0.36
-            items.append(Circle(cx + r, cy, r, fill=st.color("accent" if mine else "brand")))
-            num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
-                              color=st.color("ink" if mine else "paper"))
-            t = num.lines[0]
-            items.append(Text(cx + r - t.width / 2, cy + t.y / 2, t.text, t.font, t.size, t.color,
-                              t.advances))
-            items.extend(name.moved(cx + indent, ty))
-            items.extend(addr.moved(cx + indent, ay))
-            ty += entry_h + size * 0.75
-        bottom = max(bottom, ty - (size * 0.75 if ty else 0.0))
-    return items, bottom
+    for k, (loc, size, r, indent, name, addr, height) in enumerate(entries):
+        c, row = divmod(k, per_col)
+        cx, ty = c * (cw + gap), pad + sum(rows[:row]) + space * row
+        mine = loc.id == here
+        if mine:  # this stand: on a band of its own, its disc the accent colour
+            items.append(Rect(cx - pad, ty - pad, cw + 2 * pad, height + 2 * pad,
+                              fill=st.color("tint"), radius=size * 0.2))
+        cy = ty + name.lines[0].y - name.lines[0].size * 0.36
+        items.append(Circle(cx + r, cy, r, fill=st.color("accent" if mine else "brand")))
+        num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
+                          color=st.color("ink" if mine else "paper"))
+        t = num.lines[0]
+        items.append(Text(cx + r - t.width / 2, cy + t.y / 2, t.text, t.font, t.size, t.color,
+                          t.advances))
+        items.extend(name.moved(cx + indent, ty))
+        items.extend(addr.moved(cx + indent, ty + name.height + size * 0.12))
+    return items, 2 * pad + sum(rows) + space * (len(rows) - 1)
 
 
 def _stacking(lay: PanelLayout) -> tuple[str, float]:
