@@ -15,6 +15,7 @@ the list names them all).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..errors import FitError, Problem
@@ -160,17 +161,8 @@ def layout_locations(lay: PanelLayout, spec: ItemSpec) -> list[Item]:
     items, height = _list_block(lay, spec)
     how, _ = _stacking(lay)
     dy = 0.0 if how == "above" else h - height
-    out: list[Item] = []
-    for it in items:
-        if isinstance(it, Text):
-            out.append(Text(it.x + x, it.y + y + dy, it.text, it.font, it.size, it.color,
-                            it.advances, it.overprint))
-        elif isinstance(it, Circle):
-            out.append(Circle(it.cx + x, it.cy + y + dy, it.r, it.fill, it.stroke, it.stroke_width))
-        else:
-            out.append(Rect(it.x + x, it.y + y + dy, it.w, it.h, it.fill, it.stroke,
-                            it.stroke_width, it.radius))
-    return out
+    return [replace(it, cx=it.cx + x, cy=it.cy + y + dy) if isinstance(it, Circle)
+            else replace(it, x=it.x + x, y=it.y + y + dy) for it in items]
 
 
 def layout_map(lay: PanelLayout, spec: ItemSpec) -> list[Item]:

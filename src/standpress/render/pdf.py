@@ -215,7 +215,10 @@ def _path(c: Canvas, M: _Mapper, e: Path) -> None:
     if e.segments:
         for seg in e.segments:
             xy = [v for x, y in seg for v in (M.x(x), M.y(y))]
-            p.curveTo(*xy) if len(seg) == 3 else p.lineTo(*xy)
+            if len(seg) == 3:
+                p.curveTo(*xy)
+            else:
+                p.lineTo(*xy)
     else:
         for x, y in e.points[1:]:
             p.lineTo(M.x(x), M.y(y))
