@@ -275,7 +275,7 @@ def _context(items: list[Item], names: list[Item], data: MapData, proj: Projecti
     tol = b * 0.04
     palette = style.palette
     water = palette.get("water", style.color("tint_deep"))
-    park = palette.get("park", palette.get("rule", style.color("paper")))
+    park = palette.get("park", style.color("paper"))
     outlines: list[Item] = []
     district_names: list[tuple[str, list]] = []
     lines: list[tuple[str, list]] = []
@@ -286,14 +286,20 @@ def _context(items: list[Item], names: list[Item], data: MapData, proj: Projecti
             if not outer:
                 continue
             holes = tuple(tuple(c) for c in (clip_polygon(hr, box) for hr in rings[1:]) if c)
-            if f.kind == "district":
-                for run in clip_polyline(rings[0] + [rings[0][0]], box):
-                    outlines.append(Path(tuple(run), stroke=style.color("paper"), stroke_width=b * 0.16))
+            if f.kind == "district":  # white boundaries on the tint; the name inside
+                for ring in rings:
+                    for run in clip_polyline(ring + [ring[0]], box):
+                        outlines.append(Path(tuple(run), stroke=style.color("paper"),
+                                             stroke_width=b * 0.16))
                 if f.name:
                     district_names.append((f.name, outer))
             else:
                 items.append(Path(tuple(outer), fill=water if f.kind == "water" else park,
                                   closed=True, holes=holes))
+                if f.kind == "park":  # open ground, edged in the water's blue
+                    for ring in rings:
+                        for run in clip_polyline(ring + [ring[0]], box):
+                            items.append(Path(tuple(run), stroke=water, stroke_width=b * 0.1))
         for line in f.lines:
             pts = simplify([proj(*p) for p in line], tol)
             width = b * 1.2
