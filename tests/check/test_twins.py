@@ -10,8 +10,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from standpress.check.preflight import check_paths
-from standpress.check.twins import file_page_fingerprints
+from standpress.check import check_paths
+from standpress.pdfread import file_page_fingerprints
 from standpress.render.pdfx import make_pdfx4
 
 from test_preflight import (build, by_check, errors_of, expect, good_items, pdfx_info,  # noqa: F401
