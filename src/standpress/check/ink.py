@@ -15,7 +15,7 @@ import numpy as np
 from pikepdf import Name
 from PIL import Image
 
-from ..pdfread import CmykRender, box, ghostscript, user_unit
+from ..pdfread import CmykRender, ghostscript, trim_box, user_unit
 from .context import Context, fmt_mm
 from .report import Finding
 
@@ -31,8 +31,7 @@ def _ink_dpi(ctx: Context) -> float:
         return float(ctx.render_dpi)
     area = 0.0
     for page in ctx.pages:
-        trim = page.obj.get(Name.TrimBox)
-        b = box(trim) if trim is not None else box(page.mediabox)
+        b = trim_box(page)
         uu = user_unit(page)
         area = max(area, (b[2] - b[0]) * (b[3] - b[1]) * (uu / 72) ** 2)
     if area <= 0:

@@ -11,9 +11,8 @@ import math
 import numpy as np
 import pikepdf
 import zxingcpp
-from pikepdf import Name
 
-from ..pdfread import box, gray_render, user_unit
+from ..pdfread import gray_render, trim_box, user_unit
 from .context import Context, limit_list
 from .report import Finding
 
@@ -29,8 +28,7 @@ QR_OVERLAP = 1200  # px overlap of neighbouring tiles
 def _qr_base_dpi(ctx: Context, page: pikepdf.Page) -> float:
     if ctx.render_dpi:
         return float(ctx.render_dpi)
-    trim = page.obj.get(Name.TrimBox)
-    b = box(trim) if trim is not None else box(page.mediabox)
+    b = trim_box(page)
     uu = user_unit(page)
     area = (b[2] - b[0]) * (b[3] - b[1]) * (uu / 72) ** 2
     if area <= 0:
@@ -48,8 +46,7 @@ def _decode_page(ctx: Context, number: int, expected: set[str] | None) -> tuple[
     page = ctx.pages[number - 1]
     pdf_page = ctx.pdfium_for_render()[number - 1]
     try:
-        trim = page.obj.get(Name.TrimBox)
-        region = box(trim) if trim is not None else box(page.mediabox)
+        region = trim_box(page)
         uu = user_unit(page)
         base = _qr_base_dpi(ctx, page)
         found: set[str] = set()

@@ -12,6 +12,7 @@ Objects (``objects.py``)::
     Box, Matrix, IDENTITY, NEST_TOLERANCE (0.01 pt)
     box(array) -> Box                         # normalised (x0, y0, x1, y1)
     page_box(page, Name.TrimBox) -> Box | None
+    trim_box(page) -> Box                     # the TrimBox, else the MediaBox
     inside(inner, outer, tol=NEST_TOLERANCE) -> bool
     multiply(m, n) -> Matrix                  # apply m, then n
     user_unit(page) -> float                  # /UserUnit, 1 when absent or invalid
@@ -57,7 +58,8 @@ from .colourspace import describe_colour_space, named_space
 from .fingerprint import Hasher, file_page_fingerprints, page_fingerprint
 from .lighten import Lighter, lighter_pdf, scale_for_render
 from .objects import (IDENTITY, NEST_TOLERANCE, Box, Matrix, actions, appearance_streams, box,
-                      font_embedded, inherited, inside, key, multiply, page_box, user_unit)
+                      font_embedded, inherited, inside, key, multiply, page_box, trim_box,
+                      user_unit)
 from .render import GS_MAX_BITMAP, CmykRender, ghostscript, gray_render
 from .walk import SHOW_TEXT, ColourUse, FontUse, Placement, WalkResult, Walker, walk_pages
 
@@ -66,6 +68,6 @@ __all__ = [
     "Lighter", "Matrix", "NEST_TOLERANCE", "Placement", "SHOW_TEXT", "WalkResult", "Walker",
     "actions", "appearance_streams", "box", "describe_colour_space", "file_page_fingerprints",
     "font_embedded", "ghostscript", "gray_render", "inherited", "inside", "key",
-    "lighter_pdf", "multiply", "named_space", "page_box", "page_fingerprint",
+    "lighter_pdf", "multiply", "named_space", "page_box", "page_fingerprint", "trim_box",
     "scale_for_render", "user_unit", "walk_pages",
 ]

@@ -11,7 +11,7 @@ from pikepdf import Name
 
 __all__ = ["Box", "IDENTITY", "Matrix", "NEST_TOLERANCE", "actions", "appearance_streams",
            "box", "font_embedded", "inherited", "inside", "key", "multiply", "page_box",
-           "user_unit"]
+           "trim_box", "user_unit"]
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page units, normalised
 Matrix = tuple[float, float, float, float, float, float]
@@ -29,6 +29,11 @@ def page_box(page: pikepdf.Page, name: Name) -> Box | None:
     """The page's own ``name`` box (``Name.TrimBox`` …), None when the page has none."""
     value = page.obj.get(name)
     return None if value is None else box(value)
+
+
+def trim_box(page: pikepdf.Page) -> Box:
+    """The page's TrimBox, or its MediaBox when it has none (what is printed)."""
+    return page_box(page, Name.TrimBox) or box(page.mediabox)
 
 
 def inside(inner: Box, outer: Box, tol: float = NEST_TOLERANCE) -> bool:
