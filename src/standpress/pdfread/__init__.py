@@ -5,7 +5,8 @@ Contract
 
 Everything here reads PDFs that are already written (pikepdf for objects and content,
 PDFium and Ghostscript for pixels) and decides nothing: no verdicts (``check/`` judges),
-no PDF/X policy (``render/pdfx.py`` finishes). It imports nothing else of standpress.
+no PDF/X policy (``render/pdfx.py`` finishes). It imports nothing else of standpress;
+``render/pdfx.py`` and ``check/`` import it, and the previews (``site/``) share its lighter copy.
 
 Objects (``objects.py``)::
 
@@ -68,6 +69,6 @@ __all__ = [
     "Lighter", "Matrix", "NEST_TOLERANCE", "Placement", "SHOW_TEXT", "WalkResult", "Walker",
     "actions", "appearance_streams", "box", "describe_colour_space", "file_page_fingerprints",
     "font_embedded", "ghostscript", "gray_render", "inherited", "inside", "key",
-    "lighter_pdf", "multiply", "named_space", "page_box", "page_fingerprint", "trim_box",
-    "scale_for_render", "user_unit", "walk_pages",
+    "lighter_pdf", "multiply", "named_space", "page_box", "page_fingerprint",
+    "scale_for_render", "trim_box", "user_unit", "walk_pages",
 ]
