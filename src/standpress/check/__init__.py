@@ -14,8 +14,8 @@ Public API::
 
     Finding(check, severity, detail, page=None)     # severity "ok" | "warning" | "error"
     FileReport(path, findings); .ok (no errors)
-    check_pdf(path, expect=None, *, render_dpi=None) -> FileReport
-    check_paths(paths) -> list[FileReport]
+    check_pdf(path, expect=None, *, render_dpi=None, lighter=None) -> FileReport
+    check_paths(paths, *, render_dpi=None) -> list[FileReport]
     write_report(reports, json_path) -> None
     format_table(reports) -> str
 
