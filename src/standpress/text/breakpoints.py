@@ -28,8 +28,9 @@ Inside a word (``offset`` = the line ends with ``word[:offset]``):
 
   Every piece keeps at least :data:`LONG_MIN_PIECE` characters, and leading
   and trailing punctuation (``«``, ``).``) never stands alone.  These breaks
-  cost more than a hyphenation (:data:`LONG_PENALTY`), so they are used only
-  when the line cannot do well without them.
+  cost far more than a hyphenation (:data:`LONG_PENALTY`), so they are used
+  only when the line cannot do without them.  Hashtags, URLs and e-mails are
+  never hyphenated: a reader would type the hyphen.
 
 Between words, a space never breaks after a one-letter word or an initial
 (``в``, ``М.``), nor before a dash (``–``, ``—``): a line never starts with
@@ -45,7 +46,10 @@ from .hyphenation import Hyphenator
 SPACE, HYPHEN, EXPLICIT, LONG, END = "space", "hyphen", "explicit", "long", "end"
 HYPHEN_PENALTY = 50.0
 EXPLICIT_HYPHEN_PENALTY = 50.0
-LONG_PENALTY = {"hashtag": 100.0, "url": 150.0, "email": 150.0}
+# a URL or e-mail breaks only when the line would otherwise stay about half empty (ragged)
+# or stretch well past the limit (justified); a hashtag, which reads well at its capitals,
+# a little sooner
+LONG_PENALTY = {"hashtag": 250.0, "url": 400.0, "email": 400.0}
 EXPLICIT_MIN_LETTERS = 3
 LONG_MIN_PIECE = 3
 DASHES = "–—"
@@ -145,37 +149,27 @@ def _explicit_breaks(word: str) -> list[tuple[int, str, float]]:
     return out
 
 
-def _hyphen_breaks(word: str, hyphenator: Hyphenator,
-                   camel: bool) -> list[tuple[int, str, float]]:
+def _hyphen_breaks(word: str, hyphenator: Hyphenator) -> list[tuple[int, str, float]]:
     out = []
     for m in _LETTER_RUN.finditer(word):
         before = word[m.start() - 1] if m.start() else ""
         after = word[m.end()] if m.end() < len(word) else ""
         if any(c.isdigit() or c in "-‐" for c in before + after):
             continue  # glued to digits or part of a hyphenated compound
-        run, base = m.group(), m.start()
-        parts = [(0, run)]
-        if camel:  # a hashtag's words, each hyphenated on its own
-            cuts = [0] + [c.start() for c in _CAMEL.finditer(run)] + [len(run)]
-            parts = [(a, run[a:b]) for a, b in zip(cuts, cuts[1:])]
-        for offset, part in parts:
-            for p, weight in hyphenator.ranked(part):
-                out.append((base + offset + p, HYPHEN, HYPHEN_PENALTY * weight))
+        for p, weight in hyphenator.ranked(m.group()):
+            out.append((m.start() + p, HYPHEN, HYPHEN_PENALTY * weight))
     return out
 
 
 def inner_breaks(word: str, hyphenator: Hyphenator | None) -> list[tuple[int, str, float]]:
     """(offset, kind, penalty) of every place a line may end inside ``word``, in order."""
     kind = long_kind(word)
-    if kind in ("url", "email"):
+    if kind is not None:
         return _long_breaks(word, kind)
     found: dict[int, tuple[int, str, float]] = {}
     for brk in _explicit_breaks(word):
         found[brk[0]] = brk
-    if kind == "hashtag":
-        for brk in _long_breaks(word, kind):
-            found.setdefault(brk[0], brk)
     if hyphenator is not None:
-        for brk in _hyphen_breaks(word, hyphenator, kind == "hashtag"):
+        for brk in _hyphen_breaks(word, hyphenator):
             found.setdefault(brk[0], brk)
     return [found[k] for k in sorted(found)]

@@ -32,10 +32,11 @@ A :class:`BodyRule` (one rule for body text, from the style sheet) gives the
 stretch and shrink limits and makes the paragraph's end rules strong: in
 ``"justify"`` and ``"ragged"``, no last line shorter than
 ``min_last_line_chars`` characters and no last line that is only the tail of
-a word broken on the line before (``зайнято-`` / ``сті.``), whenever any
-breaking within the limits avoids them (:data:`RULE_DEMERITS` outweighs
-every other cost of a first pass); a hyphenated next-to-last line costs
-:data:`RULE_FINAL_HYPHEN_DEMERITS`.  :func:`body_mode` says which mode a
+a word broken on the line before (``зайнято-`` / ``сті.``): each such
+breach is counted, and the breaker minimises (breaches, demerits) in that
+order, so a breaking that keeps the rule always wins — within the stretch
+limits when any breaking keeps them, else in the emergency pass.  A
+hyphenated next-to-last line costs :data:`RULE_FINAL_HYPHEN_DEMERITS`.  :func:`body_mode` says which mode a
 measure takes.
 
 Infeasible input (a piece wider than ``width`` that cannot break, or more
@@ -62,7 +63,6 @@ FINAL_HYPHEN_DEMERITS = 5000.0
 ADJACENT_FITNESS_DEMERITS = 10000.0
 SHORT_LAST_LINE_DEMERITS = 50000.0
 SHORT_LAST_LETTERS = 4
-RULE_DEMERITS = 1e12  # a broken BodyRule: more than any first pass can cost otherwise
 RULE_FINAL_HYPHEN_DEMERITS = 100000.0
 RAGGED_HYPHEN_FACTOR = 2.0
 MAX_HYPHENS_IN_A_ROW = 2
@@ -147,6 +147,10 @@ class _Node:
     prev: _Node | None = None
     brk: _Break | None = None
     ratio: float = 0.0
+    breaches: int = 0  # of the BodyRule's paragraph-end rules: compared before demerits
+
+    def cost(self) -> tuple[int, float]:
+        return self.breaches, self.demerits
 
 
 class _Paragraph:
@@ -290,21 +294,21 @@ def _ragged(natural: float, last: bool, s: _Settings) -> tuple[float, float] | s
     return 0.0, 100 * (max(slack, 0.0) / (s.width * RAGGED_SCALE)) ** 2
 
 
-def _ending(par: _Paragraph, start: tuple[int, int], brk: _Break, s: _Settings) -> float:
-    """Demerits of a paragraph's last line (from ``start``) of more than one line.
+def _ending(par: _Paragraph, start: tuple[int, int], brk: _Break,
+            s: _Settings) -> tuple[int, float]:
+    """(breaches, demerits) of a paragraph's last line from ``start``, if not the first.
 
     Without a rule: a single word of ≤ 4 letters or the tail of a word broken on
-    the line before costs :data:`SHORT_LAST_LINE_DEMERITS`.  With a rule: a
-    line under ``min_last_line_chars`` characters, or such a tail, costs
-    :data:`RULE_DEMERITS` each.
+    the line before costs :data:`SHORT_LAST_LINE_DEMERITS`.  With a rule: a line
+    under ``min_last_line_chars`` characters and such a tail are breaches.
     """
     pieces = par.pieces(start, brk)
     tail = start[1] > 0 and len(pieces) == 1
     if s.rule is None:
         short = len(pieces) == 1 and sum(c.isalnum() for c in pieces[0]) <= SHORT_LAST_LETTERS
-        return SHORT_LAST_LINE_DEMERITS if short or tail else 0.0
+        return 0, (SHORT_LAST_LINE_DEMERITS if short or tail else 0.0)
     short = len(" ".join(pieces)) < s.rule.min_last_line_chars
-    return RULE_DEMERITS * (short + tail)
+    return short + tail, 0.0
 
 
 def _extra_demerits(node: _Node, brk: _Break, fitness: int, ending: float,
@@ -353,20 +357,21 @@ def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
                     del active[start]  # later breaks only make the line longer
                 continue
             ratio, fitness, line_demerits = fit
-            ending = _ending(par, start, brk, s) if brk.last else 0.0
+            breaches, ending = _ending(par, start, brk, s) if brk.last else (0, 0.0)
             for node in active[start]:
                 hyphens = node.hyphens + 1 if brk.shows_hyphen else 0
                 if hyphens > MAX_HYPHENS_IN_A_ROW or (limit is not None and node.lines >= limit):
                     continue
                 total = node.demerits + line_demerits + _extra_demerits(
                     node, brk, fitness, ending, s)
+                breached = node.breaches + (breaches if node.prev is not None else 0)
                 key = (fitness, hyphens, node.lines + 1 if limit is not None else 0)
                 best = found.get(key)
-                if best is None or total < best.demerits:
+                if best is None or (breached, total) < best.cost():
                     found[key] = _Node(brk.next_start, node.lines + 1, fitness, hyphens, total,
-                                       node, brk, ratio)
+                                       node, brk, ratio, breached)
         if brk.last:
-            return min(found.values(), key=lambda n: n.demerits, default=None)
+            return min(found.values(), key=_Node.cost, default=None)
         if found:
             active.setdefault(brk.next_start, []).extend(found.values())
         if not active:
