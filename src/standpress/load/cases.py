@@ -9,6 +9,12 @@ a path relative to the data file and may not leave its folder. ``url``
 defaults to the campaign's per-case pattern. Every problem is reported with
 its file, row (or line) and column, all at once.
 
+Columns of the file's own (office files nearly always carry some:
+«Відповідальний», «Примітки») are a warning naming the column as the file
+spells it, and are ignored. A near miss of a known column the file lacks
+(«tittle», «summery», «organisation») says «did you mean …»; of a required
+one it is an error. TOML keys follow the same rule.
+
 What people actually produce is read:
 
 * CSV: UTF-8 with or without BOM; Windows-1251 (detected, read with a
@@ -34,6 +40,7 @@ Only :class:`standpress.errors.InputError` leaves this module.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import re
@@ -57,6 +64,7 @@ MAX_FILE = 50 * 1024 * 1024  # bytes of a cases file; a campaign's cases are a f
 MAX_ROWS = 100_000
 MAX_REPORTED = 30  # encoding problems named one by one; the rest are counted
 HEADER_HINT = "the header row: " + ",".join(COLUMNS)
+NEAR_MISS = 0.8  # difflib ratio from which an unknown column is taken for a misspelt known one
 _MISSING = "required column"
 
 
@@ -119,31 +127,67 @@ class Row:
 
 # ---------------------------------------------------------------- header
 
+def near_miss(name: str, known: tuple[str, ...]) -> str | None:
+    """The known column or key ``name`` is very probably a misspelling of, or None.
+
+    «tittle», «summery», «organisation», «Photo credit» are near misses;
+    «Відповідальний», «notes», «website» are columns of their own.
+    """
+    key = re.sub(r"[\s\-]+", "_", name.strip().lower())
+    close = difflib.get_close_matches(key, known, n=1, cutoff=NEAR_MISS)
+    return close[0] if close else None
+
+
+def unknown_problem(name: str, shown: str, place: str, absent: set[str],
+                    what: str = "column") -> Problem:
+    """An unknown column (or TOML key): a warning, the build goes on without it.
+
+    ``absent``: the known columns the file lacks.  A near miss of one of them
+    says «did you mean»; of a required one it is an error: the cases would
+    lose their title (or summary…) to a typo.
+    """
+    close = near_miss(name, COLUMNS)
+    if close is not None and close not in absent:
+        close = None  # the real column is there too: this one is a column of its own
+    if close is not None and close in REQUIRED:
+        return Problem(f'unknown {what} "{name}"', shown, place, name,
+                       f'did you mean "{close}"? The required {what} "{close}" is missing')
+    if close is not None:
+        return Problem(f'unknown {what} "{name}": ignored', shown, place, name,
+                       f'did you mean "{close}"? Rename it, or it is left out of the stands',
+                       severity="warning")
+    return Problem(f'unknown {what} "{name}": ignored', shown, place, name,
+                   f"standpress reads only {', '.join(COLUMNS)}; the others stay in the file "
+                   "and are left out of the stands", severity="warning")
+
+
 def _header(names: list[str], shown: str, place: str, problems: list[Problem],
             label=lambda i: f"column {i + 1}") -> list[str]:
-    clean = [unicodedata.normalize("NFC", (n or "")).strip().lstrip("\ufeff").strip().lower()
-             for n in names]
-    clean = [re.sub(r"\s+", "_", n) if n.replace(" ", "_") in COLUMNS else n for n in clean]
+    """The column keys: a known column's name, an unknown one's as the file spells it."""
+    spelled = [unicodedata.normalize("NFC", (n or "")).strip().lstrip("\ufeff").strip()
+               for n in names]
+    clean = []
+    for n in spelled:
+        key = re.sub(r"\s+", "_", n.lower())
+        clean.append(key if key in COLUMNS else n)
     while clean and not clean[-1]:
         clean.pop()
+    absent = {n for n in COLUMNS if n not in clean}
     for i, n in enumerate(clean):
         if not n:
-            problems.append(Problem(f"{label(i)} has no name", shown, place, label(i),
-                                    "name it (" + ",".join(COLUMNS) + ") or delete the column"))
+            problems.append(Problem(f"{label(i)} has no name: its cells are ignored", shown,
+                                    place, label(i), "name it (" + ",".join(COLUMNS) + ") if "
+                                    "standpress should read it", severity="warning"))
         elif n not in COLUMNS:
-            close = difflib.get_close_matches(n, COLUMNS, n=1)
-            problems.append(Problem(f'unknown column "{n}"', shown, place, n,
-                                    f'did you mean "{close[0]}"?' if close
-                                    else "expected columns: " + ",".join(COLUMNS)
-                                    + "; delete the others"))
+            problems.append(unknown_problem(n, shown, place, absent))
     seen = set()
     for n in clean:
-        if n and n in seen:
+        if n in COLUMNS and n in seen:
             problems.append(Problem(f'column "{n}" appears twice', shown, place, n,
                                     "keep one of them (standpress cannot tell which is meant)"))
         seen.add(n)
     for n in REQUIRED:
-        if n not in clean:
+        if n in absent:
             problems.append(Problem(f'{_MISSING} "{n}" is missing', shown, place, n, HEADER_HINT))
     return clean
 
@@ -557,8 +601,9 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
     for key in data:
         if key != "case":
             hint = ('write each case as a [[case]] table' if key in ("cases", "Case")
-                    else "only [[case]] tables belong in this file")
-            problems.append(Problem(f'unknown key "{key}"', shown, pos.find(key), key, hint))
+                    else "only [[case]] tables are read from this file")
+            problems.append(Problem(f'unknown key "{key}": ignored', shown, pos.find(key), key,
+                                    hint, severity="error" if "case" not in data else "warning"))
     tables = data.get("case")
     if tables is None:
         if not data:
@@ -570,18 +615,21 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
                                 "case", "write each case as a [[case]] table"))
         return []
     rows: list[Row] = []
+    unknown: dict[str, list[tuple[str, set[str]]]] = {}  # a key of the user's own: where
     for i, t in enumerate(tables):
         place = pos.find(f"case[{i}]") or f"case {i + 1}"
         row = Row(place, {})
+        absent = {k for k in COLUMNS if k not in t}
         for key, value in t.items():
             where = pos.find(f"case[{i}].{key}") or place
             row.places[key] = where
             if key not in COLUMNS:
-                close = difflib.get_close_matches(key, COLUMNS, n=1)
-                problems.append(Problem(f'unknown key "{key}"', shown, where, key,
-                                        f'did you mean "{close[0]}"?' if close
-                                        else "expected keys: " + ", ".join(COLUMNS)))
-                row.bad = True
+                problem = unknown_problem(key, shown, where, absent, "key")
+                if problem.is_error:  # a misspelt required key: this case is wrong
+                    problems.append(problem)
+                    row.bad = True
+                else:
+                    unknown.setdefault(key, []).append((where, absent))
                 continue
             if not isinstance(value, str):
                 kind = {bool: "true/false", int: "a number", float: "a number",
@@ -594,6 +642,12 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
                 continue
             row.values[key] = value
         rows.append(row)
+    for key, places in unknown.items():  # a column of the user's own: said once
+        problem = unknown_problem(key, shown, *places[0], "key")
+        if len(places) > 1:
+            problem = dataclasses.replace(
+                problem, message=f"{problem.message} (in {len(places)} cases)")
+        problems.append(problem)
     if not rows:
         problems.append(Problem("no [[case]] tables", shown, pos.find("case"), "case",
                                 hint="add one [[case]] table per case"))
