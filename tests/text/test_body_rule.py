@@ -17,7 +17,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from standpress.text import linebreak as lb
-from standpress.text.breakpoints import LONG, inner_breaks, long_kind
+from standpress.text.breakpoints import inner_breaks, long_kind
 from standpress.text.hyphenation import Hyphenator
 from standpress.text.linebreak import BodyRule, body_mode, break_lines, widest_piece
 from standpress.text.typography import normalise

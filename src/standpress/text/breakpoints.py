@@ -40,6 +40,7 @@ a dash.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .hyphenation import Hyphenator
 
@@ -161,15 +162,19 @@ def _hyphen_breaks(word: str, hyphenator: Hyphenator) -> list[tuple[int, str, fl
     return out
 
 
-def inner_breaks(word: str, hyphenator: Hyphenator | None) -> list[tuple[int, str, float]]:
-    """(offset, kind, penalty) of every place a line may end inside ``word``, in order."""
+@lru_cache(maxsize=65536)
+def inner_breaks(word: str, hyphenator: Hyphenator | None) -> tuple[tuple[int, str, float], ...]:
+    """(offset, kind, penalty) of every place a line may end inside ``word``, in order.
+
+    Cached: a fitter sets the same words again at each size it tries.
+    """
     kind = long_kind(word)
     if kind is not None:
-        return _long_breaks(word, kind)
+        return tuple(_long_breaks(word, kind))
     found: dict[int, tuple[int, str, float]] = {}
     for brk in _explicit_breaks(word):
         found[brk[0]] = brk
     if hyphenator is not None:
         for brk in _hyphen_breaks(word, hyphenator):
             found.setdefault(brk[0], brk)
-    return [found[k] for k in sorted(found)]
+    return tuple(found[k] for k in sorted(found))

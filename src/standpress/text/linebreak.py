@@ -346,8 +346,10 @@ def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
     """The best node at the paragraph's end, or None."""
     active: dict[tuple[int, int], list[_Node]] = {(0, 0): [_Node((0, 0), 0, 1, 0, 0.0)]}
     limit = s.max_lines
+    justify = s.mode == "justify"
     for brk in par.breaks:
         found: dict[tuple[int, int, int], _Node] = {}
+        shows, last = brk.shows_hyphen, brk.last
         for start in list(active):
             fit = _fit(par, start, brk, s)
             if fit is None:
@@ -357,20 +359,24 @@ def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
                     del active[start]  # later breaks only make the line longer
                 continue
             ratio, fitness, line_demerits = fit
-            breaches, ending = _ending(par, start, brk, s) if brk.last else (0, 0.0)
+            breaches, ending = _ending(par, start, brk, s) if last else (0, 0.0)
             for node in active[start]:
-                hyphens = node.hyphens + 1 if brk.shows_hyphen else 0
+                hyphens = node.hyphens + 1 if shows else 0
                 if hyphens > MAX_HYPHENS_IN_A_ROW or (limit is not None and node.lines >= limit):
                     continue
-                total = node.demerits + line_demerits + _extra_demerits(
-                    node, brk, fitness, ending, s)
-                breached = node.breaches + (breaches if node.prev is not None else 0)
+                total = node.demerits + line_demerits
+                if node.hyphens or last or (justify and abs(fitness - node.fitness) > 1):
+                    total += _extra_demerits(node, brk, fitness, ending, s)
+                breached = node.breaches
+                if breaches and node.prev is not None:
+                    breached += breaches
                 key = (fitness, hyphens, node.lines + 1 if limit is not None else 0)
                 best = found.get(key)
-                if best is None or (breached, total) < best.cost():
+                if best is None or breached < best.breaches or (
+                        breached == best.breaches and total < best.demerits):
                     found[key] = _Node(brk.next_start, node.lines + 1, fitness, hyphens, total,
                                        node, brk, ratio, breached)
-        if brk.last:
+        if last:
             return min(found.values(), key=_Node.cost, default=None)
         if found:
             active.setdefault(brk.next_start, []).extend(found.values())
