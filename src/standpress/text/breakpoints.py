@@ -76,8 +76,11 @@ def no_break_after(word: str) -> bool:
 
 
 def no_break_before(word: str) -> bool:
-    """A dash stays at the end of the previous line: no line starts with one."""
-    return word[:1] in DASHES
+    """A dash stays at the end of the previous line: no line starts with one.
+
+    A lone ``-`` between spaces is a dash typed on a keyboard.
+    """
+    return word[:1] in DASHES or word == "-"
 
 
 def core_span(word: str) -> tuple[int, int]:
