@@ -67,6 +67,7 @@ def test_body_rule_defaults_are_the_agreed_api():
 def test_body_mode_switches_at_the_rules_measure(chars, mode):
     assert body_mode(chars * 2.5, 2.5, RULE) == mode
     assert body_mode(40 * 2.5, 2.5, BodyRule(justify_min_chars=40)) == "justify"
+    assert body_mode(100.0, 0.0, RULE) == "ragged"
 
 
 def test_a_rule_gives_its_own_stretch_and_shrink():
@@ -164,6 +165,9 @@ def test_a_word_with_no_legal_break_fails_and_is_named():
         "#чистийберегоболоні", 19.0)
     piece, width = widest_piece(HASHTAG, measure=unit, space_width=1, hyphenator=HY)
     assert piece in ("ЗВолонтерами", "Комунальними") and width == 12.0
+    # a hyphenated part is named without the hyphen its width includes
+    assert widest_piece("обороноздатності", measure=unit, space_width=1, hyphenator=HY) == (
+        "здат", 5.0)
 
 
 # -- dashes --------------------------------------------------------------------------------

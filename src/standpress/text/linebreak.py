@@ -84,9 +84,12 @@ class BodyRule:
 
 
 def body_mode(width: float, avg_char_width: float, rule: BodyRule) -> str:
-    """"justify" when ``width`` holds ``rule.justify_min_chars`` average characters, else "ragged"."""
+    """"justify" when ``width`` holds ``rule.justify_min_chars`` average characters, else "ragged".
+
+    No character width (an empty font?) sets ragged: it never stretches a space.
+    """
     if avg_char_width <= 0:
-        raise ValueError("avg_char_width must be positive")
+        return "ragged"
     return "justify" if width / avg_char_width >= rule.justify_min_chars - _EPS else "ragged"
 
 
@@ -474,7 +477,11 @@ def widest_piece(text: str, *, measure: Callable[[str], float], space_width: flo
     """The widest stretch of ``text`` that can never be broken, and its natural width.
 
     Ragged and balanced setting fail for any ``width`` below it (justified
-    lines may shrink their spaces a little further).
+    lines may shrink their spaces a little further).  The stretch is what a
+    message names: a word with no legal break (``#чистийберег``), a chain of
+    words bound by no-break spaces (``і⍽в⍽Києві``), or the widest part of a
+    word that breaks (``Комунальними`` of a hashtag; a hyphenated part is named
+    without its added hyphen, which its width includes).
     """
     if not text:
         return "", 0.0
@@ -483,6 +490,7 @@ def widest_piece(text: str, *, measure: Callable[[str], float], space_width: flo
     for brk in par.breaks:
         natural, _spaces = par.natural(start, brk)
         if natural > widest[1]:
-            widest = (" ".join(par.pieces(start, brk)), natural)
+            shown = " ".join(par.pieces(start, brk))
+            widest = (shown[:-1] if brk.kind == HYPHEN else shown, natural)
         start = brk.next_start
     return widest
