@@ -34,8 +34,12 @@ stretch and shrink limits and makes the paragraph's end rules strong: in
 ``min_last_line_chars`` characters and no last line that is only the tail of
 a word broken on the line before (``зайнято-`` / ``сті.``): each such
 breach is counted, and the breaker minimises (breaches, demerits) in that
-order, so a breaking that keeps the rule always wins — within the stretch
-limits when any breaking keeps them, else in the emergency pass.  A
+order, so a breaking that keeps the rule always wins.  Justified, it is
+sought within the stretch limits first; when every breaking within them
+breaches the rule, lines may stretch up to :data:`RULE_TOLERANCE` times the
+limit to keep it (a little loose reads better than ``об-`` / ``ставинах.``),
+and only when no breaking fits within the limits does the emergency pass
+lift them.  ``Line.ratio`` above 1 reports either.  A
 hyphenated next-to-last line costs :data:`RULE_FINAL_HYPHEN_DEMERITS`.  :func:`body_mode` says which mode a
 measure takes.
 
@@ -64,6 +68,7 @@ ADJACENT_FITNESS_DEMERITS = 10000.0
 SHORT_LAST_LINE_DEMERITS = 50000.0
 SHORT_LAST_LETTERS = 4
 RULE_FINAL_HYPHEN_DEMERITS = 100000.0
+RULE_TOLERANCE = 2.0  # how far past the stretch limit a line may go to keep the paragraph's end
 RAGGED_HYPHEN_FACTOR = 2.0
 MAX_HYPHENS_IN_A_ROW = 2
 _HYPHEN_ENDS = ("-", "\u2010")  # a word ending so shows a hyphen at the line's end
@@ -466,6 +471,12 @@ def break_lines(text: str, *, width: float, measure: Callable[[str], float],
         end = _balanced(par, s)
     else:
         end = _total_fit(par, s)
+        if mode == "justify" and end is not None and end.breaches:
+            # a line a little looser than the limit reads better than «об-» / «ставинах.»
+            relaxed = _total_fit(par, _Settings(width, space_width, mode, max_stretch, max_shrink,
+                                                max_lines, RULE_TOLERANCE, rule))
+            if relaxed is not None and relaxed.breaches < end.breaches:
+                end = relaxed
         if end is None and mode == "justify":
             end = _total_fit(par, _Settings(width, space_width, mode, max_stretch, max_shrink,
                                             max_lines, math.inf, rule))
