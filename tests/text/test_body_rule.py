@@ -127,6 +127,17 @@ def test_an_email_breaks_before_at_and_before_dots():
         "volunteers", ".obolon", "@kyiv-city", ".gov", ".ua,"]
 
 
+def test_a_long_string_bound_to_a_short_word_still_breaks():
+    # the normaliser binds «на», «за» to the next word, URLs and hashtags included
+    text = normalise("Пишіть на volunteers@kyiv-city.gov.ua або приходьте за #РазомСила")
+    assert f"на{NB}volunteers@kyiv-city.gov.ua" in text and f"за{NB}#РазомСила" in text
+    assert cuts(f"на{NB}volunteers@kyiv-city.gov.ua") == [
+        f"на{NB}volunteers", "@kyiv-city", ".gov", ".ua"]
+    assert cuts(f"за{NB}#РазомСила,") == [f"за{NB}#Разом", "Сила,"]
+    lines = break_lines(text, width=16, measure=unit, space_width=1, mode="ragged")
+    assert rejoin(lines) == text and not any(line.hyphenated for line in lines)
+
+
 @pytest.mark.parametrize("word", ["т.д.", "1.5", "вул.Хрещатик", "КМДА", "#2022", "iPhone",
                                   "ЧистийБерег"])
 def test_ordinary_words_are_not_long_strings(word):

@@ -165,19 +165,29 @@ def _hyphen_breaks(word: str, hyphenator: Hyphenator) -> list[tuple[int, str, fl
     return out
 
 
+_BOUND = re.compile(r"[^\u00a0\u202f]+")  # the parts of a word bound by no-break spaces
+
+
 @lru_cache(maxsize=65536)
 def inner_breaks(word: str, hyphenator: Hyphenator | None) -> tuple[tuple[int, str, float], ...]:
     """(offset, kind, penalty) of every place a line may end inside ``word``, in order.
 
+    A long string may be bound to a short word before it (``на⍽www.kyiv.ua``,
+    ``за⍽#РазомСила``): each part between no-break spaces is looked at.
     Cached: a fitter sets the same words again at each size it tries.
     """
-    kind = long_kind(word)
-    if kind is not None:
-        return tuple(_long_breaks(word, kind))
     found: dict[int, tuple[int, str, float]] = {}
-    for brk in _explicit_breaks(word):
-        found[brk[0]] = brk
+    spans = []
+    for m in _BOUND.finditer(word):
+        kind = long_kind(m.group())
+        if kind is not None:
+            spans.append(m.span())
+            for offset, brk_kind, penalty in _long_breaks(m.group(), kind):
+                found[m.start() + offset] = (m.start() + offset, brk_kind, penalty)
+    others = _explicit_breaks(word)
     if hyphenator is not None:
-        for brk in _hyphen_breaks(word, hyphenator):
+        others += _hyphen_breaks(word, hyphenator)
+    for brk in others:
+        if not any(a <= brk[0] <= b for a, b in spans):
             found.setdefault(brk[0], brk)
     return tuple(found[k] for k in sorted(found))
