@@ -100,7 +100,7 @@ def font_subset(path: str, chars: str, flavor: str | None) -> bytes:
     """
     opts = subset.Options()
     opts.layout_features = ["kern"]
-    opts.drop_tables += ["BASE", "JSTF", "MATH"]
+    opts.drop_tables += ["GSUB", "BASE", "JSTF", "MATH"]
     opts.hinting = False
     opts.notdef_outline = True
     opts.recalc_timestamp = False
