@@ -32,8 +32,9 @@ Contract of :func:`render_svg`:
 * QR: one ``<path>``, one rectangle per horizontal run of dark modules.
 * Images (``photos="embed"``, the default): ``images(item)`` → sRGB JPEG/PNG
   bytes, embedded as a ``data:`` URI (``xMidYMid slice``); ``photos="link"``:
-  ``photo_href(item)`` → a relative URL written as the ``href`` (the caller
-  writes that file). No bytes or no href → a labelled placeholder.
+  ``photo_href(item)`` → a relative URL written as the ``href`` (default
+  :func:`linked_photo_name`; the caller writes that file beside the SVG, from the
+  same sRGB screen copy it would embed). No bytes or no href → a labelled placeholder.
 * Deterministic: same page, same string (fixed ids, ≤ 4 decimals, fonts
   keep their timestamps). Never decides layout: it asks the fonts only how the
   renderer will set a line, to know where a word must be pinned.
@@ -42,6 +43,7 @@ Contract of :func:`render_svg`:
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -97,7 +99,7 @@ def render_svg(page: Page, images: ImageBytes | None = None, *, outline_text: bo
     if page.title:
         dwg.set_desc(title=_xml(page.title))
     s = _Svg(dwg, page, images, outline_text, _colour_converter(profile),
-             photo_href if photos == "link" else None, photos == "link")
+             photo_href or linked_photo_name, photos == "link")
     units = text_lines(page.items)
     if not outline_text:
         css = font_face_rules(_used_chars(page, [*units, *((t,) for t in page.slug_text)]
@@ -127,6 +129,15 @@ def render_svg(page: Page, images: ImageBytes | None = None, *, outline_text: bo
         guides.add(_rect(dwg, -b, -b, page.width + 2 * b, page.height + 2 * b, stroke_dasharray="1 1"))
     dwg.add(guides)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + dwg.tostring() + "\n"
+
+
+def linked_photo_name(im: Image) -> str:
+    """Where a linked photo's screen copy lives, relative to the SVG (the default
+    ``photo_href``): ``photos/<case id>-<8 hex digits>.jpg``, the digits from the
+    placement (source, box, focus), so each crop of a photo has its own file."""
+    key = f"{im.source}|{im.w:.4f}|{im.h:.4f}|{im.focus[0]:.4f}|{im.focus[1]:.4f}"
+    label = re.sub(r"[^A-Za-z0-9_-]", "_", im.label or Path_(im.source).stem.encode("ascii", "replace").decode())
+    return f"photos/{label[:40] or 'photo'}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.jpg"
 
 
 def _layer(dwg, name: str, locked: bool = False):
