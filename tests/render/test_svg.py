@@ -18,7 +18,6 @@ from PIL import ImageChops, ImageFilter
 from standpress.errors import RenderError
 from standpress.layout.frame import QR, Circle, Image, Page, Path as PathItem, Rect, Text, catmull_rom
 from standpress.layout.qr import qr_modules
-from standpress.render import svg as svgmod
 from standpress.render.svg import cmyk_to_srgb, font_subset, path_data, render_svg
 from standpress.text.fonts import load_font
 from standpress.text.outlines import glyph_outlines, glyph_path

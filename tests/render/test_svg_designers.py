@@ -245,10 +245,17 @@ def test_one_text_element_per_line_under_the_real_family(panels, kind):
         assert (el.get("font-style") == "italic") == stem.endswith("Italic")
         # pinned per word, never per glyph: at most one x per word, each at a word's start
         spans = el.findall(S + "tspan")
-        assert len(spans) + 1 <= len("".join(t.text for t in runs).split(" "))
-        for span in spans:
-            assert len((span.get("x") or "").split()) == 1
-            assert not span.text.startswith(" ")
+        text = "".join(t.text for t in runs)
+        assert len(spans) + 1 <= len(text.split(" "))
+        placed = [x for t in runs for x in (t.x + sum(t.advances[:i]) for i in range(len(t.text)))]
+        at = len(el.text or "")
+        for span in spans:  # each pinned word at the x layout set it at
+            assert float(span.get("x")) == pytest.approx(placed[at], abs=1e-3)
+            assert at == 0 or text[at - 1] == " " or any(at == sum(len(r.text) for r in runs[:k])
+                                                          for k in range(1, len(runs)))
+            at += len(span.text)
+    if kind == "cases":  # justified body text: its words are pinned
+        assert any(len(el.findall(S + "tspan")) > 3 for el in els)
     css = root.find(f"{S}defs/{S}style").text
     assert re.search(r"font-family:Noto Sans;font-weight:700;font-style:normal;src:url\(data:font/", css)
     assert "local('NotoSans-Bold')" in css and "sp-" not in css
@@ -409,3 +416,18 @@ def test_linked_photo_names_are_relative_and_one_per_placement(panels):
 
     with pytest.raises(RenderError, match="'embed' or 'link'"):
         render_svg(page, photos="inline")
+
+
+def test_a_line_of_two_fonts_is_one_text_element():
+    regular, bold = str(ROOT / "fonts" / "NotoSans-Regular.ttf"), str(ROOT / "fonts" / "NotoSans-Bold.ttf")
+    adv = [a * 5 for a in load_font("regular", regular).advances("Партнер: ")]
+    first = Text(10, 20, "Партнер: ", "regular", 5.0, BLACK, tuple(adv))
+    x = 10 + sum(adv)
+    second = Text(x, 20, "ГО «Сусіди»", "bold", 5.0, BLACK,
+                  tuple(a * 5 for a in load_font("bold", bold).advances("ГО «Сусіди»")))
+    page = Page(100, 40, 3, (first, second), fonts={"regular": regular, "bold": bold})
+    [el] = ET.fromstring(render_svg(page)).iter(S + "text")
+    assert el.text == "Партнер: " and el.get("font-weight") == "400"
+    [span] = el.findall(S + "tspan")
+    assert span.text == "ГО «Сусіди»" and span.get("font-weight") == "700"
+    assert float(span.get("x")) == pytest.approx(x, abs=1e-3)

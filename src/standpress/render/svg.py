@@ -58,7 +58,10 @@ from ..layout.frame import CMYK, QR, Circle, Image, Page, Path, Rect, Text
 from ..layout.marks import colour_bar, crop_mark_lines, mark_geometry, registration_targets
 from ..text.fonts import load_font
 from ..text.outlines import fmt, glyph_outlines
-from .svgfonts import font_face, font_face_rules, font_subset  # noqa: F401  (font_subset: public here)
+from .svgfonts import font_face, font_face_rules, font_subset
+
+__all__ = ["render_svg", "cmyk_to_srgb", "font_subset", "linked_photo_name", "path_data",
+           "qr_path_data", "qr_runs", "text_lines", "split_bleed", "pins", "item_box"]
 
 DEFAULT_PROFILE = Path_(__file__).resolve().parents[3] / "profiles" / "FOGRA39L_300.icc"
 ImageBytes = Callable[[Image], "bytes | None"]
@@ -91,7 +94,9 @@ def render_svg(page: Page, images: ImageBytes | None = None, *, outline_text: bo
     if photos not in PHOTOS:
         raise RenderError(f"photos={photos!r}: the SVG photos are 'embed' or 'link'")
     b = page.bleed if show_bleed else 0.0
-    m = mark_geometry(page.bleed, min(page.width, page.height)).margin if show_bleed and marks else b
+    m = b
+    if show_bleed and marks:  # the PDF's MediaBox: room for the crop marks and the slug
+        m = mark_geometry(page.bleed, min(page.width, page.height)).margin
     W, H = page.width + 2 * m, page.height + 2 * m
     dwg = svgwrite.Drawing(size=(f"{fmt(W)}mm", f"{fmt(H)}mm"), debug=False)
     dwg.attribs.update({"viewBox": " ".join(fmt(v) for v in (-m, -m, W, H)),
@@ -102,9 +107,10 @@ def render_svg(page: Page, images: ImageBytes | None = None, *, outline_text: bo
              photo_href or linked_photo_name, photos == "link")
     units = text_lines(page.items)
     if not outline_text:
-        css = font_face_rules(_used_chars(page, [*units, *((t,) for t in page.slug_text)]
-                                          if show_bleed and marks else units))
-        dwg.defs.add(dwg.style("\n".join(css)))
+        drawn = [*units, *((t,) for t in page.slug_text)] if show_bleed and marks else units
+        css = font_face_rules(_used_chars(page, drawn))
+        if css:
+            dwg.defs.add(dwg.style("\n".join(css)))
     clip = dwg.clipPath(id="sp-clip")
     clip.add(_rect(dwg, -b, -b, page.width + 2 * b, page.height + 2 * b))
     dwg.defs.add(clip)
@@ -126,7 +132,8 @@ def render_svg(page: Page, images: ImageBytes | None = None, *, outline_text: bo
                            "stroke-width": "0.1"})
     guides.add(_rect(dwg, 0, 0, page.width, page.height))
     if b:
-        guides.add(_rect(dwg, -b, -b, page.width + 2 * b, page.height + 2 * b, stroke_dasharray="1 1"))
+        guides.add(_rect(dwg, -b, -b, page.width + 2 * b, page.height + 2 * b,
+                         stroke_dasharray="1 1"))
     dwg.add(guides)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + dwg.tostring() + "\n"
 
@@ -136,7 +143,7 @@ def linked_photo_name(im: Image) -> str:
     ``photo_href``): ``photos/<case id>-<8 hex digits>.jpg``, the digits from the
     placement (source, box, focus), so each crop of a photo has its own file."""
     key = f"{im.source}|{im.w:.4f}|{im.h:.4f}|{im.focus[0]:.4f}|{im.focus[1]:.4f}"
-    label = re.sub(r"[^A-Za-z0-9_-]", "_", im.label or Path_(im.source).stem.encode("ascii", "replace").decode())
+    label = re.sub(r"[^A-Za-z0-9_-]", "_", im.label or Path_(im.source).stem)
     return f"photos/{label[:40] or 'photo'}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.jpg"
 
 
@@ -203,7 +210,8 @@ def item_box(item) -> Box:
                *(p for ring in item.holes for p in ring)] or [(0.0, 0.0)]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
         x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
-    half = getattr(item, "stroke_width", 0.0) / 2 if getattr(item, "stroke", None) is not None else 0.0
+    stroked = getattr(item, "stroke", None) is not None
+    half = item.stroke_width / 2 if stroked else 0.0
     return (x0 - half, y0 - half, x1 + half, y1 + half)
 
 
@@ -254,7 +262,8 @@ def pins(run: Text, natural: tuple[float, ...]) -> list[tuple[int, float]]:
     out = [(0, run.x)]
     set_x, anchor_x, drift = run.x, run.x, 0.0
     for i, ch in enumerate(run.text):
-        if i and run.text[i - 1] == " " and ch != " " and abs(set_x - (anchor_x + drift)) > PIN_TOLERANCE:
+        word_start = i and run.text[i - 1] == " " and ch != " "
+        if word_start and abs(set_x - (anchor_x + drift)) > PIN_TOLERANCE:
             out.append((i, set_x))
             anchor_x, drift = set_x, 0.0
         set_x += run.advances[i]

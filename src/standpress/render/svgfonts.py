@@ -52,8 +52,9 @@ class FontFace:
 
 def css_family(name: str) -> str:
     """``name`` as a CSS family name: as it is when it is plain words, else quoted."""
-    if all(part.replace("-", "").replace("_", "").isalnum() and not part[0].isdigit()
-           for part in name.split(" ") if part) and name.strip() == name and "  " not in name and name:
+    words = name.split(" ")
+    if name and all(w and w.replace("-", "").replace("_", "").isalnum() and not w[0].isdigit()
+                    for w in words):
         return name
     return css_string(name)
 
