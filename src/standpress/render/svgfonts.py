@@ -9,6 +9,9 @@ same family, weight and style by ``@font-face`` — limited by ``unicode-range``
 characters it holds, after a ``local()`` face of the installed font, so a character
 typed in later falls back to the installed font of that name, not to another family.
 
+Every subset holds ``EDITING_CHARS`` (ASCII, the Ukrainian alphabet, its typographic
+punctuation) besides the page's own characters: a retyped word still has its letters,
+and one subset per font serves every page of a build (subsetting is the slow part).
 The subsets keep the ``kern`` feature (layout kerned with HarfBuzz; a browser then
 kerns the same way) and nothing else: no ligatures, no contextual forms.
 """
@@ -26,6 +29,12 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from ..errors import RenderError
+
+
+EDITING_CHARS = "".join(sorted(
+    {chr(c) for c in range(0x20, 0x7F)}
+    | set("АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯабвгґдеєжзиіїйклмнопрстуфхцчшщьюя")
+    | set("\u2019\u02bc«»„“”–—‑…№₴€·×°\u00a0\u202f\u2009")))
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,15 @@ def font_face(path: str) -> FontFace:
     return FontFace(family.strip(), weight, italic, full.strip(), ps.strip())
 
 
+@lru_cache(maxsize=32)
+def font_cmap(path: str) -> frozenset[int]:
+    """The code points ``path`` has glyphs for."""
+    try:
+        return frozenset(TTFont(io.BytesIO(Path(path).read_bytes()), lazy=True).getBestCmap())
+    except Exception as exc:  # fontTools raises many kinds
+        raise RenderError(f"cannot read font {path}: {exc}") from exc
+
+
 def flavor() -> tuple[str | None, str, str]:
     """(fontTools flavor, CSS format, MIME type) of the best web font format available."""
     if find_spec("brotli") or find_spec("brotlicffi"):
@@ -136,20 +154,21 @@ def font_face_rules(used: dict[str, str]) -> list[str]:
     """``@font-face`` rules for ``{font file: characters}``, in file order.
 
     Per file: a ``local()`` face of the installed font (for any character), then the
-    embedded subset limited to its characters (checked first: the later rule wins).
+    embedded subset (``EDITING_CHARS`` and the file's characters) limited to what it
+    holds by ``unicode-range`` (checked first: the later rule wins).
     """
     fl, css_format, mime = flavor()
     rules = []
     for path in sorted(used):
-        chars = "".join(sorted(set(used[path])))
+        held = font_cmap(path)
+        chars = "".join(sorted(c for c in set(used[path]) | set(EDITING_CHARS) if ord(c) in held))
         face = font_face(path)
         desc = (f"font-family:{css_family(face.family)};font-weight:{face.weight};"
                 f"font-style:{face.style};")
         rules.append(f"@font-face{{{desc}src:local({css_string(face.full_name)}),"
                      f"local({css_string(face.postscript)});}}")
-        if chars:
-            data = font_subset(path, chars, fl)
-            uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-            rules.append(f"@font-face{{{desc}src:url({uri}) format('{css_format}');"
-                         f"unicode-range:{unicode_range(chars)};}}")
+        data = font_subset(path, chars, fl)
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        rules.append(f"@font-face{{{desc}src:url({uri}) format('{css_format}');"
+                     f"unicode-range:{unicode_range(chars)};}}")
     return rules
