@@ -13,6 +13,8 @@ render against the PDF render. Tolerances, in mm at 8 px/mm:
 * rsvg: every edge of every line within ``RSVG_MM`` (0.25 mm = 2 px): HarfBuzz kerns
   as layout did, justified words are pinned, so only rasterising differs.
 * Inkscape (if installed): as rsvg (Pango too); measured 1 px at most.
+* (Not tested here, measured once: Chromium showing the SVG as an <img>, with the
+  embedded subsets: median 0.25 mm, worst 0.5 mm at 4 px/mm.)
 * cairosvg: it does not kern (cairo's toy text API), so a line drifts by its summed
   kerning (and cairo rounds advances): within ``CAIRO_MM`` (1.5 mm; measured worst 1.375 mm,
   the display line «ТОП-100» of the A3 cover; median 0.125–0.25 mm).
@@ -431,3 +433,37 @@ def test_a_line_of_two_fonts_is_one_text_element():
     [span] = el.findall(S + "tspan")
     assert span.text == "ГО «Сусіди»" and span.get("font-weight") == "700"
     assert float(span.get("x")) == pytest.approx(x, abs=1e-3)
+
+
+def test_moving_bleed_items_below_the_trim_layer_never_changes_what_covers_what():
+    """split_bleed may send an item reaching past the trim to the bleed layer (drawn first)
+    only when nothing drawn before it in the trim layer overlaps it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from standpress.layout.frame import Rect
+    from standpress.render.svg import item_box, split_bleed
+
+    rects = st.builds(Rect, st.floats(-10, 90), st.floats(-10, 90), st.floats(1, 60), st.floats(1, 60),
+                      st.just((0.0, 0.0, 0.0, 50.0)))
+
+    def overlap(a, b):
+        a, b = item_box(a), item_box(b)
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(rects, max_size=12))
+    def check(items):
+        units = [(r,) for r in items]
+        bleed, trim = split_bleed(units, 100.0, 100.0)
+        order = [id(u[0]) for u in bleed + trim]
+        assert sorted(order) == sorted(map(id, items))
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                if overlap(a, b):
+                    assert order.index(id(a)) < order.index(id(b))
+        for (r,) in bleed:
+            x0, y0, x1, y1 = item_box(r)
+            assert x0 < 0 or y0 < 0 or x1 > 100 or y1 > 100
+
+    check()
