@@ -420,15 +420,34 @@ def _lines(par: _Paragraph, end: _Node) -> list[Line]:
     return out
 
 
+@dataclass(frozen=True)
+class BodyRule:
+    """The one rule for body text: ragged below a measure, justified above it."""
+
+    justify_min_chars: int = 60
+    max_stretch: float = 0.5
+    max_shrink: float = 0.15
+    min_last_line_chars: int = 5
+
+
+def body_mode(width: float, avg_char_width: float, rule: BodyRule) -> str:
+    """"justify" when ``width`` holds at least ``rule.justify_min_chars``, else "ragged"."""
+    if avg_char_width <= 0:
+        return "ragged"
+    return "justify" if width / avg_char_width >= rule.justify_min_chars else "ragged"
+
+
 def break_lines(text: str, *, width: float, measure: Callable[[str], float],
                 space_width: float, hyphenator: Hyphenator | None = None,
                 mode: str = "justify", max_stretch: float = 0.5, max_shrink: float = 0.2,
-                max_lines: int | None = None) -> list[Line] | None:
+                max_lines: int | None = None, rule: BodyRule | None = None) -> list[Line] | None:
     """Break ``text`` into lines of ``width``; None when no breaking fits.
 
     ``max_stretch``/``max_shrink`` are fractions of ``space_width`` by which
-    each word space may grow or shrink in justified lines.
+    each word space may grow or shrink in justified lines; a ``rule`` sets them.
     """
+    if rule is not None:
+        max_stretch, max_shrink = rule.max_stretch, rule.max_shrink
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if width <= 0 or space_width < 0 or max_stretch < 0 or max_shrink < 0:
