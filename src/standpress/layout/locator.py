@@ -16,7 +16,7 @@ from .frame import Circle, Item, Path, Rect, Text
 from .templates import ItemSpec
 
 if TYPE_CHECKING:
-    from .panels import _Layout
+    from .context import Layout as _Layout
 
 HERE = "Ви тут"
 
