@@ -231,7 +231,7 @@ def paginate(fmt: Format, cases: list[Case], sizer: Sizer,
     """
     first: tuple[Grid, list[tuple[Slot, ...]]] | None = None
     for cols_rows in sizer.grids(fmt):
-        got = _paginate_grid(fmt, cases, sizer, cols_rows)
+        got = _paginate_grid(fmt, cases, sizer, cols_rows, max_panels)
         if got is None:
             continue
         if first is None:
@@ -253,31 +253,50 @@ def _spans(cols: int, rows: int) -> list[tuple[int, int]]:
     return [s for i, s in enumerate(out) if s[0] <= cols and s[1] <= rows and s not in out[:i]]
 
 
-def _paginate_grid(fmt: Format, cases: list[Case], sizer: Sizer,
-                   grid: tuple[int, int]) -> tuple[Grid, list[tuple[Slot, ...]]] | None:
+def _paginate_grid(fmt: Format, cases: list[Case], sizer: Sizer, grid: tuple[int, int],
+                   max_panels: int) -> tuple[Grid, list[tuple[Slot, ...]]] | None:
+    """The stand's scale is the largest at which every case but the outliers fits one
+    module (an outlier: a case whose own largest scale is under 0.8 × the median); the
+    outliers take two modules or a panel. Then the fewest panels that hold them."""
     cols, rows = grid
-    per = cols * rows
     spans = _spans(cols, rows)
     best = {c.id: [sizer.best_scale(fmt, grid, c, s) for s in spans] for c in cases}
     if any(all(b is None for b in bs) for bs in best.values()):
         return None
     if not cases:
-        return Grid(cols, rows, sizer.scales[0], sizer.photo(fmt, grid, [], sizer.scales[0])), []
-    fewest = -(-len(cases) // per)
-    for panels in range(fewest, min(len(cases), fewest + 3) + 1):
-        for scale in sizer.scales:
-            span_of = {}
-            for c in cases:
-                fits = [s for s, b in zip(spans, best[c.id]) if b is not None and b >= scale - 1e-9]
-                if not fits:
-                    break
-                span_of[c.id] = fits[0]
-            else:
+        top = sizer.scales[0]
+        return Grid(cols, rows, top, sizer.photo(fmt, grid, [], top)), []
+    single = sorted(best[c.id][0] or 0.0 for c in cases)
+    median = single[len(single) // 2]
+    ordinary = [s for s in single if s >= 0.8 * median]
+    start = max(min(ordinary), sizer.scales[-1])
+    fewest = -(-len(cases) // (cols * rows))
+    # within the stand's faces if any scale allows, else the fewest beyond (reported)
+    for limit in (max_panels, max(max_panels, fewest) + 2):
+        got = _at_best_scale(fmt, cases, sizer, grid, best, start, min(len(cases), limit))
+        if got is not None:
+            return got
+    return None
+
+
+def _at_best_scale(fmt, cases, sizer, grid, best, start, limit):
+    cols, rows = grid
+    spans = _spans(cols, rows)
+    kinds = sizer.spare_kinds(fmt)
+    fewest = -(-len(cases) // (cols * rows))
+    for scale in (s for s in sizer.scales if s <= start + 1e-9):
+        span_of = {}
+        for c in cases:
+            fits = [s for s, b in zip(spans, best[c.id]) if b is not None and b >= scale - 1e-9]
+            if not fits:
+                break
+            span_of[c.id] = fits[0]
+        else:
+            for panels in range(fewest, limit + 1):
                 pages = _pack(cases, span_of, cols, rows, panels)
                 if pages is not None:
                     singles = [c for c in cases if span_of[c.id] == (1, 1)] or cases
                     photo = sizer.photo(fmt, grid, singles, scale)
-                    kinds = sizer.spare_kinds(fmt)
                     return Grid(cols, rows, scale, photo), _spares(pages, cols, rows, kinds)
     return None
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Case, Format
-from .fit import (Bases, DoesNotFit, SetBlock, avg_char_width, fit_block, set_exact,
+from .fit import (Bases, DoesNotFit, SetBlock, avg_char_width, set_exact, set_paragraphs,
                   style_size)
 from .frame import QR, Image, Item, Rect, Text
 from .qr import QUIET, min_code_size, qr_modules, total_size
 from .templates import CardSpec, Style
 
-# the largest scale is the style sheet's size; below 0.59 every card style is at its minimum
-SCALES = tuple(round(1.0 - 0.03 * i, 2) for i in range(15))
+# a stand's type scale: up to 1.6 × the style sheet's sizes where the cards leave room;
+# below 0.59 every card style is at its minimum
+SCALES = tuple(round(1.6 - 0.04 * i, 2) for i in range(26))
 GAPS = {"kicker": 0.55, "title": 0.55, "org": 0.7, "body": 0.6, "partner": 0.0}
 
 
@@ -36,7 +37,8 @@ class CardKit:
     bases: Bases
 
     def omits(self, field: str) -> bool:
-        return self.card.omits(field, self.fmt.viewing_distance)
+        ems = (self.fmt.width - 2 * self.fmt.safe) / self.bases.body
+        return self.card.omits(field, self.fmt.viewing_distance, ems)
 
     def padding(self, module_w: float) -> float:
         return module_w * self.card.padding
@@ -211,19 +213,14 @@ def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: floa
     room = h - (top - y) - kicker.height - pad * 1.4
     ts = st.text["title_field"]
     least = style_size(st.text["title"], kit.bases, scale)
-    hi = least * 1.6
     title = None
-    size = hi
+    size = least * 1.6
     while size >= least - 1e-6:
-        try:
-            block = fit_block([case.title], ts, inner, room, kit.bases, st,
-                              scale=size / (ts.size * kit.bases.of(ts.role)))
-        except DoesNotFit:
-            break
-        if block.height <= room + 1e-6 and block.size >= least - 1e-6:
+        block = set_paragraphs([case.title], ts, size, inner, st, wrap=False)
+        if block is not None and block.height <= room + 1e-6:
             title = block
             break
-        size *= 0.92
+        size *= 0.93
     if title is None:
         return items, False
     items.extend(title.moved(x + pad, y + h - pad - title.height))

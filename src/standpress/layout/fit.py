@@ -107,7 +107,7 @@ def _hyphenator():
 
 
 def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: float,
-                   style: Style, color: CMYK | None = None) -> SetBlock | None:
+                   style: Style, color: CMYK | None = None, wrap: bool = True) -> SetBlock | None:
     """Break and position ``paragraphs`` at ``size``; None if a word is too wide."""
     from ..text.linebreak import break_lines
 
@@ -128,7 +128,7 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
         measure = (lambda s: font.width(s, size))
         lines = break_lines(para, width=width, measure=measure, space_width=space,
                             hyphenator=hyph, mode=mode, rule=rule)
-        if lines is None and mode == "balanced":  # a heading too long for one line: wrap it
+        if lines is None and mode == "balanced" and wrap:  # a word too long: hyphenate it
             lines = break_lines(para, width=width, measure=measure, space_width=space,
                                 hyphenator=_hyphenator(), mode="ragged")
         if lines is None:
@@ -180,16 +180,19 @@ def fit_block(paragraphs: list[str], ts: TextStyle, width: float, height: float,
     """The largest size from ``ts.size×scale`` down to ``ts.min`` that fits."""
     base = bases.of(ts.role)
     lo = ts.min * base
-    size = max(lo, ts.size * base * scale)
+    first = max(lo, ts.size * base * scale)
     last: SetBlock | None = None
-    while True:
-        block = set_paragraphs(paragraphs, ts, size, width, style, color)
-        if block is not None and block.height <= height + 1e-6:
-            return block
-        last = block or last
-        if size <= lo + 1e-9:
-            break
-        size = max(lo, size * 0.96)
+    # headings: a smaller size before a hyphenated one; hyphenated only at the minimum
+    for wrap in ((False, True) if ts.align == "balanced" else (True,)):
+        size = first
+        while True:
+            block = set_paragraphs(paragraphs, ts, size, width, style, color, wrap)
+            if block is not None and block.height <= height + 1e-6:
+                return block
+            last = block or last
+            if size <= lo + 1e-9:
+                break
+            size = max(lo, size * 0.96)
     if last is None:
         word = widest_word(paragraphs, ts, size, style)
         raise DoesNotFit(float("inf"), f"«{word}» is wider than the frame ({width:.0f} mm)",

@@ -43,7 +43,8 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
                          Rect(x, y, w, h * 0.004 + lay.bases.body * 0.3, fill=lay.color("brand"))]
     inner = w - 2 * pad
     ty = y + pad + lay.bases.body
-    heading = fit_block([card.index_heading], st.text["heading"], inner, h, lay.bases, st, scale)
+    heading = fit_block([card.index_heading], st.text["heading"], inner, h * 0.2, lay.bases, st,
+                        scale * 1.3)
     items.extend(heading.moved(x + pad, ty))
     ty += heading.height + lay.bases.body * 1.1
     room = y + h - pad - ty
@@ -53,7 +54,7 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
         (d, [c for c in cases if c.district == d]) for d in serves]
     groups = [(d, cs) for d, cs in groups if cs]
     number_style, title_style = st.text["index_number"], st.text["list"]
-    for attempt in (1.0, 0.85, 0.7, 0.55, 0.4):
+    for attempt in (1.6, 1.35, 1.15, 1.0, 0.85, 0.7, 0.55, 0.4):
         try:
             blocks = _index_blocks(lay, groups, len(groups) > 1, inner, scale * attempt,
                                    number_style, title_style)
@@ -100,7 +101,7 @@ def _figures(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     items: list[Item] = [Rect(x, y, w, h, fill=lay.color("brand")), _accent_bar(lay, x + pad,
                                                                                y + pad, w)]
     inner = w - 2 * pad
-    top = y + pad + lay.bases.body * 1.5
+    top = y + pad + lay.bases.body * 3.0
     share = (y + h - pad - top) / len(figures)
     for i, fig in enumerate(figures):
         fy = top + i * share
@@ -122,13 +123,13 @@ def _howto(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     inner = w - 2 * pad
     head, _, rest = text.partition("\n")
     ty = y + pad
-    heading = fit_block([head], st.text["heading"], inner, h, lay.bases, st, scale,
+    heading = fit_block([head], st.text["heading"], inner, h * 0.3, lay.bases, st, scale * 1.6,
                         color=lay.color("ink"))
     items.extend(heading.moved(x + pad, ty))
-    ty += heading.height + lay.bases.body * 1.0
+    ty += heading.height + lay.bases.body * 1.5
     if rest.strip():
         body = fit_block([p for p in rest.split("\n") if p.strip()], st.text["intro"], inner,
-                         y + h - pad - ty, lay.bases, st, scale)
+                         min(y + h - pad - ty, h * 0.45), lay.bases, st, scale * 1.6)
         items.extend(body.moved(x + pad, ty))
     return items
 

@@ -138,12 +138,16 @@ class CardSpec:
     aspect: float = 1.4  # card height / width a grid aims at
     gap: float = 0.03  # gutter, fraction of the safe width
     omit: tuple[tuple[str, float], ...] = ()  # (field, viewing distance in m from which it is left out)
+    omit_narrow: tuple[tuple[str, float], ...] = ()  # (field, panel width in body ems below which)
     spare: tuple[str, ...] = SPARE_KINDS  # what spare cards carry, in this order
     howto: str = ""  # the text of a «how to read the stand» spare card
     index_heading: str = "На цьому стенді"
 
-    def omits(self, field_name: str, distance: float) -> bool:
-        return any(f == field_name and distance >= d - 1e-9 for f, d in self.omit)
+    def omits(self, field_name: str, distance: float, width_ems: float = float("inf")) -> bool:
+        """Whether a format read from ``distance`` m, ``width_ems`` body ems wide (its safe
+        area), leaves the field out."""
+        return (any(f == field_name and distance >= d - 1e-9 for f, d in self.omit)
+                or any(f == field_name and width_ems < e for f, e in self.omit_narrow))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .tomlpos import TomlPositions
 SETTING_KEYS = {"justify_min_chars": int, "max_word_stretch": float, "max_word_shrink": float,
                 "min_last_line_chars": int}
 CARD_KEYS = {"photo_ratio", "photo_ratio_max", "qr_scale", "padding", "ground", "measure_chars",
-             "title_chars", "aspect", "gap", "omit", "spare", "howto", "index_heading"}
+             "title_chars", "aspect", "gap", "omit", "omit_narrow", "spare", "howto", "index_heading"}
 OMITTABLE = ("summary", "partner", "organization", "photo_credit")
 
 
@@ -184,21 +184,23 @@ def _card(table: dict, style: Style, err) -> CardSpec:
     for key in ("howto", "index_heading"):
         if key in table:
             values[key] = str(table[key])
-    omit = table.get("omit", {})
-    if not isinstance(omit, dict):
-        err("card.omit", "omit must be a table: field = viewing distance in metres",
-            'e.g. omit = { summary = 5.0 }: the summary is left out from 5 m on')
-        omit = {}
-    pairs = []
-    for name, dist in omit.items():
-        if name not in OMITTABLE:
-            err(f"card.omit.{name}", f'"{name}" cannot be left out',
-                "fields a far format may leave out: " + ", ".join(OMITTABLE))
-        elif not isinstance(dist, (int, float)) or dist <= 0:
-            err(f"card.omit.{name}", f"{dist!r} is not a distance in metres")
-        else:
-            pairs.append((name, float(dist)))
-    values["omit"] = tuple(pairs)
+    for key, unit, example in (("omit", "viewing distance in metres", "{ summary = 5.0 }"),
+                               ("omit_narrow", "width of the safe area in body ems",
+                                "{ summary = 40 }")):
+        omit = table.get(key, {})
+        if not isinstance(omit, dict):
+            err(f"card.{key}", f"{key} must be a table: field = {unit}", f"e.g. {key} = {example}")
+            omit = {}
+        pairs = []
+        for name, value in omit.items():
+            if name not in OMITTABLE:
+                err(f"card.{key}.{name}", f'"{name}" cannot be left out',
+                    "fields a format may leave out: " + ", ".join(OMITTABLE))
+            elif not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                err(f"card.{key}.{name}", f"{value!r} is not a {unit}")
+            else:
+                pairs.append((name, float(value)))
+        values[key] = tuple(pairs)
     if "spare" in table:
         spare = table["spare"]
         bad = [s for s in spare if s not in SPARE_KINDS] if isinstance(spare, list) else [spare]
