@@ -44,7 +44,9 @@ class CardKit:
         return module_w * self.card.padding
 
     def least_photo(self, module_w: float) -> float:
-        return module_w * self.card.photo_ratio
+        """Photo-led where the summary is left out: the photo takes its most first."""
+        ratio = self.card.photo_ratio_max if self.omits("summary") else self.card.photo_ratio
+        return module_w * ratio
 
 
 class CardOverflow(Exception):
