@@ -60,7 +60,7 @@ def city(tmp_path_factory):
     make.NO_HASHTAG = not hashtag_breaks()
     src = tmp_path_factory.mktemp("city-src")
     make.city(src)
-    return build(src / "cases.csv", tmp_path_factory.mktemp("city"), "rynok", "sykhiv",
+    return build(src / "cases.csv", tmp_path_factory.mktemp("city"), "rynok", "sykhiv", "vokzal",
                  locations=src / "locations.toml"), src
 
 

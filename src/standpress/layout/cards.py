@@ -44,9 +44,13 @@ class CardKit:
         return module_w * self.card.padding
 
     def least_photo(self, module_w: float) -> float:
-        """Photo-led where the summary is left out: the photo takes its most first."""
-        ratio = self.card.photo_ratio_max if self.omits("summary") else self.card.photo_ratio
-        return module_w * ratio
+        return module_w * self.card.photo_ratio
+
+    @property
+    def photo_led(self) -> bool:
+        """Where the summary is left out, the room a card leaves goes to its photo
+        before its type grows past the style sheet's sizes."""
+        return self.omits("summary")
 
 
 class CardOverflow(Exception):

@@ -124,6 +124,8 @@ class CardSizer:
 
     def _search(self, fmt, grid, case, span) -> float | None:
         scales = self.scales
+        if self.kit(fmt).photo_led:
+            scales = tuple(s for s in scales if s <= 1.0 + 1e-9)
         if self._fits(fmt, grid, case, span, scales[0]) is not None:
             return scales[0]
         if self._fits(fmt, grid, case, span, scales[-1]) is None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ..errors import FitError, Problem
 from .cards import CardKit, CardOverflow, case_card
 from .context import Layout, PanelInput, bases_for, printed_url
-from .fit import fit_display
+from .fit import DoesNotFit, fit_display
 from .frame import CMYK, QR, Item, Page, Rect
 from .grid import geometry
 from .locator import layout_locations, layout_map
@@ -28,7 +28,16 @@ def layout_panel(inp: PanelInput) -> Page:
     fmt = inp.stand.format
     lay = Layout(inp, fmt, bases_for(fmt, inp.style))
     for spec in inp.template.panels[inp.panel.kind]:
-        lay.items.extend(ITEMS[spec.type](lay, spec))
+        try:
+            lay.items.extend(ITEMS[spec.type](lay, spec))
+        except DoesNotFit as exc:  # an item that set text without naming it: name the item
+            what = f"the word «{exc.word}»" if exc.word else "its text"
+            raise FitError("text does not fit", [Problem(
+                f"{spec.type} item: {what} does not fit its frame"
+                + (f" ({exc.width:.0f} mm wide)" if exc.word else f" ({exc.reason})")
+                + f" at the minimum legible size {exc.size:.1f} mm", spec.where,
+                hint="give the item a larger rect in the template, or a nearer "
+                     "viewing_distance to the format")]) from None
     loc = inp.stand.location
     p = inp.panel
     title = f"{inp.campaign.title} {inp.campaign.year} — {loc.short_name} — панель {p.number}"
