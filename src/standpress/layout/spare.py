@@ -31,10 +31,6 @@ def _recolor(block: SetBlock, color) -> SetBlock:
                           for t in block.lines), block.height, block.size)
 
 
-def _accent_bar(lay: Layout, x: float, y: float, w: float) -> Rect:
-    return Rect(x, y, w * 0.12, lay.bases.body * 0.35, fill=lay.color("accent"))
-
-
 def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     """The stand's cases: number and title, grouped by district when it serves several."""
     st = lay.style
@@ -98,10 +94,9 @@ def _figures(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     figures = lay.inp.campaign.figures
     if not figures:
         raise DoesNotFit(0.0, "no figures", 0.0)
-    items: list[Item] = [Rect(x, y, w, h, fill=lay.color("brand")), _accent_bar(lay, x + pad,
-                                                                               y + pad, w)]
+    items: list[Item] = [Rect(x, y, w, h, fill=lay.color("brand"))]
     inner = w - 2 * pad
-    top = y + pad + lay.bases.body * 3.0
+    top = y + pad + lay.bases.body
     share = (y + h - pad - top) / len(figures)
     for i, fig in enumerate(figures):
         fy = top + i * share

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import CMYK
-from ..text.fonts import FontStack, font_stack
+from ..text.fonts import FontStack
 
 PANEL_KINDS = ("cover", "cases", "locator")
 OPTIONAL_KINDS = ("catalogue",)  # a template may leave these out
@@ -62,32 +62,6 @@ class Setting:
     min_last_line_chars: int = 5
 
 
-class FontBook:
-    """The loaded font stacks of a style sheet, by key.
-
-    Made by the loader; pickles as its files (a worker process loads them again on
-    arrival) and compares and prints by them, so it can key a cache entry.
-    """
-
-    def __init__(self, files: tuple[tuple[str, str], ...],
-                 fallback: tuple[tuple[str, str], ...] = ()):
-        self.files, self.fallback = files, fallback
-        self.stacks: dict[str, FontStack] = {k: font_stack(k, p, fallback) for k, p in files}
-
-    def __reduce__(self):
-        return (FontBook, (self.files, self.fallback))
-
-    def __repr__(self) -> str:
-        return f"FontBook({self.files!r}, {self.fallback!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FontBook) and (self.files, self.fallback) == (
-            other.files, other.fallback)
-
-    def __hash__(self) -> int:
-        return hash((self.files, self.fallback))
-
-
 @dataclass(frozen=True)
 class Style:
     fonts: dict[str, Path]
@@ -98,14 +72,15 @@ class Style:
     source: Path
     fallback: tuple[tuple[str, Path], ...] = ()  # (key, file) tried in order for missing glyphs
     setting: Setting = Setting()
-    book: FontBook | None = field(default=None, compare=False)
+    # the loaded fonts (``load.design.FontBook``: key → FontStack), made by the loader
+    book: Any = field(default=None, compare=False)
 
     def stack(self, key: str) -> FontStack:
         """The font of style key ``key`` with the fallbacks behind it (loaded by the loader)."""
-        if self.book is not None and key in self.book.stacks:
-            return self.book.stacks[key]
-        return font_stack(key, str(self.fonts[key]),  # a Style made by hand (tests)
-                          tuple((k, str(p)) for k, p in self.fallback))
+        if self.book is None:
+            raise ValueError("this style sheet has no loaded fonts: make it with "
+                             "standpress.load.design.load_style")
+        return self.book.stacks[key]
 
     @property
     def all_fonts(self) -> dict[str, Path]:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from ..errors import InputError, Problem, display_path
 from ..layout.templates import (ALIGNS, ITEM_TYPES, OPTIONAL_KINDS, PANEL_KINDS, ROLES,
-                                SPARE_KINDS, STYLE_KEYS, CardSpec, Design, FontBook, ItemSpec,
-                                Setting, Style, Template, TextStyle)
+                                SPARE_KINDS, STYLE_KEYS, CardSpec, Design, ItemSpec, Setting,
+                                Style, Template, TextStyle)
 from ..model import CMYK, Project
+from ..text.fonts import FontStack, font_stack
 from .tomlpos import TomlPositions
 
 SETTING_KEYS = {"justify_min_chars": int, "max_word_stretch": float, "max_word_shrink": float,
@@ -24,6 +25,32 @@ SETTING_KEYS = {"justify_min_chars": int, "max_word_stretch": float, "max_word_s
 CARD_KEYS = {"photo_ratio", "photo_ratio_max", "qr_scale", "padding", "ground", "measure_chars",
              "title_chars", "aspect", "gap", "omit", "omit_narrow", "spare", "howto", "index_heading"}
 OMITTABLE = ("summary", "partner", "organization", "photo_credit")
+
+
+class FontBook:
+    """The loaded font stacks of a style sheet, by key.
+
+    Made by the loader; pickles as its files (a worker process loads them again on
+    arrival) and compares and prints by them, so it can key a cache entry.
+    """
+
+    def __init__(self, files: tuple[tuple[str, str], ...],
+                 fallback: tuple[tuple[str, str], ...] = ()):
+        self.files, self.fallback = files, fallback
+        self.stacks: dict[str, FontStack] = {k: font_stack(k, p, fallback) for k, p in files}
+
+    def __reduce__(self):
+        return (FontBook, (self.files, self.fallback))
+
+    def __repr__(self) -> str:
+        return f"FontBook({self.files!r}, {self.fallback!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FontBook) and (self.files, self.fallback) == (
+            other.files, other.fallback)
+
+    def __hash__(self) -> int:
+        return hash((self.files, self.fallback))
 
 
 def _read(path: Path) -> tuple[dict, TomlPositions, str]:
