@@ -54,11 +54,13 @@ PARTNERS = ["районна в місті державна адміністра�
 
 
 def _summary(rng: random.Random, chars: int) -> str:
-    out = []
+    """Whole sentences, about ``chars`` characters in all."""
+    out: list[str] = []
     while len(" ".join(out)) < chars:
         out.append(rng.choice(SENTENCES))
-    text = " ".join(out)
-    return text if len(text) <= chars + 60 else text[:chars].rsplit(" ", 1)[0] + "."
+    if len(out) > 1 and len(" ".join(out)) - chars > chars - len(" ".join(out[:-1])):
+        out.pop()
+    return " ".join(out)
 
 
 def _photo(path: Path, seed: int) -> None:
