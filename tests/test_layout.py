@@ -143,3 +143,17 @@ def test_layout_is_pure_same_input_same_boxes(project, design):
     a = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
     b = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
     assert [p.items for p in a] == [p.items for p in b]
+
+
+def test_a_stand_with_few_faces_takes_a_denser_grid_before_refusing(project, design):
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги за пів року."
+    project = normalise_project(project)
+    locs = tuple(dataclasses.replace(l, units=2) if l.id == "holosiivskyi-park" else l
+                 for l in project.locations)
+    project = dataclasses.replace(project, locations=locs)
+    cases = [case(i, summary=short) for i in range(1, 13)]
+    plans, _ = plan_stands(project, cases, CardSizer(design), only=("holosiivskyi-park",))
+    plan = plans[0]
+    assert len(plan.panels) <= 4  # two units of a double-sided citylight
+    assert plan.grid.cols * plan.grid.rows >= 6  # denser than the format's own 2 × 2
+    assert [len(p.cases) for p in plan.panels if p.kind == "cases"] == [6, 6]
