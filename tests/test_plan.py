@@ -111,5 +111,5 @@ def test_spare_modules_carry_different_content_and_no_catalogue(project):
     plans, _ = plan_stands(project, cases, FixedSizer(), only=("peremoha-park",),
                            fill_faces=lambda f: True)
     spares = [s.spare for p in plans[0].panels for s in p.slots if s.case is None]
-    assert spares == ["index", "figures", "howto"]
+    assert spares == ["index", "howto", "figures"]
     assert [p.kind for p in plans[0].panels].count("catalogue") <= 1

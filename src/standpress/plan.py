@@ -131,7 +131,7 @@ class FixedSizer:
         return 0.0
 
     def spare_kinds(self, fmt):
-        return ("index", "figures", "howto")
+        return ("index", "howto", "figures")
 
 
 def _sort_key(location: Location) -> Callable[[Case], tuple]:

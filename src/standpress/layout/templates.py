@@ -34,7 +34,7 @@ ITEM_TYPES = {
 STYLE_KEYS = {"font", "role", "size", "min", "leading", "color", "align", "hyphenate", "fit", "upper"}
 ROLES = ("body", "heading", "caption")
 ALIGNS = ("left", "right", "center", "justify", "balanced")
-SPARE_KINDS = ("index", "figures", "howto")  # what a spare card may carry
+SPARE_KINDS = ("index", "howto", "figures")  # what a spare card may carry
 
 
 @dataclass(frozen=True)
