@@ -164,3 +164,15 @@ def test_every_case_of_the_pylon_and_billboard_decodes(city):
 def test_a_63_character_hashtag_title_builds(city):
     out, _ = city
     assert panels(out, "rynok", "cases")
+
+
+def test_the_landscape_template_also_serves_a_billboard_at_8_m(tmp_path):
+    make.NO_HASHTAG = not hashtag_breaks()
+    src = tmp_path / "src"
+    make.city(src)
+    toml = src / "locations.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('template = "billboard"',
+                                                             'template = "landscape"'),
+                    encoding="utf-8")
+    out = build(src / "cases.csv", tmp_path / "out", "sykhiv", locations=toml)
+    assert panels(out, "sykhiv", "cases")

@@ -141,10 +141,16 @@ def _qr(lay: Layout, spec: ItemSpec) -> list[Item]:
         parts.append(("text_style", "partner", spec.options["text"]))
     if not spec.options.get("fill"):
         parts.append(("url_style", "url", None))
+    reserve = 0.0  # the address in words is set last: keep its room
+    if not spec.options.get("fill"):
+        url_ts = lay.style.text[spec.options.get("url_style", "url")]
+        reserve = lay.set([printed_url(data)], url_ts, tw, h, "url", spec.where).height \
+            + lay.bases.body * 0.5
     for key, default, text in parts:
         ts = lay.style.text[spec.options.get(key, default)]
         paras = [printed_url(data)] if text is None else lay.resolve(text, spec)
-        block = lay.set(paras, ts, tw, h - (ty - y), text or "url", spec.where)
+        room = h - (ty - y) - (0.0 if text is None else reserve)
+        block = lay.set(paras, ts, tw, room, text or "url", spec.where)
         items.extend(block.moved(tx, ty))
         ty += block.height + lay.bases.body * 0.5
     return items
