@@ -111,17 +111,21 @@ class Layout:
         try:
             return fit_block(paragraphs, ts, w, h, self.bases, self.style, scale, color)
         except DoesNotFit as exc:
-            name = field.strip("{}")
+            name = field.strip("{}") if field.count("{") <= 1 else f"«{field}»"
             if exc.word:
                 raise FitError("text does not fit", [Problem(
                     f"{name}: the word «{exc.word}» is wider than its frame "
                     f"({exc.width:.0f} mm) at the minimum legible size {exc.size:.1f} mm",
                     where, hint=f"widen the frame of {name} in the template, or lower "
                                 f"text.{ts.name}.min in style.toml (it is {ts.min:g})")]) from None
+            hint = "shorten the text or give the frame more room in the template"
+            if self.sw / self.bases.body < 40:  # a small format read from afar
+                hint += (f'; «{self.fmt.id}» is only {self.sw / self.bases.body:.0f} body ems wide '
+                         'at its viewing distance: template = "poster" is made for that')
             raise FitError("text does not fit", [Problem(
                 f"{name}: {exc.reason} at the minimum legible size "
                 f"{exc.size:.1f} mm ({overflow_words(exc.overflow)})", where,
-                hint="shorten the text or give the frame more room in the template")]) from None
+                hint=hint)]) from None
 
 
 def overflow_words(mm: float) -> str:
