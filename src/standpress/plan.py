@@ -109,6 +109,10 @@ class Sizer(Protocol):
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
         """What spare cards carry on this format, in order."""
 
+    def overflow_field(self, fmt: Format, grid: tuple[int, int], case: Case,
+                       scale: float) -> str:
+        """The field that keeps the case's card from fitting one module at ``scale``."""
+
 
 class FixedSizer:
     """A sizer for planning without layout (tests): every case fits one module."""
@@ -132,6 +136,9 @@ class FixedSizer:
 
     def spare_kinds(self, fmt):
         return ("index", "howto", "figures")
+
+    def overflow_field(self, fmt, grid, case, scale):  # pragma: no cover - never wider
+        return "summary"
 
 
 def _sort_key(location: Location) -> Callable[[Case], tuple]:
@@ -212,6 +219,18 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "
                 "it gets its cover and locator only", **at(loc, "serves"), severity="warning"))
+        for slots in pages:  # a case that takes more room than one card: say so
+            for s in slots:
+                if s.case is not None and s.cols * s.rows > 1:
+                    src = s.case.source
+                    field = sizer.overflow_field(fmt, (grid.cols, grid.rows), s.case, grid.scale)
+                    whole = s.cols == grid.cols and s.rows == grid.rows
+                    problems.append(Problem(
+                        f"case {s.case.id}: {field}: too long for one card at the type sizes of "
+                        f"stand «{loc.id}»; it takes "
+                        + ("a panel of its own" if whole else "two modules (a double card)"),
+                        src.file if src else None, src.place if src else None, field,
+                        hint=f"shorten the {field} to keep it a single card", severity="warning"))
         panels = tuple(
             PanelPlan(kind, n + 1, tuple(s.case for s in slots if s.case is not None),
                       unit=n // fmt.faces + 1, side="AB"[n % fmt.faces], slots=slots)

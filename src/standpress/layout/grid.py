@@ -159,5 +159,15 @@ class CardSizer:
         most = g.module_w * kit.card.photo_ratio_max
         return math.floor(min(most, least + max(0.0, room)) * 100) / 100  # never over
 
+    def overflow_field(self, fmt: Format, grid: tuple[int, int], case: Case,
+                       scale: float) -> str:
+        g = geometry(fmt, self.template(fmt), *grid)
+        try:
+            case_card(self.kit(fmt), case, 0.0, 0.0, g.module_w, g.module_h, scale, 0.0,
+                      g.module_w)
+        except CardOverflow as exc:
+            return exc.field
+        return "summary"
+
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
         return self.template(fmt).card.spare
