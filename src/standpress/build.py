@@ -66,7 +66,8 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, FileHashes, code_fingerprint, default_cache_dir, digest, link, stable_repr
 from .errors import FitError, InputError, Problem, PublishError, StandpressError, display_path
-from .layout.templates import Style, Template, load_style, load_template
+from .layout.templates import Style, Template
+from .load.design import load_design
 from .model import Format, Project
 from .plan import StandPlan
 from .load.cases import load_cases
@@ -179,28 +180,6 @@ def source_date(paths: list[Path]) -> datetime:
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def load_design(project: Project) -> tuple[Style, dict[str, Template]]:
-    style = load_style(project.root / "templates" / "style.toml", project.root / "fonts")
-    templates: dict[str, Template] = {}
-    problems: list[Problem] = []
-    for fmt in project.formats.values():
-        if fmt.template not in templates:
-            try:
-                templates[fmt.template] = load_template(
-                    project.root / "templates" / f"{fmt.template}.toml", style)
-            except InputError as exc:
-                problems += exc.problems
-    for fmt in project.formats.values():
-        for name, cmyk in style.palette.items():
-            if sum(cmyk) > fmt.ink_limit:
-                problems.append(Problem(
-                    f'colour "{name}" has {sum(cmyk):g} % total ink, over the {fmt.ink_limit:g} % '
-                    f'limit of format «{fmt.id}»', str(style.source), None, f"palette.{name}",
-                    "lower C, M, Y or K, or raise ink_limit if the printer allows"))
-    InputError.collect(problems, "the templates are not valid")
-    return style, templates
-
-
 def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo | None" = None):
     """load + normalise + plan: everything before layout, all errors at once.
 
@@ -215,7 +194,8 @@ def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo |
             hint="known: " + ", ".join(l.id for l in project.locations)) for o in unknown])
     problems: list[Problem] = []  # templates and cases: every problem of both in one pass
     try:
-        style, templates = load_design(project)
+        design = load_design(project)
+        style, templates = design.style, design.templates
     except InputError as exc:
         problems += exc.problems
     try:
@@ -247,8 +227,10 @@ def prepare(opts: BuildOptions, progress: Progress | None = None, memo: "_Memo |
                                     "campaign.catalogue_url",
                                     "put the real address in locations.toml before print",
                                     severity="warning"))
+    from .layout.grid import CardSizer
+
     plans, plan_warnings = plan_stands(
-        project, cases, lambda f: templates[f.template].cards_per_panel(), opts.only,
+        project, cases, CardSizer(design), opts.only,
         fill_faces=lambda f: templates[f.template].has("catalogue"))
     warnings += plan_warnings
     return project, style, templates, cases, plans, warnings

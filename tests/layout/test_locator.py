@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from standpress.build import load_design
+from standpress.layout.grid import CardSizer
+from standpress.load.design import load_design
 from standpress.layout.cartography import meridian_km_per_degree
 from standpress.layout.fit import base_sizes
 from standpress.layout.frame import Circle, Path as PathItem, Rect, Text, catmull_rom
@@ -49,8 +50,9 @@ def locator_pages(project, fmt: str | None = None):
     if fmt:
         project = dataclasses.replace(project, locations=tuple(
             dataclasses.replace(loc, format=fmt, units=10) for loc in project.locations))
-    style, templates = load_design(project)
-    plans, _ = plan_stands(project, [], lambda f: templates[f.template].cards_per_panel())
+    design = load_design(project)
+    style, templates = design.style, design.templates
+    plans, _ = plan_stands(project, [], CardSizer(design))
     for plan in plans:
         panel = next(p for p in plan.panels if p.kind == "locator")
         yield plan, project, style, layout_panel(PanelInput(
@@ -196,7 +198,7 @@ def haversine_km(a, b) -> float:
 
 def test_the_scale_bar_matches_the_projection_within_one_percent(sample):
     project = normalise_project(sample)
-    style, _ = load_design(project)
+    style = load_design(project).style
     fmt = project.formats["citylight"]
     bases = base_sizes(fmt, style, load_font("regular", str(style.fonts["regular"])).metrics.x_height)
     locs = project.locations

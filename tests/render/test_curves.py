@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 
 from standpress.layout.frame import Page, Path as PathItem, catmull_rom
 from standpress.layout.marks import mark_geometry, slug_line
-from standpress.layout.templates import load_style
+from standpress.load.design import load_style
 from standpress.render.pdf import render_pdf
 from standpress.render.svg import render_svg
 

@@ -47,6 +47,7 @@ INK = "{http://www.inkscape.org/namespaces/inkscape}"
 PX = 8.0  # pixels per mm
 RSVG_MM = 0.25
 CAIRO_MM = 1.5
+CAIRO_DRIFT = 0.01  # of a line's length: cairosvg sets text unkerned
 BLACK = (0.0, 0.0, 0.0, 100.0)
 HAVE_RSVG = shutil.which("rsvg-convert") is not None
 HAVE_INKSCAPE = shutil.which("inkscape") is not None
@@ -69,7 +70,8 @@ def panels() -> dict[str, Page]:
 def a3_panels() -> dict[str, Page]:
     """The A3 stand of four cases (two with photos): cover, case panel, locator."""
     from standpress.layout.panels import PanelInput, layout_panel
-    from standpress.layout.templates import load_style, load_template
+    from standpress.layout.grid import CardSizer
+    from standpress.load.design import load_design
     from standpress.load.config import load_project
     from standpress.model import Case
     from standpress.normalise import normalise_project
@@ -79,16 +81,16 @@ def a3_panels() -> dict[str, Page]:
     project = normalise_project(project)
     locs = tuple(dataclasses.replace(loc, format="a3", units=3) for loc in project.locations)
     project = dataclasses.replace(project, locations=locs)
-    style = load_style(ROOT / "templates" / "style.toml", ROOT / "fonts")
-    fmt = project.formats["a3"]
-    template = load_template(ROOT / "templates" / f"{fmt.template}.toml", style)
+    design = load_design(project)
+    style = design.style
+    template = design.templates[project.formats["a3"].template]
     photos = sorted((ROOT / "tests" / "data" / "small" / "photos").glob("*.jpg"))
     cases = [Case(id=f"{n:03d}", title=f"Теплі обіди для переселенців, кейс {n}",
                   organization="ГО «Добрі сусіди»", district="Голосіївський", category="Волонтерство",
                   summary=SUMMARY, partner="Голосіївська РДА", url=f"https://top100.example.org/2022/{n:03d}",
                   photo=photos[n % len(photos)] if n % 2 else None, photo_credit="Фото: автор, CC BY 4.0")
              for n in range(1, 5)]
-    plans, _ = plan_stands(project, cases, lambda f: template.cards_per_panel(),
+    plans, _ = plan_stands(project, cases, CardSizer(design),
                            only=(project.locations[0].id,))
     plan = plans[0]
     pages = [layout_panel(PanelInput(project.campaign, plan, p, template, style, project.locations,
@@ -256,8 +258,11 @@ def test_one_text_element_per_line_under_the_real_family(panels, kind):
             assert at == 0 or text[at - 1] == " " or any(at == sum(len(r.text) for r in runs[:k])
                                                           for k in range(1, len(runs)))
             at += len(span.text)
-    if kind == "cases":  # justified body text: its words are pinned
-        assert any(len(el.findall(S + "tspan")) > 3 for el in els)
+    # a line whose word spaces layout stretched (justified) keeps them: its words are pinned
+    for el, runs in zip(els, want):
+        gaps = [a for t in runs for ch, a in zip(t.text, t.advances) if ch == " "]
+        if len(gaps) > 2 and max(gaps) - min(gaps) > 0.05 * runs[0].size:
+            assert el.findall(S + "tspan"), "".join(t.text for t in runs)
     css = root.find(f"{S}defs/{S}style").text
     assert re.search(r"font-family:Noto Sans;font-weight:700;font-style:normal;src:url\(data:font/", css)
     assert "local('NotoSans-Bold')" in css and "sp-" not in css
@@ -312,8 +317,10 @@ def test_cairosvg_sets_every_line_near_where_the_pdf_does(panels, fc_env, kind):
     ref, got = pdf_render(page, size), cairo(render_svg(page), size, fc_env)
     errors = line_errors(ref, got, page)
     assert len(errors) == len(lines(page))
-    worst = max(errors, key=lambda e: e[1])
-    assert worst[1] <= CAIRO_MM, worst
+    # cairosvg does not kern: its drift grows along a line, by up to 1 % of the line's length
+    width = {text: (box[2] - box[0]) / PX for text, box in line_boxes(page)}
+    over = [(t, e) for t, e in errors if e > max(CAIRO_MM, CAIRO_DRIFT * width[t])]
+    assert not over, over
 
 
 @pytest.mark.skipif(not HAVE_INKSCAPE, reason="inkscape not installed (Debian: inkscape)")
