@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from standpress.build import load_design
+from standpress.pipeline.prepare import load_design
 from standpress.errors import FitError
 from standpress.layout.fit import base_sizes
 from standpress.layout.frame import QR, Text

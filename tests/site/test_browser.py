@@ -64,7 +64,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """Two stands from the small data, built with the preflight and the preview site."""
-    from standpress.build import BuildOptions, build
+    from standpress.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("browser") / "stands"
     old = os.environ.get("SOURCE_DATE_EPOCH")
