@@ -48,14 +48,21 @@ def _unreadable(path: Path, message: str, hint: str | None = None) -> InputError
                                                           hint=hint)])
 
 
-def _load(path: Path) -> Any:
+def _read(from_json, path: Path, name: str, hint: str):
+    """``from_json`` of the file ``path`` (or ``path/name``); every failure an InputError."""
     path = Path(path)
+    if path.is_dir():
+        path = path / name
     try:
-        return json.loads(path.read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise _unreadable(path, "file not found", "run `standpress build` first") from None
     except (OSError, ValueError) as exc:
         raise _unreadable(path, f"not valid JSON: {exc}") from None
+    try:
+        return from_json(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _unreadable(path, str(exc), hint) from None
 
 
 def _dump(data: dict, path: Path, indent: int) -> None:
@@ -218,13 +225,7 @@ class StandsManifest:
     @classmethod
     def read(cls, path: Path) -> StandsManifest:
         """``stands.json`` (or a folder holding it); :class:`InputError` if unusable."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / STANDS_JSON
-        try:
-            return cls.from_json(_load(path))
-        except ValueError as exc:
-            raise _unreadable(path, str(exc), "build again: the file is the build's") from None
+        return _read(cls.from_json, path, STANDS_JSON, "build again: the file is the build's")
 
     def write(self, path: Path) -> None:
         _dump(self.to_json(), path, indent=1)
@@ -347,13 +348,7 @@ class PreflightManifest:
     @classmethod
     def read(cls, path: Path) -> PreflightManifest:
         """``preflight.json`` (or a folder holding it); :class:`InputError` if unusable."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / PREFLIGHT_JSON
-        try:
-            return cls.from_json(_load(path))
-        except ValueError as exc:
-            raise _unreadable(path, str(exc), "run the preflight again") from None
+        return _read(cls.from_json, path, PREFLIGHT_JSON, "run the preflight again")
 
     def write(self, path: Path) -> None:
         _dump(self.to_json(), path, indent=2)
