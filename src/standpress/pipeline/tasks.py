@@ -112,16 +112,27 @@ def make_layout(key: str, inp) -> dict:
     return meta
 
 
-def make_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: Format,
-               screen: bool = False) -> dict:
-    """The photo as printed; with ``screen``, also its sRGB copy for the SVGs, made from the
-    same pixels while they are at hand."""
+def _prepare(source: str, w: float, h: float, focus: tuple, fmt: Format, screen: bool):
+    """The photo's print pixels and, with ``screen``, its sRGB copy for the SVGs, made from
+    the same pixels while they are at hand."""
     project = _Worker.ctx.project
     prepared = prepare_image(Path(source), box_mm=(w, h), target_ppi=fmt.target_ppi,
                              output_profile=project.output_profile,
                              background_cmyk=(0, 0, 0, 0), mode=project.photo_mode,
                              focus=tuple(focus), ink_limit=fmt.ink_limit,
                              screen_size=svg_size(w, h) if screen else None)
+    copy = None
+    if screen:
+        copy = prepared.screen or screen_jpeg_of(
+            prepared.data, prepared.crop if prepared.untouched else None, svg_size(w, h),
+            str(project.output_profile))
+    return prepared, copy
+
+
+def make_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: Format,
+               screen: bool = False) -> dict:
+    """The photo as printed; with ``screen``, also its copy for the SVGs."""
+    prepared, copy = _prepare(source, w, h, focus, fmt, screen)
     meta = {"ppi": prepared.effective_ppi, "invert_cmyk": prepared.invert_cmyk,
             "untouched": prepared.untouched, "crop": list(prepared.crop),
             "pixel_size": [prepared.pixel_width, prepared.pixel_height]}
@@ -130,9 +141,7 @@ def make_photo(key: str, source: str, w: float, h: float, focus: tuple, fmt: For
         blob = Path(source)  # the original file: linked into the cache when possible
     blobs = {"jpg": blob}
     if screen:
-        blobs["screen"] = prepared.screen or screen_jpeg_of(
-            prepared.data, prepared.crop if prepared.untouched else None, svg_size(w, h),
-            str(project.output_profile))
+        blobs["screen"] = copy
     _Worker.cache.put("photo", key, blobs, meta, link=True)
     return meta
 
@@ -184,16 +193,15 @@ def make_stand(key: str, title: str, pdf_keys: list[str], fmt: Format) -> dict:
 def make_svg(key: str, layout_key: str, photos: dict) -> dict:
     ctx = _Worker.ctx
     page = _load_page(layout_key)
-    provide = _provider(photos)
-    profile = str(ctx.project.output_profile)
 
-    def photo(im) -> bytes:  # made with the photo; from its JPEG if the cache lacks it
-        key, _ = photos[placement(im.source, im.w, im.h, im.focus)]
+    def photo(im) -> bytes:
+        """Made with the photo; made the same way again when its cache entry has none (a
+        photo prepared by a build without SVGs), so the bytes never depend on the cache."""
+        key, fmt = photos[placement(im.source, im.w, im.h, im.focus)]
         entry = _Worker.cache.get("photo", key)
         if entry is not None and "screen" in entry.paths:
             return entry.read("screen")
-        placed = provide(im)
-        return screen_jpeg_of(placed.data, placed.crop, svg_size(im.w, im.h), profile)
+        return _prepare(im.source, im.w, im.h, im.focus, fmt, True)[1]
 
     svg = render_svg(page, photo, outline_text=ctx.outline_text,
                      profile=ctx.project.output_profile)
