@@ -132,9 +132,9 @@ def assign_warnings(results: list[StandResult], plans: list[StandPlan],
                     warnings: list[Problem]) -> None:
     """Each warning to the stand it concerns: its ``stand``, else its case's stand.
 
-    Fallback, until ``plan.py`` and ``load/config.py`` say the stand of the problems they
-    make (``Problem.stand``): a warning naming neither stand nor case goes to the stand
-    whose id it quotes as «id».
+    Fallback, until ``plan.py`` says the stand of the two warnings it makes (a stand that
+    fills fewer units than it has, a stand with no cases): a warning naming neither stand
+    nor case goes to the stand whose id its message quotes as «id».
     """
     home = {c.id: plan.location.id for plan in plans for c in plan.cases}
     by_id = {r.id: r for r in results}
