@@ -86,10 +86,10 @@ def exit_on_sigterm() -> Callable[[], None]:
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
-def start_worker(init: Callable[..., None], initargs: tuple) -> None:
+def start_worker(init: Callable[..., None], initargs: tuple, ready=None) -> None:
     """A worker process's first act: ignore Ctrl-C (the main process's to handle), let the
     one held back while forking through (and so drop it), watch for the main process's
-    death, then ``init(*initargs)``."""
+    death, then ``init(*initargs)``; last, count itself in ``ready`` (a shared integer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parent = os.getppid()
@@ -101,6 +101,9 @@ def start_worker(init: Callable[..., None], initargs: tuple) -> None:
 
     threading.Thread(target=orphaned, daemon=True).start()
     init(*initargs)
+    if ready is not None:
+        with ready.get_lock():
+            ready.value += 1
 
 
 def execute(runner: Runner, task: Task) -> tuple:
@@ -151,6 +154,7 @@ class LocalScheduler:
         self.jobs, self.runner, self.init, self.initargs = jobs, runner, init, initargs
         self.pool: ProcessPoolExecutor | None = None
         self.context: _TrackedContext | None = None
+        self.started = None  # shared count of the workers whose initializer has run
         self.seconds: dict[str, float] = {}
         init(*initargs)  # this process runs tasks too (jobs=1, and single tasks)
 
@@ -158,6 +162,10 @@ class LocalScheduler:
         """The worker processes alive now."""
         procs = self.context.processes if self.context else []
         return [p.pid for p in procs if p.pid is not None and p.is_alive()]
+
+    def workers_ready(self) -> int:
+        """How many worker processes have run their initializer (and so ignore Ctrl-C)."""
+        return self.started.value if self.started is not None else 0
 
     def run(self, tasks: Sequence[Task], costs: Sequence[float] | None = None,
             tick: Callable[[str], None] | None = None,
@@ -225,9 +233,10 @@ class LocalScheduler:
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.context = _TrackedContext()
+            self.started = self.context.Value("i", 0)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self.context,
                                             initializer=start_worker,
-                                            initargs=(self.init, self.initargs))
+                                            initargs=(self.init, self.initargs, self.started))
         return self.pool
 
     def close(self, cancel: bool = False) -> None:
