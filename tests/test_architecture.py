@@ -20,7 +20,6 @@ KNOWN = {
     ("private", "standpress.check.lighten"): "check helper (/work/wt/check)",
     ("private", "standpress.check.preflight"): "check helper (/work/wt/check)",
     ("private", "standpress.check.twins"): "check helper (/work/wt/check)",
-    ("size", "standpress.site.html"): "site helper (/work/wt/site): Jinja2 templates",
     ("cycle", "standpress.layout.cards ↔ standpress.layout.locator ↔ standpress.layout.panels"):
         "layout helper (/work/wt/layout): _Layout made public in a lower module",
     ("private", "standpress.layout.cards"): "layout helper (/work/wt/layout)",

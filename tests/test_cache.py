@@ -102,12 +102,12 @@ def test_any_number_of_jobs_gives_the_same_bytes(data, root):
                 and p.name != ".standpress-owned.json"]
 
 
-def test_the_cached_site_is_what_build_site_writes(data, root):
-    from standpress.site import build_site
+def test_the_cached_site_is_what_write_site_writes(data, root):
+    from standpress.site import write_site
 
     build(options(data, root))
     shutil.copytree(data / "out", data / "again")
-    build_site(data / "again", jobs=1)
+    write_site(data / "again")
     assert tree(data / "again") == tree(data / "out")
 
 

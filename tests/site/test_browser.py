@@ -1,8 +1,8 @@
 """The preview site in a real browser: Debian's ``chromium``, driven by Playwright.
 
-A small site is built once from ``tests/data/small`` (two stands), then every page is
-opened twice — served by ``standpress serve``'s server and straight from ``file://`` —
-and must load without console errors or failed requests, with every image decoded
+The site built once per session by ``conftest.py`` (two stands of ``tests/data/small``,
+through ``build()`` as the CLI runs it): every page is opened twice — served by
+``standpress serve``'s server and straight from ``file://`` — and must load without console errors or failed requests, with every image decoded
 (non-zero natural size) and every link inside the site resolving (to a file, a folder,
 or an element of the page it names). The lightbox is opened by clicking a panel, stepped
 with the arrow keys and closed with Esc; a page served over HTTP reloads itself after a
@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
-STANDS = ("holosiivskyi-park", "khreshchatyk")
+STANDS = ("holosiivskyi-park", "khreshchatyk")  # as conftest.py builds them
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -60,26 +60,6 @@ pytestmark = [
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """Two stands from the small data, built with the preflight and the preview site."""
-    from standpress.pipeline import BuildOptions, build
-
-    out = tmp_path_factory.mktemp("browser") / "stands"
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1665532800"  # 12 October 2022: the same pages each run
-    try:
-        build(BuildOptions(cases=ROOT / "tests" / "data" / "small" / "cases.csv",
-                           locations=ROOT / "locations.toml", out=out, allow_low_res=True,
-                           only=STANDS, check=True))
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    return out
-
 
 @pytest.fixture(scope="module")
 def server(site: Path):

@@ -1,21 +1,37 @@
-"""The preview site: previews, mock-ups and pages, from a tiny stands folder made here."""
+"""The preview site: pages, previews and mock-ups.
+
+Two sources: ``site`` (conftest.py), two stands built by ``build()`` as the CLI builds
+them; and ``stands``, a tiny output folder made here by hand, to reach what a build of
+the sample does not (a stand without any optional field, missing previews, guides, a
+preflight report written elsewhere, a long list of findings). Both have their pages
+written by :func:`write_site`, the function the build's site step calls.
+"""
 
 from __future__ import annotations
 
+import ast
+import fnmatch
 import json
+import re
 import shutil
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import pytest
+from jinja2 import meta, nodes
 from PIL import Image
 
 from standpress.errors import InputError
-from standpress.site import build_site, render_mockup, render_previews, write_site
+from standpress.site import render_mockup, render_previews, write_site
+from standpress.site.html import environment, render_site
 from standpress.site.previews import GUIDE_COLOURS
 from standpress.site.strings import count, metres
 
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "src" / "standpress" / "site"
 MM = 72 / 25.4
 PORTRAIT = dict(trim=(120.0, 180.0), bleed=5.0, safe=10.0)
 LANDSCAPE = dict(trim=(300.0, 150.0), bleed=8.0, safe=12.0)
@@ -54,10 +70,27 @@ def panel(sid: str, name: str, unit: int, side: str, fmt: dict, cases=(), qr=())
             "qr": list(qr), "texts": []}
 
 
+def place_images(out: Path, guides: bool = False) -> None:
+    """What the build's site step puts in ``<id>/preview/`` before the pages: each panel's
+    previews and the stand's mock-up, made by the same two functions."""
+    data = json.loads((out / "stands.json").read_text("utf-8"))
+    for s in data["stands"]:
+        faces = []
+        for p in s["panels"]:
+            files = render_previews(out / p["file"], out / s["id"] / "preview", guides=guides,
+                                    safe_mm=p["safe"])
+            faces.append((Image.open(files[0].screen).convert("RGB"), p["unit"], p["side"]))
+        p = s["panels"][0]
+        render_mockup(faces, tuple(p["trim"]), out / s["id"] / "preview" / "mockup.png",
+                      bleed_mm=p["bleed"], units=s.get("units"), faces=s.get("faces"))
+
+
 @pytest.fixture()
 def stands(tmp_path) -> Path:
-    """Two stands: «alpha» (portrait, 2 units × 2 faces, 3 panels, every optional field) and
-    «beta» (landscape, 1 unit, 2 panels, none of the optional fields, no stand PDF)."""
+    """Two stands, no pages yet: «alpha» (portrait, 2 units × 2 faces, 3 panels, every
+    optional field, a print/ folder) and «beta» (landscape, 1 unit, 2 panels, none of the
+    optional fields, no stand PDF); a preflight report with an absolute path and one with
+    four findings."""
     out = tmp_path / "stands"
     src = tmp_path / "src"
     src.mkdir()
@@ -95,18 +128,24 @@ def stands(tmp_path) -> Path:
         ],
     }
     (out / "stands.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    many = [{"check": c, "severity": sev, "page": 1, "detail": f"{c} <{sev}>"}
+            for c, sev in (("ink", "warning"), ("fonts", "error"), ("qr", "warning"),
+                           ("text", "warning"), ("file", "ok"))]
     report = {"ok": True, "reports": [
         {"path": str(out / "alpha" / "02-cases.pdf"), "ok": True,
          "findings": [{"check": "images", "severity": "warning", "page": 1,
                        "detail": "photo at 90 ppi"}]},
         {"path": "alpha/01-cover.pdf", "ok": True,
          "findings": [{"check": "boxes", "severity": "ok", "page": 1, "detail": "fine"}]},
+        {"path": "alpha/03-locator.pdf", "ok": False, "findings": many},
     ]}
     (out / "preflight.json").write_text(json.dumps(report), "utf-8")
     return out
 
 
-class Links(HTMLParser):
+class Page(HTMLParser):
+    """Links, ids, images and text of one page."""
+
     def __init__(self):
         super().__init__()
         self.links: list[tuple[str, str]] = []  # (tag.attr, value)
@@ -114,13 +153,15 @@ class Links(HTMLParser):
         self.lang = None
         self.img_without_alt = 0
         self.h1 = 0
+        self.text: list[str] = []
+        self.scripts = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "html":
             self.lang = a.get("lang")
-        if tag == "h1":
-            self.h1 += 1
+        self.h1 += tag == "h1"
+        self.scripts += tag == "script"
         if "id" in a:
             self.ids.add(a["id"])
         if tag == "img" and not a.get("alt"):
@@ -129,12 +170,20 @@ class Links(HTMLParser):
             if a.get(key) is not None:
                 self.links.append((f"{tag}.{key}", a[key]))
 
+    def handle_data(self, data):
+        self.text.append(data)
 
-def parse(path: Path) -> Links:
-    p = Links()
+
+def parse(path: Path) -> Page:
+    p = Page()
     p.feed(path.read_text("utf-8"))
     p.close()
     return p
+
+
+def pages_of(out: Path) -> list[Path]:
+    data = json.loads((out / "stands.json").read_text("utf-8"))
+    return [out / "index.html"] + [out / s["id"] / "index.html" for s in data["stands"]]
 
 
 def qr_links(out: Path) -> set[str]:
@@ -147,18 +196,16 @@ def qr_links(out: Path) -> set[str]:
     return allowed
 
 
-def test_pages_exist_parse_and_every_link_resolves(stands):
-    written = build_site(stands)
-    pages = [stands / "index.html", stands / "alpha" / "index.html", stands / "beta" / "index.html"]
-    for page in pages:
-        assert page in written and page.is_file()
-    allowed = qr_links(stands)
+def assert_links_resolve(out: Path) -> int:
+    """Every page parses, has one h1, alt texts and lang; every link inside the site
+    resolves (to a file, a folder or an element); outside it, only the QR addresses."""
+    pages = pages_of(out)
+    allowed = qr_links(out)
     parsed = {page.resolve(): parse(page) for page in pages}
     checked = 0
     for page, links in parsed.items():
-        assert links.lang == "uk"
-        assert links.h1 == 1
-        assert links.img_without_alt == 0
+        assert links.lang == "uk" and links.h1 == 1 and links.img_without_alt == 0, page
+        assert links.scripts == 1, page  # the site's own, nothing injected
         for where, value in links.links:
             if value.startswith(("http://", "https://")):
                 assert where == "a.href" and value in allowed, f"{page}: external {where} {value}"
@@ -167,33 +214,169 @@ def test_pages_exist_parse_and_every_link_resolves(stands):
             parts = urlsplit(value)
             target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
             assert target.exists(), f"{page}: {where}={value} does not resolve"
-            assert target.is_relative_to(stands.resolve())
+            assert target.is_relative_to(out.resolve())
             if parts.fragment and target.suffix == ".html":
                 ids = parsed[target].ids if target in parsed else parse(target).ids
                 assert parts.fragment in ids, f"{page}: #{parts.fragment} missing in {target.name}"
             checked += 1
-    assert checked > 30
     for page in pages:
         text = page.read_text("utf-8")
         assert "@import" not in text and "url(http" not in text and "<link" not in text
+    return checked
+
+
+# ---------------------------------------------------------------- the site the build writes
+
+def test_the_build_writes_every_page_and_every_link_resolves(site):
+    stands = [s["id"] for s in json.loads((site / "stands.json").read_text("utf-8"))["stands"]]
+    assert len(stands) == 2
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")) == \
+        sorted(["index.html"] + [f"{sid}/index.html" for sid in stands])
+    assert assert_links_resolve(site) > 50
+    for sid in stands:
+        stand = (site / sid / "index.html").read_text("utf-8")
+        assert 'class="lb"' in stand and 'src="preview/mockup.png"' in stand
+        assert 'href="print/"' in stand and f'href="{sid}.pdf"' in stand
+
+
+def test_a_title_with_markup_shows_as_text_on_every_page_that_names_it(site, markup_title):
+    escaped = "Кухня &lt;script&gt;alert(1)&lt;/script&gt; &amp; «Ко»"
+    stand = site / "holosiivskyi-park" / "index.html"
+    html = stand.read_text("utf-8")
+    assert escaped in html
+    assert "<script>alert" not in html and "&amp;lt;" not in html  # escaped once, not twice
+    assert markup_title in "".join(parse(stand).text)  # a reader sees the title as written
+    assert parse(stand).scripts == 1
+
+
+def test_the_builds_previews_show_the_bleed_box_at_the_preview_sizes(site):
+    data = json.loads((site / "stands.json").read_text("utf-8"))
+    p = data["stands"][0]["panels"][0]
+    (tw, th), b = p["trim"], p["bleed"]
+    ratio = (tw + 2 * b) / (th + 2 * b)
+    stem = Path(p["file"]).stem
+    screen = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}.png")
+    thumb = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}-thumb.png")
+    assert max(screen.size) == 1600 and max(thumb.size) == 360
+    for im in (screen, thumb):
+        w, h = im.size
+        assert abs(w - h * ratio) <= 1 or abs(h - w / ratio) <= 1, (im.size, ratio)
+    assert screen.mode == "RGB" and not screen.info.get("tIME")
+
+
+def test_write_site_again_gives_the_builds_pages_byte_for_byte(site, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    before = {p.relative_to(copy): p.read_bytes() for p in pages_of(copy)}
+    for p in pages_of(copy):
+        p.unlink()
+    written = write_site(copy)
+    assert {p.relative_to(copy): p.read_bytes() for p in written} == before
+
+
+# ---------------------------------------------------------------- templates
+
+def test_every_template_is_reached_and_names_only_what_it_is_given():
+    env = environment()
+    assert env.autoescape is True and env.undefined is jinja2.StrictUndefined
+    names = set(env.list_templates())
+    pages = {"index.html", "stand.html"}
+    # every template is a page or reached from one (extends, include, import)
+    reached, todo = set(), list(pages)
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        source = env.loader.get_source(env, name)[0]
+        todo += [n for n in meta.find_referenced_templates(env.parse(source)) if n]
+    assert reached == names, f"templates nothing renders: {names - reached}"
+    # the names a template reads from its context: the globals, and for a page what
+    # render_site passes; a partial's macros get the rest as arguments
+    given = set(env.globals) | {"view", "summary", "root"}
+    for name in sorted(names):
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        free = meta.find_undeclared_variables(tree)
+        allowed = given if name in pages or name == "base.html" else set(env.globals)
+        # and what the template itself sets or imports at its top (a page's blocks see it)
+        for node in tree.body:
+            if isinstance(node, nodes.Assign):
+                target = node.target
+                allowed |= {n.name for n in [target, *target.find_all(nodes.Name)]
+                            if isinstance(n, nodes.Name)}
+            elif isinstance(node, nodes.FromImport):
+                allowed |= {n if isinstance(n, str) else n[1] for n in node.names}
+        assert free <= allowed, f"{name} reads {sorted(free - allowed)}"
+
+
+def test_an_undefined_name_is_an_error_not_a_blank():
+    env = environment()
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ view.no_such_field }}").render(view=object())
+    assert str(env.from_string("{{ x }}").render(x="<b>&")) == "&lt;b&gt;&amp;"
+
+
+def test_the_templates_and_strings_are_package_data():
+    """An installed (not editable) standpress finds every file of the site that is not
+    Python: the templates and the strings."""
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    globs = conf["tool"]["setuptools"]["package-data"]["standpress.site"]
+    files = [p.relative_to(SITE).as_posix() for p in SITE.rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert "strings.toml" in files and "templates/base.html" in files
+    assert all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
+    assert any(d.startswith("jinja2") for d in conf["project"]["dependencies"])
+
+
+def test_only_data_py_reads_the_builds_json_and_no_markup_is_left_in_python():
+    for path in sorted(SITE.glob("*.py")):
+        source = path.read_text("utf-8")
+        assert len(source.splitlines()) <= 600, path.name
+        if path.name != "data.py":
+            assert "json" not in {n.names[0].name for n in ast.walk(ast.parse(source))
+                                  if isinstance(n, ast.Import)}, path.name
+        strings = [n.value for n in ast.walk(ast.parse(source))
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        tags = [s for s in strings if re.search(r"<(a|div|p|li|span|section|svg|img)[ >]", s)]
+        assert not tags, f"{path.name} builds markup: {tags[:3]}"
+
+
+# ---------------------------------------------------------------- pages made here
+
+def test_pages_exist_parse_and_every_link_resolves(stands):
+    place_images(stands, guides=True)
+    written = write_site(stands)
+    assert written == pages_of(stands)
+    assert assert_links_resolve(stands) > 30
 
 
 def test_stand_page_content(stands):
-    build_site(stands)
+    place_images(stands, guides=True)
+    write_site(stands)
     alpha = (stands / "alpha" / "index.html").read_text("utf-8")
     beta = (stands / "beta" / "index.html").read_text("utf-8")
     index = (stands / "index.html").read_text("utf-8")
     # escaped, never raw
     assert "&lt;b&gt;сквер&lt;/b&gt;" in alpha and "<b>сквер" not in alpha
     assert "Кейс &lt;другий&gt;" in alpha
-    assert "&lt;check&gt;" in index
+    assert "&lt;check&gt;" in index and "&lt;check&gt;" in alpha  # the warning names alpha
+    assert "&lt;check&gt;" not in beta
     # cases, QR links, downloads, preflight, mock-up, empty face
     assert 'href="https://top100.example.org/2022/001"' in alpha
     assert 'href="alpha.pdf"' in alpha and 'href="print/"' in alpha
+    assert 'href="print/job-sheet.txt"' in alpha
     assert 'src="preview/mockup.png"' in alpha
     assert "photo at 90 ppi" in alpha and 'badge warning' in alpha
     assert "вільний бік" in alpha  # unit 2, face B has no panel
     assert 'id="view-02-cases"' in alpha and 'href="#view-03-locator"' in alpha
+    # guides: the legend and a way back to the clean image
+    assert 'class="legend"' in alpha and 'href="preview/01-cover.png">Без напрямних' in alpha
+    # four warnings and errors on one file: errors first, three shown, one folded
+    locator = alpha[alpha.index("03-locator.pdf</a>"):]
+    locator = locator[:locator.index("</section>")]  # the last file of the list
+    assert locator.index("fonts") < locator.index("ink")
+    assert "Показати ще 1" in locator and "file &lt;ok&gt;" not in locator
+    assert "badge error" in locator and "fonts &lt;error&gt;" in locator
     # beta has no optional fields: no stand PDF link, no map pin, no titles, not checked
     assert "beta.pdf" not in beta
     assert "назва не передана" in beta
@@ -201,25 +384,6 @@ def test_stand_page_content(stands):
     assert 'href="alpha/index.html"' in index and "<svg" in index
     assert index.count('class="pin"') == 1  # only alpha has coordinates
     assert "<b>5</b><span>панелей</span>" in index  # 3 + 2 panels, Ukrainian plural
-
-
-def test_previews_aspect_and_thumbnail_size(stands):
-    build_site(stands)
-    for sid, fmt in (("alpha", PORTRAIT), ("beta", LANDSCAPE)):
-        tw, th = fmt["trim"]
-        b = fmt["bleed"]
-        ratio = (tw + 2 * b) / (th + 2 * b)
-        screen = Image.open(stands / sid / "preview" / "01-cover.png")
-        thumb = Image.open(stands / sid / "preview" / "01-cover-thumb.png")
-        assert max(screen.size) == 1600 and max(thumb.size) == 360
-        for im in (screen, thumb):
-            w, h = im.size
-            # within one pixel of the bleed box's aspect
-            assert abs(w - h * ratio) <= 1 or abs(h - w / ratio) <= 1, (sid, im.size, ratio)
-        assert screen.mode == "RGB" and not screen.info.get("tIME")
-        # the crop marks outside the bleed are not in the preview; the bled band is
-        px = screen.convert("RGB")
-        assert px.getpixel((2, 2))[2] > 120 and px.getpixel((2, 2))[0] < 90  # brand blue corner
 
 
 def test_render_previews_geometry_and_guides(stands, tmp_path):
@@ -250,6 +414,9 @@ def test_render_previews_geometry_and_guides(stands, tmp_path):
     g2 = Image.open(nosafe.guides).convert("RGB")
     assert GUIDE_COLOURS["safe"] not in [g2.getpixel((xx, yy)) for xx in range(g2.size[0])
                                          for yy in range(y - 2, y + 3)]
+    # the crop marks outside the bleed are not in the preview; the bled band is
+    px = clean.getpixel((2, 2))
+    assert px[2] > 120 and px[0] < 90  # brand blue corner
 
 
 def _rows_with(img: Image.Image, colour: tuple[int, int, int], box, tol: int = 10) -> tuple[int, int]:
@@ -285,27 +452,14 @@ def test_mockup_person_in_proportion(stands, tmp_path, fmt, units):
     assert panel_h == res.panel_px[1]
 
 
-def test_deterministic(stands, tmp_path):
+def test_pages_are_the_same_bytes_again_and_in_another_folder(stands, tmp_path):
+    place_images(stands)
     copy = tmp_path / "copy"
     shutil.copytree(stands, copy)
-    first = build_site(stands, guides=True)
-    snapshot = {p.relative_to(stands): p.read_bytes() for p in first}
-    again = build_site(stands, guides=True)
-    assert [p.relative_to(stands) for p in again] == list(snapshot)
-    assert {p.relative_to(stands): p.read_bytes() for p in again} == snapshot
-    other = build_site(copy, guides=True, jobs=2)  # another folder, two processes
-    assert {p.relative_to(copy): p.read_bytes() for p in other} == snapshot
-    assert all(p.is_file() for p in first)
-    assert any(p.name == "mockup.png" for p in first)
-    assert any(p.name.endswith("-guides.png") for p in first)
-
-
-def test_guides_off_removes_stale_guides(stands):
-    build_site(stands, guides=True)
-    assert (stands / "alpha" / "preview" / "01-cover-guides.png").exists()
-    written = build_site(stands)
-    assert not (stands / "alpha" / "preview" / "01-cover-guides.png").exists()
-    assert not any(p.name.endswith("-guides.png") for p in written)
+    first = {p.relative_to(stands): p.read_bytes() for p in write_site(stands)}
+    assert {p.relative_to(stands): p.read_bytes() for p in write_site(stands)} == first
+    # the preflight report names one file by its absolute path in the first folder
+    assert {p.relative_to(copy): p.read_bytes() for p in write_site(copy)} == first
 
 
 def test_write_site_without_previews_and_without_preflight(stands):
@@ -314,11 +468,29 @@ def test_write_site_without_previews_and_without_preflight(stands):
     assert len(written) == 3
     alpha = (stands / "alpha" / "index.html").read_text("utf-8")
     assert "Файл панелі не знайдено" in alpha and "standpress check" in alpha
+    assert 'class="lb"' not in alpha and 'class="legend"' not in alpha
+
+
+def test_render_site_writes_nothing(stands):
+    pages = render_site(stands)
+    assert list(pages) == ["index.html", "alpha/index.html", "beta/index.html"]
+    assert not (stands / "index.html").exists()
 
 
 def test_missing_summary_is_an_input_error(tmp_path):
-    with pytest.raises(InputError):
-        build_site(tmp_path)
+    with pytest.raises(InputError, match="no stands to preview"):
+        write_site(tmp_path)
+
+
+def test_every_malformed_stand_is_named_in_one_error(tmp_path):
+    (tmp_path / "stands.json").write_text(json.dumps({"stands": [
+        {"id": "a", "panels": ["01-cover.pdf"]}, {"name": "no id"}, {"id": "c"}]}), "utf-8")
+    with pytest.raises(InputError) as caught:
+        write_site(tmp_path)
+    messages = [p.message for p in caught.value.problems]
+    assert messages == ["\"panels\" of stand 'a' is not a list of objects",
+                        'stand entry 2 has no "id"']
+    assert all(p.file.endswith("stands.json") for p in caught.value.problems)
 
 
 def test_ukrainian_words():

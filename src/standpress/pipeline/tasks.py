@@ -31,8 +31,7 @@ from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format, Project
 from ..render.pdf import PlacedImage, render_pdf
 from ..render.svg import render_svg
-from ..site.html import PERSON_MM
-from ..site.mockup import render_mockup
+from ..site.mockup import PERSON_MM, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
 from .cache import Cache, digest

@@ -2,21 +2,21 @@
 
 Contract
 --------
-In: a finished output folder ``out`` holding ``stands.json`` (written by the
-build) and the PDFs it names; optionally ``preflight.json`` (``standpress
-check``: a list of per-file reports ``{path, ok, findings[{check, severity,
-detail, page}]}``, bare or under ``"reports"``) and each stand's ``print/``
-folder and ``<id>-print.zip``.
+In: a finished output folder ``out`` holding ``stands.json`` (written by the build)
+and the PDFs it names; optionally ``preflight.json`` (the build's or ``standpress
+check``'s: a list of per-file reports ``{path, ok, findings[{check, severity, detail,
+page}]}``, bare or under ``"reports"``), each stand's ``print/`` folder (with its own
+``preflight.json``) and ``<id>-print.zip``. Only ``data.py`` parses these files.
 
-Fields read from ``stands.json`` — required: ``stands[].id``, ``stands[].panels[].file``;
-used when present (absence degrades gracefully): ``campaign``, ``generator``, ``date``,
-``warnings[]``, ``catalogue_url``, ``map{river[[lat, lon]], river_name}``; per stand
-``name``, ``short_name``, ``number``, ``address``, ``lat``, ``lon``, ``format``,
-``format_name``, ``units``, ``faces``, ``serves[]``, ``file``, ``case_titles{id: title}``,
-``urls{id: url}``; per panel ``kind``, ``unit``, ``side``, ``cases[]``, ``trim[w, h]``,
-``bleed``, ``safe``.
+Fields read from ``stands.json`` — required: ``stands[].id``, ``stands[].panels[]``
+(objects); used when present (absence degrades gracefully): ``campaign``,
+``generator``, ``date``, ``warnings[]``, ``catalogue_url``, ``map{river[[lat, lon]],
+river_name}``; per stand ``name``, ``short_name``, ``number``, ``address``, ``lat``,
+``lon``, ``format``, ``format_name``, ``units``, ``faces``, ``serves[]``, ``file``,
+``case_titles{id: title}``, ``urls{id: url}``; per panel ``file``, ``kind``, ``unit``,
+``side``, ``cases[]``, ``trim[w, h]``, ``bleed``.
 
-Out (all inside ``out``; every path is returned by :func:`build_site`)::
+Out (all inside ``out``)::
 
     index.html                        every stand: map, list, status, thumbnails
     <id>/index.html                   one stand: panels by unit and face, lightbox,
@@ -26,17 +26,21 @@ Out (all inside ``out``; every path is returned by :func:`build_site`)::
     <id>/preview/NN-kind-guides.png   with guides=True: trim, bleed and safe lines
     <id>/preview/mockup.png           the stand's faces to scale beside a 1.75 m person
 
-Pages are self-contained (inline CSS, a few lines of JS, no external assets
-except the cases' own QR links), Ukrainian (``strings.py``), responsive and
-deterministic: the same inputs give the same bytes, images included.
+The build's site step makes the images with :func:`render_previews` (``previews.py``)
+and :func:`render_mockup` (``mockup.py``), then the pages with :func:`write_site`
+(``html.py``): ``data.py`` reads, ``views.py`` (and ``mapview.py``) work out what
+each page shows, ``templates/*.html`` say it in words from ``strings.py``, rendered
+by Jinja2 with autoescape.
 
-API: :func:`build_site`, :func:`write_site` (``html.py``), :func:`render_previews`
-(``previews.py``), :func:`render_mockup` (``mockup.py``).
+Pages are self-contained (inline CSS, a few lines of JS, no external assets except
+the cases' own QR links), Ukrainian, responsive and deterministic: the same inputs
+give the same bytes, images included.
 """
 
-from .html import build_site, write_site
-from .mockup import MockupResult, render_mockup
+from .data import load_summary
+from .html import write_site
+from .mockup import PERSON_MM, MockupResult, render_mockup
 from .previews import PreviewFiles, render_previews
 
-__all__ = ["build_site", "write_site", "render_previews", "PreviewFiles", "render_mockup",
-           "MockupResult"]
+__all__ = ["write_site", "load_summary", "render_previews", "PreviewFiles", "render_mockup",
+           "MockupResult", "PERSON_MM"]

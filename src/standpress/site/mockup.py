@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .previews import save_png
 from .strings import STRINGS, metres, t
 
-__all__ = ["MockupResult", "render_mockup", "find_font"]
+__all__ = ["PERSON_MM", "MockupResult", "render_mockup", "find_font"]
 
 BG = (255, 255, 255)
 INK = (33, 37, 43)
@@ -36,6 +36,7 @@ EMPTY = (244, 245, 247)
 DIM = (108, 114, 122)
 
 SUPERSAMPLE = 4
+PERSON_MM = 1750.0  # the person beside the stand: 1.75 m
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ def _crop_bleed(img: Image.Image, trim_mm: tuple[float, float], bleed_mm: float)
 
 
 def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[float, float],
-                  out: Path, *, person_height_mm: float = 1750, bleed_mm: float = 0.0,
+                  out: Path, *, person_height_mm: float = PERSON_MM, bleed_mm: float = 0.0,
                   units: int | None = None, faces: int | None = None, width_px: int = 1800,
                   min_panel_px: int = 300, strings: dict | None = None) -> MockupResult:
     """Draw the stand's faces and a person to one scale; write ``out`` (PNG).
