@@ -14,16 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # (kind, module) → who fixes it. Empty this list as the branches are merged: an entry
 # that no longer happens fails the test too, so the list cannot go stale.
 KNOWN = {
-    ("size", "standpress.check.preflight"): "check helper (/work/wt/check): one module per check",
-    ("cycle", "standpress.check.lighten ↔ standpress.check.preflight ↔ standpress.check.twins"):
-        "check helper (/work/wt/check): pdfread/ shared by the preflight and pdfx",
-    ("private", "standpress.check.lighten"): "check helper (/work/wt/check)",
-    ("private", "standpress.check.preflight"): "check helper (/work/wt/check)",
-    ("private", "standpress.check.twins"): "check helper (/work/wt/check)",
-    ("cycle", "standpress.layout.cards ↔ standpress.layout.locator ↔ standpress.layout.panels"):
+    ("cycle", "standpress.layout.cards ↔ standpress.layout.panels"):
         "layout helper (/work/wt/layout): _Layout made public in a lower module",
     ("private", "standpress.layout.cards"): "layout helper (/work/wt/layout)",
-    ("private", "standpress.layout.locator"): "layout helper (/work/wt/layout)",
     ("size", "standpress.load.cases"): "no helper yet (lead): split the CSV/XLSX/TOML readers",
     ("size", "standpress.load.images"): "no helper yet (lead): split header checks and pixels",
 }

@@ -16,7 +16,7 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageFilter
 
 from standpress.errors import RenderError
-from standpress.layout.frame import QR, Circle, Image, Page, Path as PathItem, Rect, Text
+from standpress.layout.frame import QR, Circle, Image, Page, Path as PathItem, Rect, Text, catmull_rom
 from standpress.layout.qr import qr_modules
 from standpress.render import svg as svgmod
 from standpress.render.svg import cmyk_to_srgb, font_subset, path_data, render_svg
@@ -49,8 +49,8 @@ def make_page(*extra) -> Page:
         Rect(140, 80, 50, 30, fill=(0, 90, 85, 0)),
         *[_text(*line) for line in LINES],
         QR(140, 10, 50, qr_modules(URL), BLACK, (0, 0, 0, 0), URL),
-        PathItem(((10, 100), (40, 70), (70, 105), (100, 75), (125, 100)), stroke=(100, 0, 0, 0),
-                 stroke_width=1.5, smooth=True),
+        PathItem(((10, 100),), stroke=(100, 0, 0, 0), stroke_width=1.5,
+                 segments=catmull_rom(((10, 100), (40, 70), (70, 105), (100, 75), (125, 100)))),
         PathItem(((20, 60), (60, 60), (60, 66)), stroke=(0, 0, 0, 60), stroke_width=0.5, dash=(2, 1)),
         Circle(100, 60, 8, fill=(0, 30, 100, 0), stroke=BLACK, stroke_width=0.5),
         *extra,
@@ -226,9 +226,10 @@ def test_qr_is_one_path_with_one_rectangle_per_dark_run(page, doc):
     assert (x, y) == pytest.approx((q.x + first[1] * m, q.y + first[0] * m), abs=1e-4)
 
 
-def test_smooth_path_is_the_pdf_catmull_rom(doc):
+def test_a_curve_is_drawn_with_the_control_points_layout_gave_it(doc):
     pts = ((10, 100), (40, 70), (70, 105), (100, 75), (125, 100))
-    d = path_data(pts, smooth=True, closed=False)
+    segs = catmull_rom(pts)
+    d = path_data(PathItem((pts[0],), segments=segs))
     assert d.count("C") == len(pts) - 1
     # first segment: p0 = p1 at the start, so c1 = p1 + (p2 - p1) / 6
     c = [float(v) for v in d.split("C")[1].split()]
@@ -238,7 +239,9 @@ def test_smooth_path_is_the_pdf_catmull_rom(doc):
     assert el.get("stroke-linecap") == "round" and el.get("stroke-linejoin") == "round"
     dashed = doc.find(".//s:path[@stroke-dasharray]", NS)
     assert dashed.get("stroke-dasharray") == "2 1" and "C" not in dashed.get("d")
-    assert path_data(pts[:3], smooth=False, closed=True).endswith("Z")
+    assert path_data(PathItem(pts[:3], closed=True)).endswith("Z")
+    holed = path_data(PathItem(((0, 0), (10, 0), (10, 10)), closed=True, holes=(((2, 2), (4, 2), (4, 4)),)))
+    assert holed.count("M") == 2 and holed.count("Z") == 2
     rounded = doc.find(".//s:rect[@rx]", NS)
     assert rounded.get("rx") == "3" and rounded.get("fill") == "none"
 
@@ -316,7 +319,7 @@ def pdf_reference(page: Page) -> PILImage.Image:
     """The PDF backend's page, rendered by pdfium and cropped to the bleed box."""
     import pypdfium2 as pdfium
 
-    from standpress.render.marks import mark_geometry
+    from standpress.layout.marks import mark_geometry
     from standpress.render.pdf import render_pdf
 
     pdf = pdfium.PdfDocument(render_pdf([page], images=lambda im: None))

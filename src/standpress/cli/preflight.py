@@ -11,8 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..check.preflight import check_paths
-from ..check.report import FileReport, format_table, write_report
+from ..check import FileReport, check_paths, format_table, write_report
 from ..errors import InputError, PreflightError, Problem, display_path
 from .common import handle_errors
 

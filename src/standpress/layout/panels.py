@@ -18,6 +18,7 @@ from ..plan import PanelPlan, StandPlan
 from ..text.fonts import load_font
 from .fit import Bases, DoesNotFit, SetBlock, base_sizes, fit_block, fit_display
 from .frame import CMYK, QR, Item, Page, Rect
+from .marks import slug_line
 from .qr import QUIET, min_code_size, qr_modules, total_size
 from .templates import ItemSpec, Style, Template, TextStyle
 
@@ -52,6 +53,7 @@ def layout_panel(inp: PanelInput) -> Page:
             f"масштаб {fmt.scale_label} · {inp.slug_date}")
     return Page(width=fmt.width, height=fmt.height, bleed=fmt.bleed, items=tuple(lay.items),
                 fonts={k: str(v) for k, v in inp.style.all_fonts.items()}, title=title, slug=slug,
+                slug_text=slug_line(slug, fmt.width, fmt.height, fmt.bleed, inp.style),
                 meta={"stand": loc.id, "panel": p.name, "kind": p.kind, "unit": str(p.unit),
                       "side": p.side, "cases": " ".join(c.id for c in p.cases)},
                 unit=fmt.page_unit, marks=fmt.marks)

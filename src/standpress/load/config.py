@@ -453,7 +453,13 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
     return tuple(out)
 
 
+MAP_KEYS = {"river", "river_name", "geojson"}
+
+
 def _map(c: _Collector, t: dict[str, Any]) -> MapData:
+    from .geo import load_geojson
+
+    c.unknown_keys(t, MAP_KEYS, "map.")
     river = []
     points = t.get("river") or []
     if not isinstance(points, list):
@@ -471,4 +477,18 @@ def _map(c: _Collector, t: dict[str, Any]) -> MapData:
         c.error("map.river_name", f"must be text, not {_type_name(river_name)}",
                 'write it in quotes: river_name = "…"')
         river_name = ""
-    return MapData(river=tuple(river), river_name=river_name)
+    features: tuple = ()
+    shown = ""
+    name = c.text(t, "geojson", "map.", required=False)
+    if name:
+        path = Path(c.file).resolve().parent / name  # c.file is as shown: relative to the cwd
+        shown = display_path(path)
+        if "\0" in name:
+            c.error("map.geojson", f'"{name[:80]}" is not a file name')
+        else:
+            features, problems = load_geojson(path, shown)
+            if problems:
+                c.error("map.geojson", f"{shown}: {len(problems)} problem(s), listed below",
+                        "fix the GeoJSON file or delete the geojson key")
+                c.problems.extend(problems)
+    return MapData(river=tuple(river), river_name=river_name, features=features, geojson=shown)

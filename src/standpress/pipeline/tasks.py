@@ -23,12 +23,12 @@ from pathlib import Path
 from PIL import Image as PILImage
 
 from ..check import check_pdf
-from ..check.lighten import Lighter
 from ..errors import FitError, Problem, RenderError
 from ..layout.frame import QR, Image
 from ..layout.panels import layout_panel
 from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format, Project
+from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
 from ..render.svg import render_svg
 from ..site.mockup import PERSON_MM, render_mockup

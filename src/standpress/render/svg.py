@@ -236,7 +236,7 @@ class _Svg:
         return self.paint(el, c.fill, c.stroke, c.stroke_width)
 
     def path(self, p: Path):
-        d = path_data(p.points, p.smooth, p.closed)
+        d = path_data(p)
         if not d:
             return self.dwg.g()  # fewer than two points: nothing, as in the PDF
         el = self.dwg.path(d=d)
@@ -314,28 +314,22 @@ class _Svg:
 
 # ------------------------------------------------------------ path geometry
 
-def path_data(points, smooth: bool, closed: bool) -> str:
-    """Path data through ``points``: straight, or Catmull–Rom as cubic Béziers.
-
-    The same curve as the PDF backend (end tangents use the end points
-    themselves; a closed smooth path closes with a straight segment).
-    Empty for fewer than two points.
-    """
-    pts = [(float(x), float(y)) for x, y in points]
-    if len(pts) < 2:
+def path_data(p: Path) -> str:
+    """SVG path data of ``p`` as layout made it: the same lines and Bézier
+    control points the PDF draws. Empty for fewer than two points."""
+    if len(p.points) < 2 and not p.segments:
         return ""
-    out = [f"M{fmt(pts[0][0])} {fmt(pts[0][1])}"]
-    if smooth and len(pts) > 2:
-        for i in range(len(pts) - 1):
-            p0 = pts[i - 1] if i else pts[i]
-            p1, p2 = pts[i], pts[i + 1]
-            p3 = pts[i + 2] if i + 2 < len(pts) else p2
-            c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
-            c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-            out.append("C" + " ".join(fmt(v) for v in (*c1, *c2, *p2)))
+    out = [f"M{fmt(p.points[0][0])} {fmt(p.points[0][1])}"]
+    if p.segments:
+        for seg in p.segments:
+            out.append(("C" if len(seg) == 3 else "L") + " ".join(fmt(v) for pt in seg for v in pt))
     else:
-        out += [f"L{fmt(x)} {fmt(y)}" for x, y in pts[1:]]
-    if closed:
+        out += [f"L{fmt(x)} {fmt(y)}" for x, y in p.points[1:]]
+    if p.closed:
+        out.append("Z")
+    for ring in p.holes:
+        out.append(f"M{fmt(ring[0][0])} {fmt(ring[0][1])}")
+        out += [f"L{fmt(x)} {fmt(y)}" for x, y in ring[1:]]
         out.append("Z")
     return "".join(out)
 
