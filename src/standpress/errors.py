@@ -32,8 +32,9 @@ class Problem:
     # and the case (case id) it is about, and a machine-readable kind of problem
     stand: str | None = None
     case: str | None = None
-    kind: str | None = None  # e.g. "photo-low-res", "placeholder", "lookalike", "fit",
-    #                          "preflight-images" (``preflight-<check>``)
+    # set so far: "lookalike", "placeholder", "fit", "photo-low-res" (below the aim),
+    # "photo-below-floor", "preflight-<check>" (e.g. "preflight-images")
+    kind: str | None = None
 
     def __str__(self) -> str:
         where = ""

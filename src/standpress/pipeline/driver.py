@@ -34,17 +34,21 @@ from .options import BuildOptions, BuildResult, StandResult, cpu_count
 from .prepare import NormaliseMemo, font_keys, prepare, source_date
 from .progress import Progress
 from .publish import publish
-from .scheduler import LocalScheduler, exit_on_sigterm
+from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .site_pages import site_pages
 from .state import Clock, PanelRecord, Run
 from .tasks import PHOTO_CODE, Context, init_worker, page_key, placement, run_task
 from .verify import check_and_preview, judge
 
 
-def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None = None
-          ) -> BuildResult:
+def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None = None, *,
+          scheduler: Callable[..., Scheduler] = LocalScheduler) -> BuildResult:
     """Build every stand of ``opts`` into ``opts.out``; ``progress`` hears how it goes (a
-    :class:`~standpress.pipeline.progress.Progress`, or a function given a line at a time)."""
+    :class:`~standpress.pipeline.progress.Progress`, or a function given a line at a time).
+
+    ``scheduler(jobs, runner, init, initargs)`` makes what runs the tasks (default: a
+    :class:`~standpress.pipeline.scheduler.LocalScheduler`); ``init(*initargs)`` must run
+    in every process that calls ``runner``."""
     progress = Progress.of(progress)
     clock = Clock()
     out = Path(opts.out)
@@ -70,8 +74,8 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         hashes = FileHashes(None)
     clock.lap("prepare")
     ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg)
-    scheduler = LocalScheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,))
-    run = Run(cache, hashes, scheduler, progress)
+    workers = scheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,))
+    run = Run(cache, hashes, workers, progress)
     tmp = None
     ok = False
     restore = exit_on_sigterm()
@@ -104,7 +108,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             site_pages(tmp, summary, previews, run)
             clock.lap("site")
         # publish
-        scheduler.close()
+        workers.close()
         publish(tmp, out, [r.id for r in results])
         clock.lap("publish")
         ok = True
@@ -112,7 +116,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             cache.prune(cache.used | run.products)
             clock.lap("prune")
     finally:
-        scheduler.close(cancel=not ok)
+        workers.close(cancel=not ok)
         restore()
         hashes.save()
         if tmp is not None:
@@ -123,7 +127,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
     progress.note(f"cache {display_path(cache.root) if scratch is None else '(off)'}: "
                   f"{run.made.reused} products reused, {len(run.made)} made")
     timings = dict(clock.stages)
-    timings.update({f"tasks.{k}": round(v, 4) for k, v in scheduler.seconds.items()})
+    timings.update({f"tasks.{k}": round(v, 4) for k, v in workers.seconds.items()})
     return BuildResult(out, results, warnings, list(run.made), run.made.reused, timings,
                        None if scratch is not None else cache.root)
 
