@@ -27,7 +27,7 @@ def project():
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The whole sample campaign built into a temporary folder (once)."""
-    from standpress.build import BuildOptions, build
+    from standpress.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("stands")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1665532800")  # 12 October 2022

@@ -8,7 +8,7 @@ import shutil
 import pikepdf
 import pytest
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 
 MM = 72 / 25.4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 
 
 def digest_tree(folder):

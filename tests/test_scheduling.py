@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from standpress import build as B
+from standpress.pipeline import scheduler as S
+from standpress.pipeline import tasks as T
 from standpress.errors import InputError, Problem
 
 
@@ -24,13 +25,13 @@ def workers(tmp_path, monkeypatch, project):
     def fail(key: str) -> None:
         raise InputError(f"{key} is broken", [Problem(f"{key} is broken", field="photo")])
 
-    monkeypatch.setitem(B._TASKS, "rec", record)
-    monkeypatch.setitem(B._TASKS, "fail", fail)
-    ctx = B._Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
+    monkeypatch.setitem(T.TASKS, "rec", record)
+    monkeypatch.setitem(T.TASKS, "fail", fail)
+    ctx = T.Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
     made = []
 
     def make(jobs: int):
-        w = B._Workers(jobs, ctx)
+        w = S.LocalScheduler(jobs, T.run_task, T.init_worker, (ctx,))
         made.append(w)
         return w
 

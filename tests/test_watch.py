@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from standpress.build import BuildOptions
+from standpress.pipeline import BuildOptions
 from standpress.cli import main
 from standpress.errors import InputError, Problem
 from standpress.serve import LIVE_RELOAD, VERSION_PATH, Watcher, start_server, version_token

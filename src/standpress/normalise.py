@@ -75,7 +75,7 @@ def normalise_cases(cases: list[Case], campaign: Campaign,
                     f"case {case.id}: «{hit.word}» mixes Latin and Cyrillic letters{fixed}",
                     src.file if src else None, src.place if src else None, f,
                     None if fix_lookalikes_ else "retype the word, or build with --fix-lookalikes",
-                    severity="warning"))
+                    severity="warning", case=case.id, kind="lookalike"))
             changes[f] = _norm(value, ap, fix_lookalikes_)
         changes["district"] = _norm(case.district, ap, False)
         out.append(dataclasses.replace(case, **changes))

@@ -33,8 +33,8 @@ from standpress.check import (
     write_report,
 )
 from standpress.check import runner
-from standpress.check.cli import check as check_command
-from standpress.check.cli import run_check
+from standpress.cli.preflight import check as check_command
+from standpress.cli.preflight import run_check
 from standpress.layout.frame import QR, Image, Page, Rect, Text
 from standpress.layout.qr import qr_modules
 from standpress.render.pdf import PlacedImage, render_pdf

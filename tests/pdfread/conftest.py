@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 
 STAND = "holosiivskyi-park"
 

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from standpress.build import finish_pdf
+from standpress.pipeline.finish import finish_pdf
 from standpress.check import check_pdf
 from standpress.errors import RenderError
 from standpress.pdfread import key, walk_pages
