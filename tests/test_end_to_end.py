@@ -183,7 +183,7 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
     import numpy as np
 
     px = np.asarray(image.convert("L"))  # uint8; slices are widened where they are compared
-    s, (vx0, vy0, vx1, vy1) = geometry["scale"], geometry["view"]
+    s, (vx0, _, _, vy1) = geometry["scale"], geometry["view"]
     tx0, ty0, tx1, ty1 = geometry["trim"]
     bx0, by0, bx1, by1 = geometry["bleed"]
     H, W = px.shape
@@ -206,18 +206,19 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
                 if x0 < tx0 or y0 < ty0 or x1 > tx1 or y1 > ty1]
     inner_c0, inner_c1, inner_r0, inner_r1 = c_t0 + 2, c_t1 - 2, r_t1 + 2, r_t0 - 2
     rows, cols = slice(r_t1 + 1, r_t0), slice(c_t0 + 1, c_t1)
+    above, below = slice(r_b1, r_t1), slice(r_t0 + 1, r_b0 + 1)
+    left_of, right_of = slice(c_b0, c_t0), slice(c_t1 + 1, c_b1 + 1)
     bands = {  # name: (band pixels, the artwork's edge beside them, broadcast)
-        "left": ((rows, slice(c_b0, c_t0)), px[rows, inner_c0:inner_c0 + 1]),
-        "right": ((rows, slice(c_t1 + 1, c_b1 + 1)), px[rows, inner_c1:inner_c1 + 1]),
-        "top": ((slice(r_b1, r_t1), cols), px[inner_r0:inner_r0 + 1, cols]),
-        "bottom": ((slice(r_t0 + 1, r_b0 + 1), cols), px[inner_r1:inner_r1 + 1, cols]),
+        "left": ((rows, left_of), px[rows, inner_c0:inner_c0 + 1]),
+        "right": ((rows, right_of), px[rows, inner_c1:inner_c1 + 1]),
+        "top": ((above, cols), px[inner_r0:inner_r0 + 1, cols]),
+        "bottom": ((below, cols), px[inner_r1:inner_r1 + 1, cols]),
     }
-    for name, (rs, cs), corner in (
-            ("top-left corner", (slice(r_b1, r_t1), slice(c_b0, c_t0)), (inner_r0, inner_c0)),
-            ("top-right corner", (slice(r_b1, r_t1), slice(c_t1 + 1, c_b1 + 1)), (inner_r0, inner_c1)),
-            ("bottom-left corner", (slice(r_t0 + 1, r_b0 + 1), slice(c_b0, c_t0)), (inner_r1, inner_c0)),
-            ("bottom-right corner", (slice(r_t0 + 1, r_b0 + 1), slice(c_t1 + 1, c_b1 + 1)),
-             (inner_r1, inner_c1))):
+    for name, rs, cs, corner in (  # the corners: the trim's corner continued
+            ("top-left corner", above, left_of, (inner_r0, inner_c0)),
+            ("top-right corner", above, right_of, (inner_r0, inner_c1)),
+            ("bottom-left corner", below, left_of, (inner_r1, inner_c0)),
+            ("bottom-right corner", below, right_of, (inner_r1, inner_c1))):
         bands[name] = ((rs, cs), np.array([[px[corner]]]))
     for name, ((rs, cs), edge) in bands.items():
         odd = np.abs(px[rs, cs].astype(np.int16) - edge) > SAME
@@ -274,7 +275,7 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
 
 # ---------------------------------------------------------------- the marks check can fail
 
-BLUE, PAPER, CARD = (100, 60, 0, 10), (0, 0, 0, 0), (6, 2, 0, 0)
+BLUE, CARD = (100, 60, 0, 10), (6, 2, 0, 0)
 
 
 def marked_page(path: Path, root: Path, *extra) -> Path:
@@ -313,13 +314,16 @@ def _line_in_the_bleed(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("defect, found", [
-    ("none", None),
-    ("crop marks from the trim, through the bleed", "bleed: "),
-    ("crop marks 1.5 mm beside the trim lines", "crop mark on the extension of the trim line"),
-    ("a box that stops at the trim instead of bleeding", "bottom bleed: "),
-    ("a line drawn in the bleed of a copied sample panel", "left bleed: "),
-])
+DEFECTS = {  # what is wrong → a piece of the problem the check must report
+    "none": None,
+    "crop marks from the trim, through the bleed": "bleed: ",
+    "crop marks 1.5 mm beside the trim lines": "crop mark on the extension of the trim line",
+    "a box that stops at the trim instead of bleeding": "bottom bleed: ",
+    "a line drawn in the bleed of a copied sample panel": "left bleed: ",
+}
+
+
+@pytest.mark.parametrize("defect, found", DEFECTS.items(), ids=list(DEFECTS))
 def test_the_marks_check_finds(defect, found, tmp_path, root, monkeypatch, request):
     """The check above fails on each defect it is there to catch, and passes the page
     without it."""
