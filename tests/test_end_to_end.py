@@ -173,8 +173,7 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
     """What is wrong with a page's marks and bleed, read from its render; empty: nothing.
 
     - Each corner has a horizontal and a vertical crop mark on the extensions of the trim
-      lines (within one pixel), at least ``MARK_MIN_MM`` long, all of it at least
-      ``MARK_CLEARANCE_MM`` outside the BleedBox.
+      lines (:func:`crop_mark_problems`).
     - Nothing at all is printed in that clearance around the BleedBox.
     - Between the TrimBox and the BleedBox only the artwork continues: each pixel there
       is the colour of the artwork at the trim edge beside it (the corners: at the trim's
@@ -193,9 +192,6 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
 
     def row(y):  # the pixel row holding y (points, upwards)
         return min(H - 1, max(0, int((vy1 - y) * s)))
-
-    def mm(n_px):
-        return n_px / s / PT_PER_MM
 
     problems: list[str] = []
     # bleed: pixel ranges strictly inside each band (a boundary pixel is half one, half other)
@@ -245,7 +241,26 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
         if inked.any():
             problems.append(f"{side}: {int(inked.sum())} px printed within "
                             f"{MARK_CLEARANCE_MM:g} mm outside the bleed box")
-    # crop marks: a dark run on the trim line's extension, beyond the clearance
+    return problems + crop_mark_problems(px, geometry)
+
+
+def crop_mark_problems(px, geometry) -> list[str]:
+    """Each corner's two crop marks, read from a grey render (or an ink separation, 0 full
+    ink): on the extensions of the trim lines (within one pixel), at least ``MARK_MIN_MM``
+    long, beginning ``MARK_CLEARANCE_MM`` or more beyond the BleedBox."""
+    s, (vx0, _, _, vy1) = geometry["scale"], geometry["view"]
+    tx0, ty0, tx1, ty1 = geometry["trim"]
+    bx0, by0, bx1, by1 = geometry["bleed"]
+    H, W = px.shape
+
+    def col(x):
+        return min(W - 1, max(0, int((x - vx0) * s)))
+
+    def row(y):
+        return min(H - 1, max(0, int((vy1 - y) * s)))
+
+    problems: list[str] = []
+    gap = MARK_CLEARANCE_MM * PT_PER_MM
     need = MARK_MIN_MM * PT_PER_MM * s
     for corner, (x_edge, y_edge, outward_x, outward_y) in {
             "top-left": (tx0, ty1, -1, 1), "top-right": (tx1, ty1, 1, 1),
@@ -269,7 +284,7 @@ def marks_and_bleed_problems(image, geometry) -> list[str]:
                 problems.append(
                     f"{corner}: no {direction} crop mark on the extension of the trim line, "
                     f"{MARK_CLEARANCE_MM:g} mm or more beyond the bleed (longest dark run "
-                    f"{mm(best):.1f} mm, wanted {MARK_MIN_MM:g} mm)")
+                    f"{best / s / PT_PER_MM:.1f} mm, wanted {MARK_MIN_MM:g} mm)")
     return problems
 
 
@@ -348,6 +363,61 @@ def test_the_marks_check_finds(defect, found, tmp_path, root, monkeypatch, reque
         assert problems == []
     else:
         assert any(found in p for p in problems), problems
+
+
+# ---------------------------------------------------------------- registration colour
+
+INKS = ("Cyan", "Magenta", "Yellow", "Black")
+
+
+def registration_problems(path: Path, tmp: Path, dpi: int = 40) -> list[str]:
+    """The crop marks looked for on each ink's separation, as Ghostscript makes them
+    (``tiffsep``: one grey image per ink, 0 full ink): registration colour prints on all
+    four plates, so each has every mark."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[0].obj
+        geometry = {"scale": dpi / 72, "view": _box(page, "/MediaBox"),
+                    "trim": _box(page, "/TrimBox"), "bleed": _box(page, "/BleedBox")}
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=tiffsep",
+                    f"-r{dpi}", f"-sOutputFile={tmp / 'sep.tif'}", str(path)],
+                   check=True, capture_output=True)
+    problems = []
+    for ink in INKS:
+        with PILImage.open(tmp / f"sep({ink}).tif") as plate:
+            px = np.asarray(plate.convert("L"))
+        problems += [f"{ink} plate: {p}" for p in crop_mark_problems(px, geometry)]
+    return problems
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="ghostscript not installed")
+def test_crop_marks_print_on_every_plate(sample_build, tmp_path):
+    """The cover of one stand per format, read back by Ghostscript's separations."""
+    covers: dict[str, Path] = {}
+    for stand, panel, path in panel_files(sample_build.out):
+        if panel["kind"] == "cover":
+            covers.setdefault(stand["format"], path)
+    assert len(covers) >= 2
+    for fmt, path in covers.items():
+        folder = tmp_path / fmt
+        folder.mkdir()
+        assert registration_problems(path, folder) == [], path
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="ghostscript not installed")
+@pytest.mark.parametrize("defect", ["none", "crop marks in black only"])
+def test_the_plate_check_finds(defect, tmp_path, root, monkeypatch):
+    from standpress.render import pdf as pdf_backend
+
+    if defect != "none":
+        monkeypatch.setattr(pdf_backend, "REGISTRATION", (0.0, 0.0, 0.0, 1.0))
+    problems = registration_problems(marked_page(tmp_path / "page.pdf", root), tmp_path)
+    if defect == "none":
+        assert problems == []
+    else:
+        assert {p.split(" ", 1)[0] for p in problems} == {"Cyan", "Magenta", "Yellow"}, problems
 
 
 # ---------------------------------------------------------------- each panel rendered once
