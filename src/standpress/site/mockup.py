@@ -393,7 +393,7 @@ def _on_a_wall(grouped: dict[int, list[_Face]], tw: float, th: float, out: Path,
     block_gap = gap if n_faces == 1 else 2.5 * gap  # between units
     block_w = n_faces * tw + (n_faces - 1) * gap
     person_w = 0.34 * ph
-    lead = 150 + person_w + 350 + 450  # wall edge, person, clearance, room for a dimension
+    lead = 150 + person_w + 200 + 350  # wall edge, person, clearance, room for a dimension
     tail = 600  # room for the eye-level dimension and its label
     content_w = width_px - 2 * margin_px
 
