@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem, display_path
 from ..model import Campaign, Case, Source
-from .config import MAX_URL, URL, district_key, toml_error_place
+from .config import MAX_URL, URL, district_hint, district_key, toml_error_place
 from .images import MAX_PIXELS  # the limit prepare_image applies
 from .sheets import (COLUMNS, MAX_FILE, MISSING, REQUIRED, Row, read_csv, read_xlsx, short,
                      unknown_problem)
@@ -216,11 +216,10 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
                 bad = True
         district = districts.get(district_key(values["district"])) if values["district"] else None
         if values["district"] and district is None:
-            close = difflib.get_close_matches(district_key(values["district"]), list(districts), n=1)
             problems.append(Problem(
                 f'"{short(values["district"])}" is not a district the campaign serves', shown,
-                where("district"), "district", f'did you mean "{districts[close[0]]}"?' if close
-                else "write one of: " + ", ".join(campaign.districts)))
+                where("district"), "district",
+                district_hint(values["district"], campaign.districts)))
             bad = True
         url = values["url"] or (campaign.case_url_pattern.replace("{id}", cid) if cid else "")
         if values["url"] and not URL.match(url):
@@ -309,19 +308,7 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     try:
         real = full.resolve(strict=True)
     except (OSError, RuntimeError):
-        hint = f"put the file in {display_path(base)} or fix the name"
-        try:
-            if full.parent.is_dir():
-                close = difflib.get_close_matches(
-                    full.name.lower(), [p.name.lower() for p in full.parent.iterdir()], n=1)
-                if close:
-                    hint = f'did you mean "{(raw.parent / close[0]).as_posix()}"? (names are case-sensitive)'
-                    match = [p.name for p in full.parent.iterdir() if p.name.lower() == close[0]]
-                    if match:
-                        hint = f'did you mean "{(raw.parent / match[0]).as_posix()}"? (names are case-sensitive)'
-        except OSError:
-            pass
-        fail(f'photo "{short(value)}" not found', hint)
+        fail(f'photo "{short(value)}" not found', _missing_photo_hint(base, raw))
         return None
     if not real.is_relative_to(base):
         refuse(f'"{short(value)}" leads outside the data folder (symlink)',
@@ -333,6 +320,67 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     if not _image_ok(real, value, fail):
         return None
     return real
+
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
+SHOWN_PHOTOS = 5  # names listed when none is close
+
+
+def _missing_photo_hint(base: Path, raw: Path) -> str:
+    """How to fix a photo path that names no file.
+
+    A near miss is named only when it is close: the same name in another case
+    (or under folders of another case), the same name with another extension,
+    or a stem with a difflib ratio of 0.85 or more. Otherwise the hint lists up
+    to five photos of that folder (the nearest names first), or says the folder
+    is empty or missing."""
+    where = f"put the file in {display_path(base / raw.parent)} or fix the name"
+    try:
+        folder = base
+        for i, part in enumerate(raw.parts[:-1]):  # the folders, matched in any case
+            if (folder / part).is_dir():
+                folder = folder / part
+                continue
+            same = [p for p in folder.iterdir() if p.is_dir() and p.name.casefold() == part.casefold()]
+            if len(same) != 1:
+                missing = Path(*raw.parts[:i + 1]).as_posix()
+                return (f'there is no folder "{missing}" in {display_path(base)}; '
+                        "put the photos there or fix the path")
+            folder = same[0]
+        rel = folder.relative_to(base)
+        files = sorted(p.name for p in folder.iterdir()
+                       if p.is_file() and not p.name.startswith("."))
+    except OSError:
+        return where
+    photos = [n for n in files if Path(n).suffix.lower() in PHOTO_SUFFIXES]
+    name, stem = raw.name, Path(raw.name).stem.casefold()
+
+    def named(n: str) -> str:
+        return (rel / n).as_posix()
+
+    exact = [n for n in files if n == name]  # the file is there, a folder's case differed
+    same_case = [n for n in files if n.casefold() == name.casefold()]
+    if exact or len(same_case) == 1:
+        return f'did you mean "{named((exact or same_case)[0])}"? (names are case-sensitive)'
+    other_ext = [n for n in photos if Path(n).stem.casefold() == stem]
+    if len(other_ext) == 1:
+        return f'did you mean "{named(other_ext[0])}"? (the extension differs)'
+
+    def ratio(n: str) -> float:
+        return difflib.SequenceMatcher(None, stem, Path(n).stem.casefold()).ratio()
+
+    nearest = sorted(photos, key=lambda n: (-ratio(n), n))
+    if nearest and ratio(nearest[0]) >= 0.85 and (
+            len(nearest) == 1 or ratio(nearest[1]) < ratio(nearest[0])):
+        return f'did you mean "{named(nearest[0])}"?'
+    folder_name = display_path(folder)
+    if not photos:
+        what = "is empty" if not files else "holds no photos (JPEG, PNG or TIFF)"
+        return f"{folder_name} {what}; put the photo there or fix the name"
+    if len(photos) <= SHOWN_PHOTOS:
+        return f"the photos in {folder_name} are: " + ", ".join(photos) + "; fix the name"
+    return (f"{folder_name} holds {len(photos)} photos, none of that name; the nearest: "
+            + ", ".join(nearest[:SHOWN_PHOTOS]) + "; fix the name")
 
 
 def _image_ok(real: Path, value: str, fail) -> bool:
