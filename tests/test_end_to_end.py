@@ -120,8 +120,11 @@ def test_each_case_title_appears_in_its_own_stand_and_no_other(sample_build, roo
     from standpress.load.config import district_key
 
     home = {district_key(d): loc.id for loc in project.locations for d in loc.serves}
+    # a line may end at a compound's own hyphen («підприємців-⏎переселенців»), which flat()
+    # reads as a hyphenation: compare with hyphens set aside on both sides
+    texts = {sid: text.replace("-", "") for sid, text in texts.items()}
     for case in cases:
-        title = flat(case.title)
+        title = flat(case.title).replace("-", "")
         where = [sid for sid, text in texts.items() if title in text]
         assert where == [home[district_key(case.district)]], (case.id, case.title, where)
 
