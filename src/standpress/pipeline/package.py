@@ -98,13 +98,19 @@ def job_sheet(plan: StandPlan, project: Project, date: str, page_scale: str) -> 
     return "\n".join(lines)
 
 
+def package_path(out: Path, stand_id: str) -> Path:
+    """Where ``standpress pack`` writes (and the site and the sign-off look for) the zip of
+    one stand's ``print/`` folder."""
+    return Path(out) / stand_id / f"{stand_id}-print.zip"
+
+
 def pack(out: Path, stand_ids: list[str] | None = None) -> list[Path]:
     """Zip each stand's ``print/`` folder into ``<out>/<id>/<id>-print.zip`` (deterministic)."""
     made = []
     for folder in sorted(p for p in out.iterdir() if (p / "print").is_dir()):
         if stand_ids and folder.name not in stand_ids:
             continue
-        target = folder / f"{folder.name}-print.zip"
+        target = package_path(out, folder.name)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted((folder / "print").iterdir()):
                 info = zipfile.ZipInfo(f"{folder.name}/{f.name}", date_time=(2000, 1, 1, 0, 0, 0))
