@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..manifest import package_path
 from ..model import Project
 from ..plan import StandPlan
 from ..signoff import PanelState, panel_states
@@ -98,12 +99,6 @@ def job_sheet(plan: StandPlan, project: Project, date: str, page_scale: str) -> 
     lines += ["", "Контроль / Checks: manifest.csv (SHA-256), preflight.json.",
               f"Контакт / Contact:    {c.contact or c.organiser}", ""]
     return "\n".join(lines)
-
-
-def package_path(out: Path, stand_id: str) -> Path:
-    """Where ``standpress pack`` writes (and the site and the sign-off look for) the zip of
-    one stand's ``print/`` folder."""
-    return Path(out) / stand_id / f"{stand_id}-print.zip"
 
 
 def pack(out: Path, stand_ids: list[str] | None = None) -> list[Path]:
