@@ -39,6 +39,7 @@ class Notice:
     fields: tuple[tuple[str, str], ...]  # what it is worded with
     where: str  # «cases.csv, рядок 17», or ""
     original: str  # as the build said it (English), for whoever fixes the code or data
+    stand: str = ""  # the stand's short name, for lists of every stand's notices
 
     @property
     def values(self) -> dict[str, str]:
@@ -84,7 +85,8 @@ def note_notices(notes, stand: Stand | None = None) -> tuple[Notice, ...]:
             used = max([p.unit for p in stand.panels] or [0])
             fields.update(used=str(used), units=str(stand.units or used))
         found.append(Notice(n.severity, f"n_{kind}", tuple(fields.items()),
-                            place_uk(n.file, n.place), str(n.message)))
+                            place_uk(n.file, n.place), str(n.message),
+                            stand.short_name if stand is not None else ""))
     return tuple(found)
 
 
