@@ -251,3 +251,35 @@ def test_the_server_listens_on_the_loopback_address_by_default(out):
         assert srv.server_address[0] == "127.0.0.1"
     finally:
         srv.server_close()
+
+
+def test_concurrent_requests_each_land_in_the_record(out, server):
+    """Eight decisions posted at once (two per panel): none lost, the file stays JSON."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [request(out, file=f, sha256=sha(out / f), by=f"Особа {i}")
+              for i in range(2) for f in PANELS]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda b: post(server, b, GOOD), bodies))
+    assert all(code == 200 for code, _ in results), results
+    entries = [e for v in record(out)["decisions"].values() for e in v]
+    assert sorted((e["file"], e["by"]) for e in entries) == sorted(
+        (f, f"Особа {i}") for i in range(2) for f in PANELS)
+
+
+def test_watch_keeps_the_record(built, root, tmp_path):
+    from standpress.pipeline import BuildOptions
+    from standpress.serve import Watcher
+
+    base, cases, _ = built
+    out = tmp_path / "stands"
+    shutil.copytree(built[2], out)
+    assert run("signoff", "opera", "--approve", "--by", "Олена", "--out", out).exit_code == 0
+    kept = (out / "signoff.json").read_bytes()
+    opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=out,
+                        only=("opera",), check=False, site=False, svg=False, jobs=1,
+                        cache=base / "cache")
+    w = Watcher(opts, echo=lambda s: None)
+    assert w.run_once() is not None
+    assert (out / "signoff.json").read_bytes() == kept
+    assert "4 approved" in run("signoff", "--out", out).output
