@@ -221,6 +221,9 @@ def test_the_server_refuses_malformed_requests_and_leaves_the_record_byte_identi
          "X-Standpress"),
         ("another origin", request(out), {**GOOD, "Origin": "http://evil.example"}, 403,
          "evil.example"),
+        ("a rebound host name", request(out), {**GOOD, "Host": "evil.example:80",
+                                              "Origin": "http://evil.example:80"}, 403,
+         "evil.example"),
     ]
     for what, body, headers, status, says in cases:
         code, answer = post(server, body, headers)

@@ -164,8 +164,13 @@ class _Handler(SimpleHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if self.headers.get(SIGNOFF_HEADER, "").strip().lower() != "signoff":
             raise _Refused(HTTPStatus.FORBIDDEN, t("e_header"))
+        host = self.headers.get("Host", "")
+        bound = str(self.server.server_address[0])
+        name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 or host.startswith(
+            "[") else host
+        if bound in LOOPBACK and name not in LOOPBACK:  # a rebound DNS name: another site
+            raise _Refused(HTTPStatus.FORBIDDEN, t("e_origin", origin=host[:100]))
         if origin and origin != "null":
-            host = self.headers.get("Host", "")
             if origin.split("://", 1)[-1].rstrip("/") != host:
                 raise _Refused(HTTPStatus.FORBIDDEN, t("e_origin", origin=origin))
 
