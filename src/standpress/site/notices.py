@@ -100,13 +100,23 @@ def _panel_for(stand: Stand, file: str, page: int | None) -> Panel | None:
     return None
 
 
-def _image_fields(panel: Panel | None, detail: str) -> dict[str, str] | None:
-    """The photo an image finding is about, and the pixels it needs, or None."""
+def _image_fields(stand: Stand, panel: Panel | None, detail: str,
+                  nth: int) -> dict[str, str] | None:
+    """The photo an image finding is about, and the pixels it needs, or None.
+
+    The photos of the panel placed at that size; of those, the ones whose case the build
+    named for a low resolution (its notes, as data); of several still, the ``nth`` (the
+    preflight reports a page's images in the order they are placed, as the build does).
+    """
     ppi, placed = PPI.search(detail), PLACED.search(detail)
     if panel is None or not panel.photos or not ppi or not placed:
         return None
     w, h = float(placed.group(1)), float(placed.group(2))
-    photo = min(panel.photos, key=lambda ph: abs(ph.w - w) + abs(ph.h - h))
+    best = min(abs(ph.w - w) + abs(ph.h - h) for ph in panel.photos)
+    same = [ph for ph in panel.photos if abs(ph.w - w) + abs(ph.h - h) <= best + 1.0]
+    low = {n.case for n in stand.notes if n.kind in ("photo-low-res", "photo-below-floor")}
+    named = [ph for ph in same if ph.case in low] or same
+    photo = named[min(nth, len(named) - 1)]
     aim = panel.warn_ppi or panel.min_ppi or float(ppi.group(1))
     return {"case": photo.case, "photo": photo.file, "ppi": f"{float(ppi.group(1)):.0f}",
             "floor": f"{panel.min_ppi or 0:g}", "aim": f"{aim:g}",
@@ -117,13 +127,17 @@ def _image_fields(panel: Panel | None, detail: str) -> dict[str, str] | None:
 def finding_notices(stand: Stand, file: str, findings: list[Finding]) -> tuple[Notice, ...]:
     """A file's warnings and errors from the preflight as notices, errors first."""
     found = []
+    seen: dict[str, int] = {}  # image findings so far, by panel
     for f in findings:
         panel = _panel_for(stand, file, f.page)
         fields = {"check": f.check, "detail": f.detail,
                   "panel": PurePosixPath(panel.file if panel else file).name}
         key = f"check_{f.check}" if f.check in CHECKS else "check_other"
         if f.check == "images":
-            photo = _image_fields(panel, f.detail)
+            nth = seen.get(panel.file, 0) if panel else 0
+            photo = _image_fields(stand, panel, f.detail, nth)
+            if panel is not None:
+                seen[panel.file] = nth + 1
             if photo is not None:
                 fields.update(photo)
                 below = panel is not None and float(photo["ppi"]) < (panel.min_ppi or 0)
