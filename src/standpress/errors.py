@@ -33,7 +33,8 @@ class Problem:
     stand: str | None = None
     case: str | None = None
     # set so far: "lookalike", "placeholder", "fit", "photo-low-res" (below the aim),
-    # "photo-below-floor", "preflight-<check>" (e.g. "preflight-images")
+    # "photo-below-floor", "preflight-<check>" (e.g. "preflight-images"), "units-unused",
+    # "no-cases", "double-card", "own-panel" (plan.py), "signoff" (a panel not approved)
     kind: str | None = None
 
     def __str__(self) -> str:

@@ -31,8 +31,8 @@ from typing import Any
 
 from .errors import InputError, Problem, display_path
 
-__all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "CHECKS", "SEVERITIES", "PanelEntry", "StandEntry",
-           "RiverMap", "StandsManifest", "Finding", "FileReport", "PreflightManifest"]
+__all__ = ["package_path", "STANDS_JSON", "PREFLIGHT_JSON", "CHECKS", "SEVERITIES", "PhotoEntry", "PanelEntry",
+           "StandEntry", "RiverMap", "Note", "StandsManifest", "Finding", "FileReport", "PreflightManifest"]
 
 STANDS_JSON = "stands.json"
 PREFLIGHT_JSON = "preflight.json"
@@ -41,6 +41,12 @@ SEVERITIES = ("ok", "warning", "error")
 #: listed comes after these, in order of appearance
 CHECKS = ("manifest", "file", "boxes", "pdfx", "fonts", "colour", "ink", "images", "qr", "text")
 RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def package_path(out: Path, stand_id: str) -> Path:
+    """Where ``standpress pack`` writes the zip of one stand's ``print/`` folder, and where
+    the site and the sign-off look for it (``pipeline/package.py`` re-exports it)."""
+    return Path(out) / stand_id / f"{stand_id}-print.zip"
 
 
 def _unreadable(path: Path, message: str, hint: str | None = None) -> InputError:
@@ -84,6 +90,24 @@ def _dict(value: Any) -> dict:
 
 
 @dataclass(frozen=True)
+class PhotoEntry:
+    """A photo placed on a panel: whose it is, which file, the frame it fills (mm)."""
+
+    case: str
+    file: str  # the source's file name
+    w: float
+    h: float
+
+    def to_json(self) -> dict:
+        return {"case": self.case, "file": self.file, "w": self.w, "h": self.h}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PhotoEntry:
+        return cls(str(data.get("case", "")), str(data.get("file", "")),
+                   float(data.get("w") or 0), float(data.get("h") or 0))
+
+
+@dataclass(frozen=True)
 class PanelEntry:
     """One panel file of a stand, and what the preflight must find in it."""
 
@@ -101,6 +125,7 @@ class PanelEntry:
     qr: tuple[str, ...] = ()  # payloads of its QR codes
     texts: tuple[str, ...] = ()  # texts its extracted text must contain (empty: outlined)
     outlined_text: bool = False
+    photos: tuple[PhotoEntry, ...] = ()  # in the order they are placed
 
     def to_json(self) -> dict:
         return {"file": self.file, "kind": self.kind, "unit": self.unit, "side": self.side,
@@ -108,7 +133,8 @@ class PanelEntry:
                 "trim": list(self.trim) if self.trim is not None else None,
                 "bleed": self.bleed, "safe": self.safe, "ink_limit": self.ink_limit,
                 "warn_ppi": self.warn_ppi, "min_ppi": self.min_ppi, "qr": list(self.qr),
-                "texts": list(self.texts), "outlined_text": self.outlined_text}
+                "texts": list(self.texts), "outlined_text": self.outlined_text,
+                "photos": [p.to_json() for p in self.photos]}
 
     @classmethod
     def from_json(cls, data: dict) -> PanelEntry:
@@ -121,7 +147,9 @@ class PanelEntry:
                    ink_limit=data.get("ink_limit"), warn_ppi=data.get("warn_ppi"),
                    min_ppi=data.get("min_ppi"), qr=_tuple(data.get("qr")),
                    texts=_tuple(data.get("texts")),
-                   outlined_text=bool(data.get("outlined_text", False)))
+                   outlined_text=bool(data.get("outlined_text", False)),
+                   photos=tuple(PhotoEntry.from_json(p) for p in data.get("photos") or ()
+                                if isinstance(p, dict)))
 
 
 @dataclass(frozen=True)
@@ -182,6 +210,40 @@ class RiverMap:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A build warning as data (:class:`~standpress.errors.Problem`'s fields), for readers
+    that word it themselves (the site, in Ukrainian)."""
+
+    message: str
+    file: str | None = None
+    place: str | None = None
+    field: str | None = None
+    hint: str | None = None
+    severity: str = "warning"
+    stand: str | None = None
+    case: str | None = None
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, p: Problem) -> Note:
+        return cls(p.message, p.file, p.place, p.field, p.hint, p.severity, p.stand, p.case,
+                   p.kind)
+
+    def to_json(self) -> dict:
+        return {"message": self.message, "file": self.file, "place": self.place,
+                "field": self.field, "hint": self.hint, "severity": self.severity,
+                "stand": self.stand, "case": self.case, "kind": self.kind}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Note:
+        def opt(key):
+            return None if data.get(key) is None else str(data[key])
+        return cls(str(data.get("message", "")), opt("file"), opt("place"), opt("field"),
+                   opt("hint"), str(data.get("severity") or "warning"), opt("stand"),
+                   opt("case"), opt("kind"))
+
+
+@dataclass(frozen=True)
 class StandsManifest:
     """``stands.json``: every stand the build wrote, in the order of ``locations.toml``."""
 
@@ -192,6 +254,7 @@ class StandsManifest:
     map: RiverMap = field(default_factory=RiverMap)
     warnings: tuple[str, ...] = ()  # the build's warnings, as the CLI prints them
     stands: tuple[StandEntry, ...] = ()
+    notes: tuple[Note, ...] = ()  # the same warnings as data, in the same order
 
     def stand(self, stand_id: str) -> StandEntry | None:
         return next((s for s in self.stands if s.id == stand_id), None)
@@ -203,7 +266,8 @@ class StandsManifest:
     def to_json(self) -> dict:
         return {"campaign": self.campaign, "generator": self.generator, "date": self.date,
                 "catalogue_url": self.catalogue_url, "map": self.map.to_json(),
-                "warnings": list(self.warnings), "stands": [s.to_json() for s in self.stands]}
+                "warnings": list(self.warnings), "stands": [s.to_json() for s in self.stands],
+                "notes": [n.to_json() for n in self.notes]}
 
     @classmethod
     def from_json(cls, data: Any) -> StandsManifest:
@@ -220,7 +284,9 @@ class StandsManifest:
                    date=data.get("date"), catalogue_url=data.get("catalogue_url"),
                    map=RiverMap.from_json(_dict(data.get("map"))),
                    warnings=tuple(str(w) for w in data.get("warnings") or ()),
-                   stands=tuple(StandEntry.from_json(s) for s in data["stands"]))
+                   stands=tuple(StandEntry.from_json(s) for s in data["stands"]),
+                   notes=tuple(Note.from_json(n) for n in data.get("notes") or ()
+                               if isinstance(n, dict)))
 
     @classmethod
     def read(cls, path: Path) -> StandsManifest:

@@ -12,6 +12,17 @@ has to cooperate). Every HTML page it sends carries a small script
 that polls the version once a second and reloads the page when it changes;
 opened from ``file://`` or from any other web server the pages never poll.
 
+Sign-off: the pages of the site are sent as :func:`~standpress.site.html.render_live`
+renders them now (each panel's sign-off state and form, the printer's zip), falling back
+to the file on disk. ``POST /__standpress/signoff`` records a decision
+(:mod:`standpress.signoff`): a JSON object ``{file, sha256, decision, by, note}`` with
+``Content-Type: application/json`` and the header ``X-Standpress: signoff`` (a page of
+another site cannot send it without the browser asking first, and an ``Origin`` that is
+not this server is refused too), at most :data:`MAX_BODY` bytes. Anything else is
+refused with 400 (403 without the header or from another origin) and a JSON answer
+``{"ok": false, "error": "<Ukrainian>"}``; ``signoff.json`` is then not touched. ``GET
+/__standpress/signoff`` answers every panel's state.
+
 The watcher polls the inputs (no extra dependency: :func:`os.scandir` sizes and
 modification times) — the cases file and its photos, ``locations.toml``,
 ``templates/``, ``fonts/``, ``profiles/`` — and on a change, once the files
@@ -41,13 +52,24 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import StandpressError
+from .manifest import StandsManifest
+from .signoff import (MAX_NAME, MAX_NOTE, SIGNOFF_JSON, file_sha256, panel_states,
+                      record_decisions)
+from .site.html import render_live
+from .site.strings import t
 
-__all__ = ["VERSION_PATH", "LOOPBACK", "version_token", "make_server", "server_url",
-           "start_server", "Watcher", "echo_problems"]
+__all__ = ["VERSION_PATH", "SIGNOFF_PATH", "SIGNOFF_HEADER", "MAX_BODY", "LOOPBACK",
+           "version_token", "make_server", "server_url", "start_server", "Watcher",
+           "echo_problems"]
 
 VERSION_PATH = "/__standpress/version"
-#: the files a build publishes last; their bytes and stat change with every publish
-VERSION_FILES = ("stands.json", "index.html", "preflight.json", ".standpress-owned.json")
+SIGNOFF_PATH = "/__standpress/signoff"
+SIGNOFF_HEADER = "X-Standpress"  # its value: "signoff"
+MAX_BODY = 16 * 1024
+#: the files a build publishes last (their bytes and stat change with every publish),
+#: and the sign-off record (a decision made anywhere shows on every open page)
+VERSION_FILES = ("stands.json", "index.html", "preflight.json", ".standpress-owned.json",
+                 SIGNOFF_JSON)
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 #: Put before ``</body>`` of every HTML page the server sends (the files on disk stay as
@@ -62,7 +84,9 @@ LIVE_RELOAD = f"""<script>/* standpress serve: live reload */
       return r.ok ? r.json() : null;
     }}).then(function (j) {{
       if (!j || typeof j.version !== "string") return;
-      if (j.version !== seen) {{ location.reload(); return; }}
+      if (j.version !== seen && !document.querySelector("form[data-dirty]")) {{
+        location.reload(); return;
+      }}
       wait = 1000; setTimeout(poll, wait);
     }}, function () {{ wait = Math.min(wait * 2, 30000); setTimeout(poll, wait); }});
   }}
@@ -99,12 +123,125 @@ def version_token(out: Path) -> str:
 
 # ---------------------------------------------------------------- the server
 
+class _Refused(Exception):
+    def __init__(self, status: HTTPStatus, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+_WRITE_LOCK = threading.Lock()  # one decision at a time (signoff.py also locks the file)
+
+
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files from the output folder, no caching, plus the version endpoint."""
+    """Static files from the output folder, no caching, plus the version and sign-off
+    endpoints."""
 
     server_version = "standpress"
     out: Path = Path("stands")  # set per server by make_server
     log: Callable[[str], None] | None = None
+
+    def _json(self, status: HTTPStatus, data: dict, head: bool = False) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _states(self, head: bool) -> None:
+        try:
+            states = panel_states(self.out)
+        except StandpressError as exc:
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"ok": False, "error": str(exc)}, head)
+            return
+        self._json(HTTPStatus.OK, {"ok": True, "panels": [{
+            "file": st.file, "sha256": st.sha256, "state": st.state,
+            "decision": st.decision.to_json() | {"sha256": st.decision.sha256}
+            if st.decision else None} for st in states]}, head)
+
+    def _same_origin(self) -> None:
+        origin = self.headers.get("Origin")
+        if self.headers.get(SIGNOFF_HEADER, "").strip().lower() != "signoff":
+            raise _Refused(HTTPStatus.FORBIDDEN, t("e_header"))
+        host = self.headers.get("Host", "")
+        bound = str(self.server.server_address[0])
+        name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 or host.startswith(
+            "[") else host
+        if bound in LOOPBACK and name not in LOOPBACK:  # a rebound DNS name: another site
+            raise _Refused(HTTPStatus.FORBIDDEN, t("e_origin", origin=host[:100]))
+        if origin and origin != "null":
+            if origin.split("://", 1)[-1].rstrip("/") != host:
+                raise _Refused(HTTPStatus.FORBIDDEN, t("e_origin", origin=origin))
+
+    def _request(self) -> dict:
+        """The decision the request asks for, checked; :class:`_Refused` otherwise."""
+        self._same_origin()
+        ctype = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if ctype != "application/json":
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_type"))
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_size", n=MAX_BODY))
+        try:
+            data = json.loads(self.rfile.read(length).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_json")) from None
+        if not isinstance(data, dict) or not all(
+                isinstance(data.get(k, ""), str) for k in ("file", "sha256", "decision", "by",
+                                                            "note")):
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_json"))
+        file = data.get("file", "")
+        manifest = StandsManifest.read(self.out)
+        if file not in manifest.files():
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_panel", file=file[:200]))
+        if data.get("decision") not in ("approved", "returned"):
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_decision"))
+        by = " ".join(data.get("by", "").split())
+        note = data.get("note", "").strip()
+        if not by:
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_name"))
+        if len(by) > MAX_NAME:
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_name_long", n=MAX_NAME))
+        if len(note) > MAX_NOTE:
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_note_long", n=MAX_NOTE))
+        if data["decision"] == "returned" and not note:
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_note"))
+        if data.get("sha256") != file_sha256(self.out / file):
+            raise _Refused(HTTPStatus.BAD_REQUEST, t("e_hash", file=file))
+        return {"file": file, "sha256": data["sha256"], "decision": data["decision"],
+                "by": by, "note": note}
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's names)
+        if self.path.split("?", 1)[0] != SIGNOFF_PATH:
+            self._json(HTTPStatus.NOT_FOUND, {"ok": False, "error": "not found"})
+            return
+        try:
+            with _WRITE_LOCK:
+                req = self._request()
+                made = record_decisions(self.out, [(req["file"], req["sha256"])],
+                                        req["decision"], req["by"], req["note"])
+        except _Refused as exc:
+            self.close_connection = True  # the body may not have been read
+            self._json(exc.status, {"ok": False, "error": exc.message})
+            return
+        except StandpressError as exc:  # an unreadable record or build summary
+            detail = "; ".join(str(p) for p in exc.problems) or exc.message
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR,
+                       {"ok": False, "error": t("e_record", detail=detail)})
+            return
+        except OSError as exc:
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR,
+                       {"ok": False, "error": t("e_write", detail=exc.strerror or str(exc))})
+            return
+        if self.log:
+            d = made[0]
+            self.log(f"sign-off: {d.file} {d.decision} by {d.by}")
+        self._json(HTTPStatus.OK, {"ok": True, "decisions": [
+            d.to_json() | {"sha256": d.sha256} for d in made]})
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store, max-age=0")
@@ -129,10 +266,21 @@ class _Handler(SimpleHTTPRequestHandler):
             p = p / "index.html"
         return p if p.suffix.lower() in (".html", ".htm") and p.is_file() else None
 
+    def _live(self, page: Path) -> bytes | None:
+        """The page as the site renders it now (sign-off, zip); None: send the file."""
+        try:
+            rel = page.resolve().relative_to(self.out).as_posix()
+            text = render_live(self.out, rel)
+        except Exception as exc:  # noqa: BLE001 — the file on disk is still a good page
+            if self.log:
+                self.log(f"live page {page.name}: {type(exc).__name__}: {exc}")
+            return None
+        return None if text is None else text.encode("utf-8")
+
     def _send_page(self, page: Path, head: bool) -> None:
         version = version_token(self.out)  # before reading: a publish in between reloads once
         try:
-            data = page.read_bytes()
+            data = self._live(page) or page.read_bytes()
         except OSError:
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return
@@ -149,6 +297,9 @@ class _Handler(SimpleHTTPRequestHandler):
     def _route(self, head: bool) -> bool:
         if self.path.split("?", 1)[0] == VERSION_PATH:
             self._version(head)
+            return True
+        if self.path.split("?", 1)[0] == SIGNOFF_PATH:
+            self._states(head)
             return True
         if self.path.split("?", 1)[0] == "/favicon.ico" and not (self.out / "favicon.ico").is_file():
             self.send_response(HTTPStatus.NO_CONTENT)  # the site has none: no 404 in the console

@@ -236,7 +236,9 @@ def test_the_build_writes_every_page_and_every_link_resolves(site):
     for sid in stands:
         stand = (site / sid / "index.html").read_text("utf-8")
         assert 'class="lb"' in stand and 'src="preview/mockup.png"' in stand
-        assert 'href="print/"' in stand and f'href="{sid}.pdf"' in stand
+        # the printer's package is offered as pack's zip, not as a folder listing
+        assert 'href="print/"' not in stand and f'href="{sid}.pdf"' in stand
+        assert f"standpress pack {sid}" in stand
 
 
 def test_a_title_with_markup_shows_as_text_on_every_page_that_names_it(site, markup_title):
@@ -363,8 +365,8 @@ def test_stand_page_content(stands):
     assert "&lt;check&gt;" not in beta
     # cases, QR links, downloads, preflight, mock-up, empty face
     assert 'href="https://top100.example.org/2022/001"' in alpha
-    assert 'href="alpha.pdf"' in alpha and 'href="print/"' in alpha
-    assert 'href="print/job-sheet.txt"' in alpha
+    assert 'href="alpha.pdf"' in alpha and 'href="print/"' not in alpha
+    assert "standpress pack alpha" in alpha  # no zip yet: how to make one
     assert 'src="preview/mockup.png"' in alpha
     assert "photo at 90 ppi" in alpha and 'badge warning' in alpha
     assert "вільний бік" in alpha  # unit 2, face B has no panel

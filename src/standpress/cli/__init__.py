@@ -12,6 +12,7 @@ configuration, templates), 1 any other failure, 130 interrupted; a traceback onl
 ``printshop``   ``pack``, ``proof`` (print shop and office proofs)
 ``preflight``   ``check`` (the preflight of finished files, ``standpress.check``)
 ``live``        ``serve``, ``watch`` (the live preview, ``standpress.serve``)
+``signoff``     ``signoff`` (approve or send back panels, ``standpress.signoff``)
 ``options``     the options ``build`` and ``watch`` share
 ``common``      ``handle_errors``, problem lines
 ==============  ===================================================
@@ -27,6 +28,7 @@ from .live import serve, watch
 from .pipeline import build, clean
 from .preflight import check
 from .printshop import pack, proof
+from .signoff import signoff
 from .typography import typo
 
 __all__ = ["main", "handle_errors"]
@@ -39,5 +41,5 @@ def main(debug: bool) -> None:
     """standpress: print-ready panels for street information stands."""
 
 
-for command in (build, clean, typo, pack, proof, check, serve, watch):
+for command in (build, clean, typo, pack, proof, check, serve, watch, signoff):
     main.add_command(command)

@@ -8,6 +8,7 @@ import click
 
 from ..errors import InputError, Problem, StandpressError
 from ..load.config import load_project
+from ..pipeline.package import check_signoff
 from ..pipeline.package import pack as run_pack
 from ..pipeline.proof import make_proofs
 from .common import handle_errors
@@ -15,12 +16,17 @@ from .common import handle_errors
 
 @click.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("stands"), show_default=True)
+@click.option("--force", is_flag=True,
+              help="Pack even panels that are not approved (the job sheet says so).")
 @click.argument("stand_ids", nargs=-1)
 @handle_errors
-def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
-    """Zip each stand's print/ folder for the print shop."""
+def pack(out: Path, stand_ids: tuple[str, ...], force: bool) -> None:
+    """Zip each stand's print/ folder for the print shop (every panel approved first)."""
     if not Path(out).is_dir():
         raise StandpressError(f"{out} does not exist; run standpress build first")
+    for s in check_signoff(Path(out), list(stand_ids) or None, force):
+        click.echo(f"warning: {s.file} is not approved ({s.state}); packed with --force",
+                   err=True)
     for z in run_pack(Path(out), list(stand_ids) or None):
         click.echo(z)
 

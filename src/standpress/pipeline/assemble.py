@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Problem, RenderError
-from ..manifest import PanelEntry, RiverMap, StandEntry, StandsManifest
+from ..manifest import Note, PanelEntry, PhotoEntry, RiverMap, StandEntry, StandsManifest
 from ..model import Project
 from ..plan import StandPlan
 from .cache import Cache, code_fingerprint, link
@@ -107,7 +107,10 @@ def stands_manifest(project: Project, plans: list[StandPlan],
                           trim=(fmt.width, fmt.height), bleed=fmt.bleed, safe=fmt.safe,
                           ink_limit=fmt.ink_limit, warn_ppi=fmt.warn_ppi, min_ppi=fmt.min_ppi,
                           qr=tuple(rec.qr), texts=() if outlined else tuple(texts),
-                          outlined_text=outlined)
+                          outlined_text=outlined,
+                          photos=tuple(PhotoEntry(str(label), Path(str(src)).name, float(w),
+                                                  float(h))
+                                       for src, w, h, _focus, label in rec.images))
 
     def stand_entry(plan: StandPlan) -> StandEntry:
         loc = plan.location
@@ -127,5 +130,5 @@ def stands_manifest(project: Project, plans: list[StandPlan],
         date=created.isoformat(), catalogue_url=c.catalogue_url,
         map=RiverMap(river=tuple(tuple(p) for p in project.map.river),
                      river_name=project.map.river_name),
-        warnings=tuple(str(w) for w in warnings),
+        warnings=tuple(str(w) for w in warnings), notes=tuple(Note.of(w) for w in warnings),
         stands=tuple(stand_entry(plan) for plan in plans))

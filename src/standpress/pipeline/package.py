@@ -16,8 +16,11 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from ..errors import InputError, Problem
+from ..manifest import package_path
 from ..model import Project
 from ..plan import StandPlan
+from ..signoff import PanelState, panel_states
 
 FIELDS = ("file", "stand", "panel", "kind", "unit", "side", "trim_w_mm", "trim_h_mm", "bleed_mm",
           "scale", "output_profile", "output_condition", "pages", "sha256")
@@ -104,11 +107,65 @@ def pack(out: Path, stand_ids: list[str] | None = None) -> list[Path]:
     for folder in sorted(p for p in out.iterdir() if (p / "print").is_dir()):
         if stand_ids and folder.name not in stand_ids:
             continue
-        target = folder / f"{folder.name}-print.zip"
+        target = package_path(out, folder.name)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted((folder / "print").iterdir()):
                 info = zipfile.ZipInfo(f"{folder.name}/{f.name}", date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, f.read_bytes())
+                z.writestr(info, packed_bytes(f, out, folder.name))
         made.append(target)
     return made
+
+
+# ------------------------------------------------------------------ sign-off gate
+
+SIGNOFF_WORDS = {"approved": "ПОГОДЖЕНО / APPROVED", "returned": "ПОВЕРНУТО / RETURNED",
+                 "stale": "ЗМІНЕНО ПІСЛЯ ПОГОДЖЕННЯ / CHANGED SINCE",
+                 "none": "НЕ ПЕРЕГЛЯНУТО / NOT REVIEWED", "missing": "ФАЙЛУ НЕМАЄ / MISSING"}
+
+
+def check_signoff(out: Path, stand_ids: list[str] | None, force: bool = False) -> list[PanelState]:
+    """The panels of the stands to pack that are not approved (on their current bytes).
+
+    Raises :class:`InputError` naming each of them (its state, and who decided on which
+    bytes), unless ``force``; returns them either way (empty: all approved).
+    """
+    folders = {p.name for p in Path(out).iterdir() if (p / "print").is_dir()}
+    ids = [i for i in (stand_ids or sorted(folders)) if i in folders]
+    pending = [s for s in panel_states(out, stand_ids=ids) if not s.approved]
+    if pending and not force:
+        problems = []
+        for s in pending:
+            d = s.decision
+            said = f" ({d.decision} by {d.by} at {d.at} on sha256 {d.sha256[:12]}…)" if d else ""
+            problems.append(Problem(f"{s.state.replace('none', 'not reviewed')}{said}", s.file,
+                                    stand=s.stand, kind="signoff"))
+        raise InputError(f"{len(pending)} panel{'s' if len(pending) != 1 else ''} not approved: "
+                         "nothing was packed", problems + [Problem(
+                             "approve them in `standpress serve` or with `standpress signoff "
+                             "STAND --approve --by NAME`, or pack anyway with --force",
+                             severity="warning")])
+    return pending
+
+
+def approval_lines(out: Path, stand_id: str) -> str:
+    """The job sheet's sign-off section: each panel, its state, who and when, the hash."""
+    lines = ["Погодження / Sign-off (signoff.json, за SHA-256 файлу / by the file's SHA-256):"]
+    for s in panel_states(out, stand_ids=[stand_id]):
+        d = s.decision if s.state in ("approved", "returned") else None
+        who = f"   {d.by}, {d.at}" if d else ""
+        lines.append(f"  {Path(s.file).name:<18} {SIGNOFF_WORDS[s.state]}{who}")
+        if s.sha256:
+            lines.append(f"  {'':<18} sha256 {s.sha256}")
+        if d and d.note:
+            lines.append(f"  {'':<18} {d.note}")
+    return "\n".join(lines) + "\n"
+
+
+def packed_bytes(f: Path, out: Path, stand_id: str) -> bytes:
+    """A file of ``print/`` as it goes into the zip: the job sheet with its sign-off
+    section added, anything else as it is."""
+    data = f.read_bytes()
+    if f.name == "job-sheet.txt":
+        data = data.rstrip(b"\n") + b"\n\n" + approval_lines(out, stand_id).encode("utf-8")
+    return data

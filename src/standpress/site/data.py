@@ -1,11 +1,13 @@
 """What the site reads from a build: ``stands.json`` and the preflight reports.
 
-This module is the only place that parses those files. :func:`load_summary` gives the
-build summary as checked JSON (the build's site step walks it too); :func:`read_site`
-gives the typed records the pages are made from: :class:`Summary`, :class:`Stand`,
-:class:`Panel` and :class:`Preflight` with its :class:`Report` and :class:`Finding`.
-Absent optional fields take the defaults below; a malformed required field is an
-:class:`~standpress.errors.InputError` naming the file and the entry.
+This module is the only place in the site that reads those files, and it reads them
+through the build's own types (``standpress.manifest``: :class:`StandsManifest`,
+:class:`PreflightManifest`): :func:`load_summary` checks ``stands.json`` and names every
+malformed entry at once; :func:`read_site` gives the records the pages are made from:
+:class:`Summary`, :class:`Stand`, :class:`Panel` and :class:`Preflight` with its
+:class:`Report` and :class:`Finding`. Absent optional fields take the defaults below; a
+malformed required field is an :class:`~standpress.errors.InputError` naming the file
+and the entry.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, Problem, display_path
+from ..manifest import (PREFLIGHT_JSON, STANDS_JSON, Finding, Note, PanelEntry, PhotoEntry,
+                        PreflightManifest, StandEntry, StandsManifest)
 
-__all__ = ["SUMMARY", "PREFLIGHT", "Finding", "Panel", "Preflight", "Report", "Stand",
-           "Summary", "load_summary", "read_site", "worst"]
+__all__ = ["SUMMARY", "PREFLIGHT", "Finding", "Note", "Panel", "PhotoEntry", "Preflight",
+           "Report", "Stand", "Summary", "load_summary", "read_site", "worst"]
 
-SUMMARY = "stands.json"
-PREFLIGHT = "preflight.json"
+SUMMARY = STANDS_JSON
+PREFLIGHT = PREFLIGHT_JSON
 REBUILD = "the build writes this file: run `standpress build` again"
 RANK = {"ok": 0, "none": 1, "warning": 2, "error": 3, "missing": 4}
 
@@ -52,6 +56,10 @@ def load_summary(out: Path) -> dict:
             problems.append(Problem(f'"panels" of stand {s["id"]!r} is not a list of objects',
                                     display_path(path), field=f"stands[{i}].panels",
                                     hint=REBUILD))
+        elif not all(p.get("file") for p in panels):
+            problems.append(Problem(f'a panel of stand {s["id"]!r} has no "file"',
+                                    display_path(path), field=f"stands[{i}].panels",
+                                    hint=REBUILD))
     if problems:
         raise InputError("cannot read the build summary", problems)
     return data
@@ -68,6 +76,9 @@ class Panel:
     cases: tuple[str, ...]
     trim: tuple[float, float] | None  # mm
     bleed: float  # mm
+    photos: tuple[PhotoEntry, ...] = ()  # the photos placed on it, in order
+    min_ppi: float | None = None  # the format's floor and aim for photos
+    warn_ppi: float | None = None
 
     @property
     def stem(self) -> str:
@@ -92,6 +103,7 @@ class Stand:
     urls: dict[str, str]
     panels: tuple[Panel, ...]
     warnings: tuple[str, ...]  # the build's warnings that name this stand
+    notes: tuple[Note, ...] = ()  # the same, as data (a build that wrote them)
 
     def cases(self) -> list[tuple[str, int]]:
         """Each case id once, with the index of the first panel that carries it."""
@@ -117,6 +129,7 @@ class Summary:
     river: tuple[tuple[float, float], ...]  # (lat, lon) points of the map's river
     river_name: str
     stands: tuple[Stand, ...]
+    notes: tuple[Note, ...] = ()  # the build's warnings as data, when it wrote them
 
 
 def _float(value) -> float | None:
@@ -134,75 +147,71 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _panel(p: dict) -> Panel:
-    try:
-        unit = int(p.get("unit", 1))
-    except (TypeError, ValueError):
-        unit = 1
+def _panel(p: PanelEntry) -> Panel:
+    unit = _int(p.unit)
     trim = None
     try:
-        if p.get("trim"):
-            trim = (float(p["trim"][0]), float(p["trim"][1]))
-    except (TypeError, ValueError, IndexError, KeyError):
+        if p.trim:
+            trim = (float(p.trim[0]), float(p.trim[1]))
+    except (TypeError, ValueError, IndexError):
         trim = None
-    return Panel(file=_text(p.get("file")), kind=_text(p.get("kind")), unit=unit,
-                 side=_text(p.get("side", "A")), cases=tuple(str(c) for c in p.get("cases") or []),
-                 trim=trim, bleed=_float(p.get("bleed")) or 0.0)
+    return Panel(file=_text(p.file), kind=_text(p.kind), unit=1 if unit is None else unit,
+                 side=_text(p.side or "A"), cases=tuple(str(c) for c in p.cases),
+                 trim=trim, bleed=_float(p.bleed) or 0.0, photos=p.photos,
+                 min_ppi=_float(p.min_ppi), warn_ppi=_float(p.warn_ppi))
 
 
-def _stand(s: dict, index: int, warnings: tuple[str, ...]) -> Stand:
-    sid = str(s["id"])
-    name = _text(s.get("name")) or sid
-    titles = s.get("case_titles") if isinstance(s.get("case_titles"), dict) else {}
-    urls = s.get("urls") if isinstance(s.get("urls"), dict) else {}
+def _mine(n: Note, sid: str, case_ids: set[str], keys: list[str]) -> bool:
+    """A note is a stand's if it says so, or its case is on the stand; a note that names
+    neither goes to the stand its message quotes as «id» (as the build assigns them)."""
+    if n.stand is not None:
+        return n.stand == sid
+    if n.case is not None:
+        return n.case in case_ids
+    return f"«{sid}»" in n.message
+
+
+def _stand(s: StandEntry, index: int, warnings: tuple[str, ...], notes: tuple[Note, ...]) -> Stand:
+    sid = s.id
+    name = _text(s.name) or sid
     # until warnings say which stand they concern, a warning is a stand's if it names it
-    keys = [sid] + [str(s[k]) for k in ("name", "short_name") if s.get(k)]
+    keys = [sid] + [str(k) for k in (s.name, s.short_name) if k]
+    panels = tuple(_panel(p) for p in s.panels)
+    case_ids = {c for p in panels for c in p.cases}
     return Stand(
-        id=sid, number=index + 1 if _int(s.get("number")) is None else s["number"], name=name,
-        short_name=_text(s.get("short_name")) or name, address=_text(s.get("address")),
-        lat=_float(s.get("lat")), lon=_float(s.get("lon")),
-        format_name=_text(s.get("format_name") or s.get("format")),
-        units=_int(s.get("units")), faces=_int(s.get("faces")),
-        serves=tuple(str(d) for d in s.get("serves") or []),
-        file=_text(s.get("file")) or f"{sid}/{sid}.pdf",
-        case_titles={str(k): str(v) for k, v in titles.items() if v},
-        urls={str(k): str(v) for k, v in urls.items() if v},
-        panels=tuple(_panel(p) for p in s["panels"]),
-        warnings=tuple(w for w in warnings if any(k in w for k in keys)))
+        id=sid, number=index + 1 if _int(s.number) is None else s.number, name=name,
+        short_name=_text(s.short_name) or name, address=_text(s.address),
+        lat=_float(s.lat), lon=_float(s.lon),
+        format_name=_text(s.format_name or s.format),
+        units=_int(s.units), faces=_int(s.faces),
+        serves=tuple(str(d) for d in s.serves),
+        file=_text(s.file) or f"{sid}/{sid}.pdf",
+        case_titles={str(k): str(v) for k, v in s.case_titles.items() if v},
+        urls={str(k): str(v) for k, v in s.urls.items() if v},
+        panels=panels,
+        warnings=tuple(w for w in warnings if any(k in w for k in keys)),
+        notes=tuple(n for n in notes if _mine(n, sid, case_ids, keys)))
 
 
-def _river(data: dict) -> tuple[tuple[tuple[float, float], ...], str]:
-    m = data.get("map") if isinstance(data.get("map"), dict) else {}
+def _summary(m: StandsManifest) -> Summary:
+    warnings = tuple(w for w in m.warnings if w.strip())
+    cat = m.catalogue_url
     try:
-        points = tuple((float(a), float(b)) for a, b in m.get("river") or [])
+        river = tuple((float(a), float(b)) for a, b in m.map.river)
     except (TypeError, ValueError):
-        points = ()
-    return points, _text(m.get("river_name"))
-
-
-def _summary(data: dict) -> Summary:
-    warnings = tuple(str(w) for w in data.get("warnings") or [] if str(w).strip())
-    cat = data.get("catalogue_url")
-    river, river_name = _river(data)
+        river = ()
     return Summary(
-        campaign=_text(data.get("campaign")),
-        generator=_text(data.get("generator")) or "standpress",
-        date=_text(data.get("date")), warnings=warnings,
+        campaign=_text(m.campaign),
+        generator=_text(m.generator) or "standpress",
+        date=_text(m.date), warnings=warnings,
         catalogue_url=cat if isinstance(cat, str) and cat.startswith(("http://", "https://"))
         else None,
-        river=river, river_name=river_name,
-        stands=tuple(_stand(s, i, warnings) for i, s in enumerate(data["stands"])))
+        river=river, river_name=_text(m.map.river_name),
+        stands=tuple(_stand(s, i, warnings, m.notes) for i, s in enumerate(m.stands)),
+        notes=m.notes)
 
 
 # ------------------------------------------------------------------ preflight.json
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: str  # "ok", "warning" or "error"
-    detail: str
-    page: int | None
-
 
 @dataclass(frozen=True)
 class Report:
@@ -229,12 +238,6 @@ class Report:
         return sorted(found, key=lambda f: f.severity != "error")
 
 
-def _finding(f: dict) -> Finding:
-    page = f.get("page")
-    return Finding(check=_text(f.get("check")), severity=_text(f.get("severity")),
-                   detail=_text(f.get("detail")), page=page if _int(page) else None)
-
-
 @dataclass
 class Preflight:
     """The preflight reports found in an output folder, by path relative to it: its
@@ -252,19 +255,13 @@ class Preflight:
         sources = [self.out / PREFLIGHT] + sorted(self.out.glob(f"*/print/{PREFLIGHT}"))
         for src in sources:
             try:
-                data = json.loads(src.read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            reports = data if isinstance(data, list) else data.get("reports", [])
-            if not isinstance(reports, list):
-                continue
+                manifest = PreflightManifest.from_json(json.loads(src.read_text("utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # no report there, or not one the site can read: "not checked"
             self.found = True
-            for r in reports:
-                if isinstance(r, dict) and r.get("path"):
-                    key = self._key(str(r["path"]), src.parent)
-                    findings = [_finding(f) for f in r.get("findings", []) if isinstance(f, dict)]
-                    self.reports.setdefault(key, Report(key, r.get("ok"), bool(r.get("warnings")),
-                                                        tuple(findings)))
+            for r in manifest.reports:
+                key = self._key(r.path, src.parent)
+                self.reports.setdefault(key, Report(key, r.ok, bool(r.warnings), r.findings))
         return self
 
     def _key(self, path: str, base: Path) -> str:
@@ -329,5 +326,5 @@ def worst(statuses: list[str]) -> str:
 
 def read_site(out: Path) -> tuple[Summary, Preflight]:
     """The build summary and the preflight reports of the output folder ``out``."""
-    summary = _summary(load_summary(out))
+    summary = _summary(StandsManifest.from_json(load_summary(out)))
     return summary, Preflight.read(out, [s.id for s in summary.stands])

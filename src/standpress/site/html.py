@@ -24,13 +24,19 @@ from .data import load_summary, read_site
 from .mockup import PERSON_MM
 from .views import index_view, stand_view, url
 
-__all__ = ["PERSON_MM", "environment", "load_summary", "render_site", "write_site"]
+__all__ = ["PERSON_MM", "environment", "load_summary", "render_live", "render_site",
+           "write_site"]
 
 
 def _kind_name(kind: str, strings: Mapping) -> str:
     """A panel kind's name: «Обкладинка»; «Панель» for a kind without one."""
     key = f"kind_{kind}"
     return words.t(key if key in strings else "kind_other", strings)
+
+
+def _notice(n, strings: Mapping) -> str:
+    """A notice worded: its own string, or the frame for warnings of other kinds."""
+    return words.t(n.key if n.key in strings else "n_other", strings, **n.values)
 
 
 def environment(strings: Mapping | None = None) -> Environment:
@@ -49,7 +55,9 @@ def environment(strings: Mapping | None = None) -> Environment:
         t=partial(words.t, strings=S), count=partial(words.count, strings=S),
         word=partial(words.word, strings=S), metres=partial(words.metres, strings=S),
         decimal=partial(words.decimal, strings=S),
-        date_text=partial(words.date_text, strings=S), kind_name=partial(_kind_name, strings=S))
+        date_text=partial(words.date_text, strings=S), kind_name=partial(_kind_name, strings=S),
+        when=partial(words.when, strings=S), bytes_text=partial(words.bytes_text, strings=S),
+        notice=partial(_notice, strings=S))
     env.filters.update(f0="{:.0f}".format, f1="{:.1f}".format, g="{:g}".format)
     return env
 
@@ -67,6 +75,23 @@ def render_site(out: Path, env: Environment | None = None) -> dict[str, str]:
         pages[f"{s.id}/index.html"] = stand.render(view=stand_view(out, summary, s, pre),
                                                    summary=summary, root="../")
     return pages
+
+
+def render_live(out: Path, rel: str, env: Environment | None = None) -> str | None:
+    """The page ``rel`` (``index.html`` or ``<id>/index.html``) as ``standpress serve``
+    sends it: with the sign-off's state and forms and the printer's zip as it is now on
+    disk. None for any other path."""
+    out = Path(out)
+    env = env or environment()
+    summary, pre = read_site(out)
+    if rel == "index.html":
+        return env.get_template("index.html").render(
+            view=index_view(out, summary, pre, live=True), summary=summary, root="")
+    for s in summary.stands:
+        if rel == f"{s.id}/index.html":
+            return env.get_template("stand.html").render(
+                view=stand_view(out, summary, s, pre, live=True), summary=summary, root="../")
+    return None
 
 
 def write_site(out: Path, *, strings: Mapping | None = None) -> list[Path]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from datetime import datetime
 from importlib import resources
 
-__all__ = ["STRINGS", "count", "date_text", "decimal", "load_strings", "metres", "plural_uk", "t",
-           "word"]
+__all__ = ["STRINGS", "bytes_text", "count", "date_text", "decimal", "load_strings", "metres",
+           "plural_uk", "t", "when", "word"]
 
 
 def plural_uk(n: int) -> int:
@@ -76,3 +77,29 @@ def date_text(iso: str, strings: dict | None = None) -> str:
         return S["date"].format(day=day, month=S["months"][month - 1], year=year)
     except (ValueError, IndexError, TypeError):
         return str(iso)
+
+
+def when(iso: str, strings: dict | None = None) -> str:
+    """A decision's time, ``2026-12-02T07:31:05+00:00``, in the site's time zone:
+    «2 грудня 2026, 09:31»; anything else unchanged."""
+    S = strings or STRINGS
+    try:
+        moment = datetime.fromisoformat(iso)
+        try:
+            from zoneinfo import ZoneInfo
+            moment = moment.astimezone(ZoneInfo(S["time_zone"]))
+            zone = ""
+        except Exception:  # noqa: BLE001 — no time zone data: say UTC
+            zone = " UTC"
+        return S["when"].format(date=date_text(moment.date().isoformat(), S),
+                                time=moment.strftime("%H:%M")) + zone
+    except (ValueError, TypeError):
+        return str(iso)
+
+
+def bytes_text(n: int, strings: dict | None = None) -> str:
+    """«812 КБ», «2,4 МБ»."""
+    S = strings or STRINGS
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))}\u00a0{S['unit_kb']}"
+    return f"{decimal(n / 1024 / 1024, 1, S)}\u00a0{S['unit_mb']}"

@@ -15,12 +15,15 @@ from urllib.parse import quote
 
 from PIL import Image as PILImage
 
+from ..manifest import package_path
+from ..signoff import PanelState, file_sha256, panel_states
 from .data import Panel, Preflight, Report, Stand, Summary
 from .mapview import MapView, map_view
+from .notices import Notice, finding_notices, note_notices
 
-__all__ = ["CaseRow", "Downloads", "FileCheck", "Image", "IndexView", "Lightbox", "PanelView",
-           "PreflightView", "StandCard", "StandView", "UnitView", "index_view", "stand_view",
-           "url"]
+__all__ = ["CaseRow", "Downloads", "FileCheck", "Image", "IndexView", "Lightbox", "PackageView",
+           "PanelView", "PreflightView", "SignoffRow", "SignoffView", "StandCard", "StandView",
+           "UnitView", "index_view", "stand_view", "url"]
 
 
 def url(target: str, page_dir: str) -> str:
@@ -57,6 +60,7 @@ class PanelView:
     screen: Image | None  # the previews, when they are there
     thumb: Image | None
     guides: Image | None
+    signoff: PanelState | None = None  # served live: where the panel stands in the sign-off
 
     @property
     def srcset(self) -> bool:
@@ -70,7 +74,8 @@ def _panel_no(panel: Panel, index: int) -> str:
     return head if head.isdigit() else f"{index + 1:02d}"
 
 
-def panel_view(out: Path, stand: Stand, index: int, pre: Preflight, page_dir: str) -> PanelView:
+def panel_view(out: Path, stand: Stand, index: int, pre: Preflight, page_dir: str,
+               states: dict[str, PanelState] | None = None) -> PanelView:
     p = stand.panels[index]
     has_pdf = (out / p.file).is_file()
     images: dict[str, Image | None] = {"screen": None, "thumb": None, "guides": None}
@@ -84,7 +89,8 @@ def panel_view(out: Path, stand: Stand, index: int, pre: Preflight, page_dir: st
                                  if (out / f"{stem}-guides.png").is_file() else None)}
             break
     return PanelView(p, _panel_no(p, index), pre.status(p.file) if has_pdf else "missing",
-                     url(p.file, page_dir) if has_pdf else None, **images)
+                     url(p.file, page_dir) if has_pdf else None, **images,
+                     signoff=(states or {}).get(p.file))
 
 
 # ------------------------------------------------------------------ the index
@@ -96,6 +102,7 @@ class StandCard:
     status: str
     n_cases: int
     panels: tuple[PanelView, ...]  # those with a thumbnail
+    approved: int | None = None  # served live: panels approved on their current bytes
 
 
 @dataclass(frozen=True)
@@ -106,19 +113,27 @@ class IndexView:
     n_units: int
     map: MapView | None
     stands: tuple[StandCard, ...]
+    notices: tuple[Notice, ...] = ()  # the build's warnings, for staff
 
 
-def index_view(out: Path, summary: Summary, pre: Preflight) -> IndexView:
+def index_view(out: Path, summary: Summary, pre: Preflight, live: bool = False) -> IndexView:
+    """``live``: as ``standpress serve`` sends it, with each stand's sign-off count."""
+    states = {st.file: st for st in panel_states(out)} if live else {}
     cards = []
     for s in summary.stands:
         panels = [panel_view(out, s, i, pre, "") for i in range(len(s.panels))]
+        approved = sum(states[p.file].approved for p in s.panels if p.file in states)
         cards.append(StandCard(s, url(f"{s.id}/index.html", ""), pre.stand_status(s),
-                               len(s.cases()), tuple(p for p in panels if p.thumb)))
+                               len(s.cases()), tuple(p for p in panels if p.thumb),
+                               approved if live else None))
     return IndexView(
         summary=summary, n_panels=sum(len(s.panels) for s in summary.stands),
         n_cases=sum(c.n_cases for c in cards),
         n_units=sum(s.units for s in summary.stands if s.units is not None),
-        map=map_view(summary.stands, summary.river, summary.river_name), stands=tuple(cards))
+        map=map_view(summary.stands, summary.river, summary.river_name), stands=tuple(cards),
+        notices=tuple(n for s in summary.stands for n in note_notices(s.notes, s))
+        + note_notices([n for n in summary.notes
+                        if not any(n in s.notes for s in summary.stands)]))
 
 
 # ------------------------------------------------------------------ a stand's page
@@ -131,12 +146,20 @@ class UnitView:
 
 
 @dataclass(frozen=True)
+class PackageView:
+    """The printer's package as ``standpress pack`` wrote it."""
+
+    href: str
+    name: str
+    size: int  # bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Downloads:
     stand_pdf: str | None  # links
-    print_dir: str | None
-    zip: str | None
-    zip_name: str
-    print_files: tuple[tuple[str, str], ...]  # (name, link) of each file in print/
+    package: PackageView | None  # the zip, when pack has made it
+    stand_id: str
 
 
 @dataclass(frozen=True)
@@ -158,6 +181,7 @@ class FileCheck:
     name: str  # shown: relative to the stand's folder where it is in it
     href: str | None
     report: Report
+    notices: tuple[Notice, ...] = ()  # its warnings and errors, worded for staff
 
 
 @dataclass(frozen=True)
@@ -182,6 +206,24 @@ class Lightbox:
 
 
 @dataclass(frozen=True)
+class SignoffRow:
+    panel: PanelView
+    state: PanelState
+
+
+@dataclass(frozen=True)
+class SignoffView:
+    """The stand's sign-off as ``standpress serve`` shows it (``live``), or, in the pages
+    the build writes, an explanation of where to do it (``rows`` empty)."""
+
+    live: bool
+    rows: tuple[SignoffRow, ...]
+
+    def tally(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state.state == state)
+
+
+@dataclass(frozen=True)
 class StandView:
     summary: Summary
     stand: Stand
@@ -193,19 +235,19 @@ class StandView:
     cases: tuple[CaseRow, ...]
     preflight: PreflightView
     lightboxes: tuple[Lightbox, ...]
+    notices: tuple[Notice, ...] = ()  # the build's warnings about this stand, for staff
+    signoff: SignoffView = SignoffView(False, ())
 
 
 def _downloads(out: Path, s: Stand) -> Downloads:
     page_dir = s.id
-    print_dir = out / s.id / "print"
-    zip_name = f"{s.id}-print.zip"
-    files = sorted(f.name for f in print_dir.iterdir() if f.is_file()) if print_dir.is_dir() else []
-    return Downloads(
-        stand_pdf=url(s.file, page_dir) if (out / s.file).is_file() else None,
-        print_dir=url(f"{s.id}/print/", page_dir) if print_dir.is_dir() else None,
-        zip=url(f"{s.id}/{zip_name}", page_dir) if (out / s.id / zip_name).is_file() else None,
-        zip_name=zip_name,
-        print_files=tuple((f, url(f"{s.id}/print/{f}", page_dir)) for f in files))
+    package, pkg = None, package_path(out, s.id)
+    sha = file_sha256(pkg)
+    if sha is not None:
+        rel = pkg.resolve().relative_to(out.resolve()).as_posix()
+        package = PackageView(url(rel, page_dir), pkg.name, pkg.stat().st_size, sha)
+    return Downloads(stand_pdf=url(s.file, page_dir) if (out / s.file).is_file() else None,
+                     package=package, stand_id=s.id)
 
 
 def _units(s: Stand, panels: list[PanelView]) -> tuple[UnitView, ...]:
@@ -233,7 +275,7 @@ def _preflight(s: Stand, pre: Preflight) -> PreflightView:
     for r in pre.for_stand(s):
         name = r.key.split(f"{s.id}/", 1)[-1] if f"{s.id}/" in r.key else r.key
         href = None if r.key.startswith("/") else url(r.key, s.id)
-        files.append(FileCheck(name, href, r))
+        files.append(FileCheck(name, href, r, finding_notices(s, r.key, r.problems)))
     return PreflightView(pre.found, tuple(files))
 
 
@@ -247,8 +289,11 @@ def _lightboxes(out: Path, panels: list[PanelView]) -> tuple[Lightbox, ...]:
     return tuple(boxes)
 
 
-def stand_view(out: Path, summary: Summary, s: Stand, pre: Preflight) -> StandView:
-    panels = [panel_view(out, s, i, pre, s.id) for i in range(len(s.panels))]
+def stand_view(out: Path, summary: Summary, s: Stand, pre: Preflight,
+               live: bool = False) -> StandView:
+    """``live``: as ``standpress serve`` sends it, with the sign-off's state and forms."""
+    states = {st.file: st for st in panel_states(out, stand_ids=[s.id])} if live else {}
+    panels = [panel_view(out, s, i, pre, s.id, states) for i in range(len(s.panels))]
     mockup = f"{s.id}/preview/mockup.png"
     return StandView(
         summary=summary, stand=s, status=pre.stand_status(s), downloads=_downloads(out, s),
@@ -256,4 +301,7 @@ def stand_view(out: Path, summary: Summary, s: Stand, pre: Preflight) -> StandVi
         mockup=Image.of(out, mockup, s.id) if (out / mockup).is_file() else None,
         cases=tuple(CaseRow(cid, s.case_titles.get(cid), panels[i], s.urls.get(cid))
                     for cid, i in s.cases()),
-        preflight=_preflight(s, pre), lightboxes=_lightboxes(out, panels))
+        preflight=_preflight(s, pre), lightboxes=_lightboxes(out, panels),
+        notices=note_notices(s.notes, s),
+        signoff=SignoffView(live, tuple(SignoffRow(pv, pv.signoff) for pv in panels
+                                        if pv.signoff is not None)))
