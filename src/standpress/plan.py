@@ -214,11 +214,12 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 f"stand «{loc.id}» fills {used_units} of its {loc.units} units of «{fmt.id}»; "
                 "the rest get no panel", **at(loc, "units"),
                 hint=f"set units = {used_units} unless more cases are coming",
-                severity="warning"))
+                severity="warning", stand=loc.id, kind="units-unused"))
         if not own:
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "
-                "it gets its cover and locator only", **at(loc, "serves"), severity="warning"))
+                "it gets its cover and locator only", **at(loc, "serves"), severity="warning",
+                stand=loc.id, kind="stand-empty"))
         for slots in pages:  # a case that takes more room than one card: say so
             for s in slots:
                 if s.case is not None and s.cols * s.rows > 1:
@@ -230,7 +231,8 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                         f"stand «{loc.id}»; it takes "
                         + ("a panel of its own" if whole else "two modules (a double card)"),
                         src.file if src else None, src.place if src else None, field,
-                        hint=f"shorten the {field} to keep it a single card", severity="warning"))
+                        hint=f"shorten the {field} to keep it a single card", severity="warning",
+                        stand=loc.id, case=s.case.id, kind="double-card"))
         panels = tuple(
             PanelPlan(kind, n + 1, tuple(s.case for s in slots if s.case is not None),
                       unit=n // fmt.faces + 1, side="AB"[n % fmt.faces], slots=slots)
