@@ -129,3 +129,11 @@ def test_a_build_with_many_low_res_photos_prints_one_line_per_kind(tmp_path, roo
     summary = json.loads((out / "stands.json").read_text("utf-8"))
     assert summary["warnings"] == [w["text"] for w in data["warnings"]]  # complete, in order
     assert len(summary["warnings"]) == 8  # and the placeholder, and the unused units
+
+
+def test_the_bundled_sample_has_no_photo_below_its_formats_aim(sample_build):
+    """Every sample photo is large enough where it lands (issue 15: the first build of the
+    sample warned about 13–24 photos below 100 ppi on the citylights)."""
+    photos = [w for w in sample_build.warnings if (w.kind or "").startswith("photo")]
+    assert photos == []
+    assert any(w.kind == "placeholder" for w in sample_build.warnings)
