@@ -176,6 +176,57 @@ def test_a_failed_build_is_reported_and_the_watch_goes_on(tree):
     assert "✓ built" in lines[-1] and "changed: " in lines[-1]
 
 
+def _photo_warning(row: int, case: str) -> Problem:
+    return Problem(f"case {case}: photo photos/{case}.jpg prints at 80 ppi on «citylight»",
+                   "data/cases.csv", f"row {row}", "photo", severity="warning", case=case,
+                   kind="photo-low-res",
+                   facts=(("photo", f"photos/{case}.jpg"), ("ppi", 80), ("target_ppi", 150.0),
+                          ("warn_ppi", 100.0), ("format", "citylight")))
+
+
+def test_watch_prints_only_the_warnings_that_changed_since_the_last_build(tree):
+    """The first build: one line per kind; then only new warnings and gone ones, never the
+    same ones again (a failed build in between changes nothing)."""
+    placeholder = Problem("the catalogue address is a placeholder", "locations.toml", "33:1",
+                          severity="warning", kind="placeholder")
+    results = iter([
+        [_photo_warning(r, f"{r - 1:03d}") for r in (66, 5, 55)] + [placeholder],
+        [_photo_warning(r, f"{r - 1:03d}") for r in (66, 5, 55)] + [placeholder],
+        None,
+        [_photo_warning(r, f"{r - 1:03d}") for r in (66, 55, 70)] + [placeholder],
+    ])
+
+    def build(opts, progress):
+        warnings = next(results)
+        if warnings is None:
+            raise InputError("the case data is not valid", [Problem("bad", "data/cases.csv")])
+        return type("R", (), {"stands": [], "warnings": warnings})()
+
+    w, lines = watcher(tree, build=build)
+    w.run_once()
+    said = lines[1:]
+    assert said == ["  warning: 3 photos below 100 ppi on «citylight» (aim: 150 ppi) "
+                    "— see --verbose", f"  warning: {placeholder}"]
+    del lines[:]
+    w.run_once()
+    assert len(lines) == 1 and "✓ built" in lines[0] and "4 warnings" in lines[0]
+    w.run_once()  # fails
+    del lines[:]
+    w.run_once()
+    assert lines[1:] == [f"  new warning: {_photo_warning(70, '069')}",
+                         f"  gone: {_photo_warning(5, '004')}"]
+
+
+def test_watch_verbose_prints_every_new_warning(tree):
+    w, lines = watcher(tree, build=lambda opts, progress: type("R", (), {
+        "stands": [], "warnings": [_photo_warning(r, f"{r - 1:03d}") for r in (9, 3)]})())
+    w.verbose = True
+    w.run_once()
+    assert lines[1] == "  warning: 2 photos below 100 ppi on «citylight» (aim: 150 ppi):"
+    assert "case 002" in lines[2] and "row 3" in lines[2] and "photos/002.jpg" in lines[2]
+    assert "case 008" in lines[3] and "80 ppi" in lines[3]
+
+
 def test_a_bug_in_the_build_does_not_end_the_watch(tree):
     def broken(opts, progress):
         raise ZeroDivisionError("oops")

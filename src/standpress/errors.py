@@ -34,8 +34,18 @@ class Problem:
     case: str | None = None
     # set so far: "lookalike", "placeholder", "fit", "photo-low-res" (below the aim),
     # "photo-below-floor", "preflight-<check>" (e.g. "preflight-images"), "units-unused",
-    # "no-cases", "double-card", "own-panel" (plan.py), "signoff" (a panel not approved)
+    # "no-cases", "double-card", "own-panel" (plan.py), "signoff" (a panel not approved),
+    # "photo-no-credit", "credit-no-photo", "photo-missing", "unknown-key"
+    # (``report_problems`` groups the warnings of a build by kind)
     kind: str | None = None
+    # what the problem measured, as data for reports (never parsed from the message):
+    # (name, value) pairs, e.g. (("photo", "data/photos/x.jpg"), ("ppi", 78),
+    # ("target_ppi", 150.0), ("warn_ppi", 100.0), ("format", "citylight"))
+    facts: tuple[tuple[str, object], ...] = ()
+
+    def fact(self, name: str, default: object = None) -> object:
+        """The value of one of :attr:`facts`, or ``default``."""
+        return next((v for k, v in self.facts if k == name), default)
 
     def __str__(self) -> str:
         where = ""

@@ -57,6 +57,7 @@ from .signoff import (MAX_NAME, MAX_NOTE, SIGNOFF_JSON, file_sha256, panel_state
                       record_decisions)
 from .site.html import render_live
 from .site.strings import t
+from .report_problems import changed_problems, problem_lines
 
 __all__ = ["VERSION_PATH", "SIGNOFF_PATH", "SIGNOFF_HEADER", "MAX_BODY", "LOOPBACK",
            "version_token", "make_server", "server_url", "start_server", "Watcher",
@@ -400,7 +401,7 @@ class Watcher:
         self.last_result = None
         self.last_error: BaseException | None = None
         self._photo_dirs: set[Path] = set()
-        self._warned: set[str] = set()
+        self._warned: list | None = None  # the warnings of the last good build
         self.baseline: Snapshot = self.snapshot()
 
     # what to watch --------------------------------------------------------
@@ -512,11 +513,17 @@ class Watcher:
         else:
             self.last_error = None
             self.echo(f"{stamp} ✓ {_summary(result)} in {time.monotonic() - started:.1f} s{what}")
-            warnings = [str(w) for w in getattr(result, "warnings", []) or []]
-            new = [w for w in getattr(result, "warnings", []) or [] if str(w) not in self._warned]
-            if new:  # each warning once, not on every rebuild
-                echo_problems(new, self.echo)
-            self._warned = set(warnings)
+            # what changed since the last good build: new warnings, and those now gone
+            warnings = list(getattr(result, "warnings", []) or [])
+            new, gone = changed_problems(self._warned or [], warnings)
+            more = " — see --verbose"
+            first = self._warned is None  # the first build: its warnings, not «new» ones
+            for line in problem_lines(new, self.verbose, more,
+                                      tag=None if first else "new warning"):
+                self.echo(line)
+            for line in problem_lines(gone, self.verbose, more, tag="gone"):
+                self.echo(line)
+            self._warned = warnings
         self.last_result = result
         # photo folders the cases name, found now, join the watch; their files as they are
         # now form part of the baseline, which is otherwise what was on disk before the
@@ -581,7 +588,8 @@ def _summary(result) -> str:
     return text
 
 
-def echo_problems(problems, echo: Callable[[str], None]) -> None:
-    """Problems as the CLI prints them (``  error: file:place: field: message — hint``)."""
-    for p in problems:
-        echo(f"  {'error' if p.is_error else 'warning'}: {p}")
+def echo_problems(problems, echo: Callable[[str], None], verbose: bool = True) -> None:
+    """Problems as the CLI prints them (``  error: file:place: field: message — hint``, in
+    reading order, one kind as one group; see :mod:`standpress.report_problems`)."""
+    for line in problem_lines(problems, verbose):
+        echo(line)

@@ -12,13 +12,14 @@ import traceback
 import click
 
 from ..errors import Problem, StandpressError
+from ..report_problems import problem_lines
 
 
-def echo_problems(problems: list[Problem], err: bool = True) -> None:
-    """``  error: file:place: field: message — hint``, one line each."""
-    for p in problems:
-        tag = "warning" if not p.is_error else "error"
-        click.echo(f"  {tag}: {p}", err=err)
+def echo_problems(problems: list[Problem], err: bool = True, verbose: bool = True) -> None:
+    """``  error: file:place: field: message — hint``, in reading order (file, row); the
+    problems of one kind as one group: its count, then (``verbose``) a line for each."""
+    for line in problem_lines(problems, verbose=verbose):
+        click.echo(line, err=err)
 
 
 def handle_errors(fn):

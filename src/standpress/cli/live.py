@@ -74,7 +74,8 @@ def serve(out: Path, port: int, host: str) -> None:
               help="Run the preflight on every rebuild (slower).")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
               help="Processes for the previews [default: one per core].")
-@click.option("-v", "--verbose", is_flag=True, help="Print the build's progress lines.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print the build's progress lines, and every warning (not one line per kind).")
 @handle_errors
 def watch(cases: Path, locations: Path, out: Path, only: tuple[str, ...], port: int, host: str,
           serve_: bool, interval: float, check_: bool, allow_low_res: bool, fix_lookalikes: bool,

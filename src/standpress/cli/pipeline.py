@@ -11,6 +11,7 @@ import click
 from ..pipeline import BuildOptions, build as run_build, clean_output
 from ..pipeline.cache import default_cache_dir, remove_cache
 from ..pipeline.progress import Bar, Progress
+from ..report_problems import group_json, group_problems, problem_json
 from .common import echo_problems, handle_errors
 from .options import build_inputs
 
@@ -33,13 +34,16 @@ from .options import build_inputs
 @click.option("--no-cache", is_flag=True, help="Build everything anew; read and keep no cache.")
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print every warning, not one line per kind (all are in stands.json and "
+                   "on the preview site too).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the summary as JSON on stdout (for scripts); errors still go to stderr.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
           allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
           site: bool, jobs: int, cache_dir: Path | None, no_cache: bool, timings: bool,
-          quiet: bool, as_json: bool) -> None:
+          quiet: bool, verbose: bool, as_json: bool) -> None:
     """Lay out and render every stand into OUT."""
     progress = Progress() if quiet or as_json else Bar()
     try:
@@ -57,9 +61,8 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
             "stands": [{"id": st.id, "format": st.format, "panels": st.panels, "faces": st.faces,
                         "cases": st.cases, "files": st.files,
                         "warnings": [str(w) for w in st.warnings]} for st in result.stands],
-            "warnings": [{"message": w.message, "file": w.file, "place": w.place,
-                          "field": w.field, "hint": w.hint, "stand": w.stand, "case": w.case,
-                          "kind": w.kind} for w in result.warnings],
+            "warnings": [problem_json(w) for w in result.warnings],
+            "warning_groups": [group_json(g) for g in group_problems(result.warnings)],
         }, ensure_ascii=False, indent=1))
         return
     if timings:
@@ -72,8 +75,9 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
             click.echo("  in all processes: " + "  ".join(f"{k} {v:.2f} s"
                                                          for k, v in tasks.items()), err=True)
     if result.warnings:
-        click.echo(f"{len(result.warnings)} warning(s):", err=True)
-        echo_problems(result.warnings)
+        n = len(result.warnings)
+        click.echo(f"{n} warning{'' if n == 1 else 's'}:", err=True)
+        echo_problems(result.warnings, verbose=verbose)
     rows = [("stand", "format", "panels", "faces", "cases", "warnings")]
     for s in result.stands:
         rows.append((s.id, s.format, str(s.panels), str(s.faces), str(s.cases), str(len(s.warnings))))

@@ -179,7 +179,8 @@ def _cards(lay: Layout, spec: ItemSpec) -> list[Item]:
             src = slot.case.source
             raise FitError("a case does not fit its card", [Problem(
                 f"case {slot.case.id}: {message}", src.file if src else None,
-                src.place if src else None, exc.field, hint)]) from None
+                src.place if src else None, exc.field, hint, case=slot.case.id,
+                kind="fit")]) from None
     return items
 
 

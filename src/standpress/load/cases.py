@@ -120,7 +120,8 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
             hint = ('write each case as a [[case]] table' if key in ("cases", "Case")
                     else "only [[case]] tables are read from this file")
             problems.append(Problem(f'unknown key "{key}": ignored', shown, pos.find(key), key,
-                                    hint, severity="error" if "case" not in data else "warning"))
+                                    hint, severity="error" if "case" not in data else "warning",
+                                    kind="unknown-key"))
     tables = data.get("case")
     if tables is None:
         if not data:
@@ -236,18 +237,21 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
                                     f"use a short link (under {MAX_URL} characters)"))
             bad = True
         errors = len([p for p in problems if p.is_error])
-        photo = _photo(values["photo"], base, shown, where("photo"), problems, lenient)
+        photo = _photo(values["photo"], base, shown, where("photo"), problems, lenient,
+                       cid or None)
         if len([p for p in problems if p.is_error]) > errors:
             bad = True
         if photo is not None and not values["photo_credit"]:
             problems.append(Problem("the photo has no credit", shown, where("photo_credit"),
                                     "photo_credit",
                                     "write the author and licence, e.g. «Фото: …, CC BY 4.0»",
-                                    severity="warning"))
+                                    severity="warning", case=cid or None,
+                                    kind="photo-no-credit"))
         if values["photo_credit"] and not values["photo"]:
             problems.append(Problem("a photo credit but no photo", shown, where("photo_credit"),
                                     "photo_credit", "name the photo file, or delete the credit",
-                                    severity="warning"))
+                                    severity="warning", case=cid or None,
+                                    kind="credit-no-photo"))
         if bad:
             continue
         cases.append(Case(
@@ -266,7 +270,7 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
 # ---------------------------------------------------------------- photos
 
 def _photo(value: str, base: Path, shown: str, place: str, problems: list[Problem],
-           lenient: bool = False) -> Path | None:
+           lenient: bool = False, case: str | None = None) -> Path | None:
     """The photo's real path, or None with a problem.
 
     A path leading out of the data folder is always an error. A photo that is
@@ -284,7 +288,7 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
             problems.append(Problem(
                 message, shown, place, "photo",
                 (hint + "; " if hint else "") + "until then the case gets the «no photo» card",
-                severity="warning"))
+                severity="warning", case=case, kind="photo-missing"))
         else:
             refuse(message, hint)
 

@@ -15,6 +15,7 @@ changed and the bytes do not depend on which process made them.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from ..layout.templates import Style, Template
 from ..manifest import STANDS_JSON
 from ..model import Project
 from ..plan import StandPlan
+from ..report_problems import sort_problems
 from .assemble import assemble, stands_manifest
 from .cache import Cache, FileHashes, code_fingerprint, default_cache_dir, digest
 from .finish import finish_params
@@ -88,7 +90,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
                                                   created, opts, run)
         clock.lap("render")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
-        warnings += photo_problems
+        warnings = sort_problems(warnings + photo_problems)  # in reading order: file, row
         # the stand folders and stands.json, in a temporary folder
         tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
         results = assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
@@ -101,7 +103,12 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run)
             clock.lap("check" if not opts.site else "check+previews")
             if opts.check:
-                warnings += judge(tmp, summary, reports, opts.allow_low_res)
+                found = judge(tmp, summary, reports, opts.allow_low_res)
+                if found:  # stands.json holds every warning of the build, these too
+                    warnings = sort_problems(warnings + found)
+                    summary = dataclasses.replace(summary,
+                                                  warnings=tuple(str(w) for w in warnings))
+                    summary.write(tmp / STANDS_JSON)
         if opts.strict and warnings:
             raise InputError("--strict: the build has warnings", warnings)
         if opts.site:
@@ -134,18 +141,12 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
 
 def assign_warnings(results: list[StandResult], plans: list[StandPlan],
                     warnings: list[Problem]) -> None:
-    """Each warning to the stand it concerns: its ``stand``, else its case's stand.
-
-    Fallback, until ``plan.py`` says the stand of the two warnings it makes (a stand that
-    fills fewer units than it has, a stand with no cases): a warning naming neither stand
-    nor case goes to the stand whose id its message quotes as «id».
-    """
+    """Each warning to the stand it concerns: its ``stand``, else its case's stand (a
+    warning about the whole campaign, such as the placeholder address, goes to none)."""
     home = {c.id: plan.location.id for plan in plans for c in plan.cases}
     by_id = {r.id: r for r in results}
     for w in warnings:
         stand = w.stand or home.get(w.case)
-        if stand is None and w.case is None:
-            stand = next((r.id for r in results if f"«{r.id}»" in w.message), None)
         if stand in by_id:
             by_id[stand].warnings.append(w)
 
@@ -218,28 +219,34 @@ def photo_tasks(project: Project, plans: list[StandPlan], panels: dict[str, list
     return tasks, todo, seen
 
 
-def photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool) -> list[Problem]:
-    """Resolution warnings and errors, in the order the photos are placed."""
+def photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool,
+                   plans: list[StandPlan] = ()) -> list[Problem]:
+    """Resolution warnings and errors, in reading order (the file and row naming the photo);
+    each with its case, stand and, as facts, the photo, its ppi and the format's limits."""
     sources = {c.id: c.source for c in cases}
+    home = {c.id: plan.location.id for plan in plans for c in plan.cases}
     problems = []
     for source, w, h, focus, label, fmt, meta in seen.values():
         ppi = meta["ppi"]
         name = display_path(source)
         src = sources.get(label)
         file, place = (src.file, src.place) if src else (name, None)
+        facts = (("photo", name), ("ppi", round(ppi)), ("target_ppi", float(fmt.target_ppi)),
+                 ("warn_ppi", float(fmt.warn_ppi)), ("min_ppi", float(fmt.min_ppi)),
+                 ("format", fmt.id))
         if ppi < fmt.min_ppi:
             problems.append(Problem(
                 f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
                 f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
                 None if allow_low_res else "use a larger original, or build with --allow-low-res",
                 severity="warning" if allow_low_res else "error", case=label,
-                kind="photo-below-floor"))
+                stand=home.get(label), kind="photo-below-floor", facts=facts))
         elif ppi < fmt.warn_ppi:
             problems.append(Problem(
                 f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
                 f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning",
-                case=label, kind="photo-low-res"))
-    return problems
+                case=label, stand=home.get(label), kind="photo-low-res", facts=facts))
+    return sort_problems(problems)
 
 
 UNITS = {"photo": "images", "pdf": "panel PDFs", "svg": "SVGs", "stand": "stand PDFs"}
@@ -308,7 +315,7 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         seen[key] = (source, w, h, focus, label, fmt, meta)
         made.append(f"photo {display_path(source)} {w:g}×{h:g}")
     made += labels
-    return stand_keys, photo_problems(seen, cases, opts.allow_low_res)
+    return stand_keys, photo_problems(seen, cases, opts.allow_low_res, plans)
 
 
 def lay_out(opts: BuildOptions, cache_dir: Path, progress: Progress | None = None

@@ -42,6 +42,15 @@ def make_proofs(out: Path, sheet: Format, font: Path, stand_ids: list[str] | Non
     return written
 
 
+def sheet_for(w_mm: float, h_mm: float, sheet: Format) -> tuple[float, float, float]:
+    """(sheet width, sheet height, scale) for a panel of ``w_mm`` × ``h_mm``: the sheet
+    turned the way the panel is (a landscape panel on a landscape sheet), and the panel
+    as large as fits within the margins above its caption."""
+    long, short = max(sheet.width, sheet.height), min(sheet.width, sheet.height)
+    sw, sh = (long, short) if w_mm > h_mm else (short, long)
+    return sw, sh, min((sw - 2 * MARGIN) / w_mm, (sh - 2 * MARGIN - CAPTION) / h_mm)
+
+
 def proof_pdf(stand_pdf: Path, stand: StandEntry, sheet: Format, font: Path) -> bytes:
     name = "SP-proof-" + font.stem
     try:
@@ -60,13 +69,13 @@ def proof_pdf(stand_pdf: Path, stand: StandEntry, sheet: Format, font: Path) -> 
         panel = stand.panels[i] if i < len(stand.panels) else None
         w_mm = (box[2] - box[0]) * uu / mm
         h_mm = (box[3] - box[1]) * uu / mm
-        landscape = w_mm > h_mm
-        sw, sh = (max(sheet.width, sheet.height), min(sheet.width, sheet.height)) if landscape \
-            else (min(sheet.width, sheet.height), max(sheet.width, sheet.height))
-        scale = min((sw - 2 * MARGIN) / w_mm, (sh - 2 * MARGIN - CAPTION) / h_mm)
+        sw, sh, scale = sheet_for(w_mm, h_mm, sheet)
         pw, ph = w_mm * scale, h_mm * scale
+        # the panel and its caption as one block, centred: a panel wider than the sheet's
+        # proportions keeps its caption right under it, not at the foot of the sheet
         x0 = (sw - pw) / 2
-        y0 = MARGIN + CAPTION + (sh - 2 * MARGIN - CAPTION - ph) / 2
+        foot = MARGIN + (sh - 2 * MARGIN - CAPTION - ph) / 2  # the caption's bottom
+        y0 = foot + CAPTION
         c.setPageSize((sw * mm, sh * mm))
         c.setStrokeColorCMYK(0, 0, 0, 0.4)
         c.setLineWidth(0.3)
@@ -75,10 +84,10 @@ def proof_pdf(stand_pdf: Path, stand: StandEntry, sheet: Format, font: Path) -> 
         c.setFont(name, 9)
         unit, side = (panel.unit, panel.side) if panel is not None else ("?", "?")
         where = f"конструкція {'?' if unit is None else unit}, бік {side or '?'}"
-        c.drawString(x0 * mm, (MARGIN + CAPTION * 0.55) * mm,
+        c.drawString(x0 * mm, (foot + CAPTION * 0.55) * mm,
                      f"{title} · панель {i + 1}/{len(boxes)} · {where}")
         c.setFont(name, 7.5)
-        c.drawString(x0 * mm, (MARGIN + CAPTION * 0.15) * mm,
+        c.drawString(x0 * mm, (foot + CAPTION * 0.15) * mm,
                      f"КОРЕКТУРА, не для друку · справжній розмір {w_mm:.0f}×{h_mm:.0f} мм · "
                      f"масштаб 1:{1 / scale:.1f} · {Path(panel.file if panel else '').name}")
         c.showPage()
