@@ -1,0 +1,260 @@
+"""CMYK photos encoded as JPEG with total ink within a limit at every decoded pixel.
+
+Contract
+========
+
+:func:`encode_within_limit` turns a CMYK image into the JPEG bytes a PDF embeds, such
+that **every pixel of the decoded JPEG** has C + M + Y + K ≤ :func:`allowed_levels`
+(``limit`` % of 255 per channel, less :data:`DECODER_SLACK`). The guarantee is checked on
+the bytes themselves: they are decoded and measured before they are returned.
+
+Why limiting before encoding is not enough
+    JPEG quantises each 8×8 block's DCT coefficients; the decoded pixels differ from the
+    encoded ones by up to ±35 levels per sum of the four channels at quality 90 (noisy
+    texture, and ringing beside sharp edges). CMYK is not subsampled, but every channel is
+    quantised, and the errors of the four add. A fixed margin below the limit large enough
+    for the worst block (about 14 %) would move the colours of every dark pixel of every
+    photo, and still not be a proof.
+
+How (decode what was encoded, limit again where it is over)
+    1. Pixels over ``limit − margin`` have C, M and Y lowered in proportion (K kept,
+       lowered only when K alone is over), the cheapest move of the least ink:
+       :func:`limit_ink`. The image is encoded and decoded.
+    2. The 8×8 blocks with a decoded pixel over the limit are gathered into a small mosaic.
+       In baseline JPEG without subsampling each block is coded on its own (the same
+       quantisation tables, no smoothing across blocks), so a block decodes to the same
+       pixels in the mosaic as in the photo; the right and bottom edge blocks are padded
+       by repeating the last column and row, as libjpeg does. In each round, the ceiling of
+       each block still over is lowered by its largest excess plus a step that doubles from
+       1 level, and the block is limited again **from its source pixels** (so a block moves
+       only as much as its own excess needs, not by the sum of the rounds). After
+       :data:`MAX_ROUNDS` a block still over is made flat (its mean colour, limited to
+       ``allowed − 4``): a flat block has only a DC coefficient, which decodes within
+       ±1 per channel, so it cannot be over. (No photo measured needed it.)
+    3. The limited photo is encoded again and the whole JPEG decoded again; a block still
+       over (a decoder that disagrees with the mosaic) goes back to step 2, up to three
+       times, then :class:`RuntimeError` (a bug, never bad input).
+
+Decoders
+    Pillow (libjpeg-turbo) and Ghostscript (IJG libjpeg) decode these JPEGs to identical
+    pixels (both use the accurate integer IDCT); pdfium and poppler use libjpeg too. A
+    RIP with another IDCT conforming to IEEE 1180 / ISO 10918-2 differs by at most one
+    level per channel, so the limit is held with :data:`DECODER_SLACK` = 4 levels
+    (≈ 1.6 %) to spare: ``allowed_levels(300)`` is 761 of 765.
+
+Encoding
+    :func:`encode_jpeg`: baseline JPEG, quality 90, 4:4:4 (libjpeg never subsamples CMYK),
+    not progressive, no optimised tables, no EXIF, ICC, comment or XMP: the same pixels
+    give the same bytes. CMYK is written by Pillow inverted with an Adobe APP14 marker
+    (the PDF image needs ``/Decode [1 0 1 0 1 0 1 0]``); Pillow decodes it back to ink
+    values.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+__all__ = ["DECODER_SLACK", "INK_MARGIN", "InkLimited", "allowed_levels", "encode_jpeg",
+           "encode_within_limit", "limit_ink"]
+
+JPEG_QUALITY = 90
+JPEG_MAX_SIDE = 65_500
+BLOCK = 8  # JPEG's DCT block; CMYK is never subsampled, so a block is an MCU
+DECODER_SLACK = 4  # levels of C+M+Y+K kept free for another decoder's IDCT (±1 a channel)
+INK_MARGIN = 0.0  # % below the limit aimed at before the first encoding (see benchmarks)
+MAX_ROUNDS = 16  # rounds of the mosaic before a block still over is made flat
+MAX_PASSES = 3  # whole-image encode + decode checks after the first
+MOSAIC_COLUMNS = 256  # blocks per row of the mosaic (2048 px wide)
+
+
+@dataclass(frozen=True)
+class InkLimited:
+    """The JPEG (``data``), the pixels it was encoded from (``image``), and how they came.
+
+    ``peak`` is the largest C+M+Y+K of the decoded JPEG, in levels (255 = 100 %);
+    ``blocks`` the 8×8 blocks limited again after decoding; ``flat`` those of them made
+    flat; ``passes`` the whole-image encodings.
+    """
+
+    data: bytes
+    image: Image.Image
+    peak: int
+    blocks: int
+    flat: int
+    passes: int
+
+
+def allowed_levels(limit: float) -> int:
+    """The largest C+M+Y+K (levels, 255 = 100 %) a decoded pixel may have at ``limit`` %."""
+    return math.floor(limit * 255 / 100 + 1e-9) - DECODER_SLACK
+
+
+def encode_jpeg(img: Image.Image) -> bytes:
+    """The JPEG bytes of ``img`` (see the module doc; ``ValueError`` past JPEG's size)."""
+    if max(img.size) > JPEG_MAX_SIDE:
+        raise ValueError(
+            f"prepared image {img.width}×{img.height} px exceeds JPEG's size limit; "
+            "lower target_ppi or use the 1:10 scale layout"
+        )
+    buf = io.BytesIO()
+    # no EXIF, ICC or dpi unless given here; the one thing Pillow takes from ``img.info``
+    # is a comment, emptied (no copy of the picture needed to clear its info)
+    img.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False,
+             progressive=False, comment=b"")
+    return buf.getvalue()
+
+
+def limit_ink(img: Image.Image, limit: float) -> Image.Image:
+    """Lower C, M and Y where C+M+Y+K exceeds ``limit`` %; K and all other pixels unchanged.
+
+    (K is lowered too where K alone exceeds the limit, i.e. only below 100 %.)"""
+    a = np.asarray(img)
+    out = _limited(a, np.float32(limit / 100 * 255))
+    return img if out is a else Image.fromarray(out, "CMYK")
+
+
+def encode_within_limit(img: Image.Image, limit: float, *,
+                        margin: float = INK_MARGIN) -> InkLimited:
+    """The JPEG of CMYK ``img`` with no decoded pixel over ``limit`` % (see the module doc)."""
+    if img.mode != "CMYK":
+        raise ValueError(f"encode_within_limit needs a CMYK image, got {img.mode!r}")
+    allowed = allowed_levels(limit)
+    if allowed < 0:
+        raise ValueError(f"ink limit {limit!r} % is below the decoder slack")
+    src = np.asarray(img)
+    lim = _limited(src, np.float32(allowed - margin * 255 / 100))
+    if lim is src:
+        lim = src.copy()
+    ceilings: dict[tuple[int, int], float] = {}  # block → its ceiling, once lowered
+    flat: set[tuple[int, int]] = set()
+    for passes in range(1, MAX_PASSES + 2):
+        data = encode_jpeg(Image.fromarray(lim, "CMYK"))
+        totals = _decoded_totals(data)
+        over = _over_blocks(totals, allowed)
+        if not over:
+            return InkLimited(data, Image.fromarray(lim, "CMYK"), int(totals.max()),
+                              len(ceilings) + len(flat - ceilings.keys()), len(flat), passes)
+        if passes > MAX_PASSES:
+            break
+        _settle(src, lim, over, allowed, ceilings, flat)
+    raise RuntimeError(f"JPEG still over the ink limit in {len(over)} blocks after "
+                       f"{MAX_PASSES} passes: a bug in standpress.load.ink")
+
+
+# --------------------------------------------------------------------------
+# limiting
+
+
+def _limited(a: np.ndarray, cap) -> np.ndarray:
+    """``a`` (… × 4, uint8) with C, M, Y scaled down where C+M+Y+K > ``cap`` (a scalar, or
+    per pixel: ``a``'s shape without the channels); ``a`` itself when nothing is over."""
+    flat = a.reshape(-1, 4)
+    cap = np.broadcast_to(np.asarray(cap, np.float32), a.shape[:-1]).reshape(-1)
+    hit = np.flatnonzero(flat.sum(axis=1, dtype=np.uint16) > cap)
+    if not hit.size:  # usually few pixels are over, or none: only they are touched
+        return a
+    px = flat[hit].astype(np.float32)
+    c = cap[hit]
+    k = np.minimum(px[:, 3], np.maximum(np.floor(c), 0))
+    room = np.maximum(c - k, 0)
+    cmy = px[:, :3].sum(axis=1)
+    factor = np.where(cmy > 0, np.minimum(room / np.maximum(cmy, 1e-6), 1.0), 1.0)
+    px[:, :3] *= factor[:, None]
+    px[:, 3] = k
+    out = flat.copy()
+    out[hit] = np.clip(np.floor(px), 0, 255).astype(np.uint8)
+    return out.reshape(a.shape)
+
+
+# --------------------------------------------------------------------------
+# decoding and blocks
+
+
+def _decoded_totals(data: bytes) -> np.ndarray:
+    """C+M+Y+K (levels) of each pixel of the JPEG as Pillow decodes it (ink values)."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return np.asarray(im).sum(axis=2, dtype=np.uint16)
+
+
+def _block_max(values: np.ndarray) -> np.ndarray:
+    """The largest of ``values`` (H × W, or N × 8 × 8) in each 8×8 block."""
+    if values.ndim == 3:
+        return values.max(axis=(1, 2))
+    h, w = values.shape
+    ph, pw = -h % BLOCK, -w % BLOCK
+    if ph or pw:
+        values = np.pad(values, ((0, ph), (0, pw)), mode="edge")
+    return values.reshape(values.shape[0] // BLOCK, BLOCK, -1, BLOCK).max(axis=(1, 3))
+
+
+def _over_blocks(totals: np.ndarray, allowed: int) -> list[tuple[int, int]]:
+    rows, cols = np.nonzero(_block_max(totals) > allowed)
+    return list(zip(rows.tolist(), cols.tolist()))
+
+
+def _blocks_of(a: np.ndarray, where: list[tuple[int, int]]) -> np.ndarray:
+    """The 8×8 blocks of ``a`` (H × W × 4) at ``where``, padded as libjpeg pads the edges."""
+    h, w = a.shape[:2]
+    out = np.empty((len(where), BLOCK, BLOCK, 4), np.uint8)
+    for i, (r, c) in enumerate(where):
+        ys = np.minimum(np.arange(r * BLOCK, r * BLOCK + BLOCK), h - 1)
+        xs = np.minimum(np.arange(c * BLOCK, c * BLOCK + BLOCK), w - 1)
+        out[i] = a[ys[:, None], xs[None, :]]
+    return out
+
+
+def _put_blocks(a: np.ndarray, where: list[tuple[int, int]], blocks: np.ndarray) -> None:
+    h, w = a.shape[:2]
+    for (r, c), block in zip(where, blocks):
+        y, x = r * BLOCK, c * BLOCK
+        a[y:y + BLOCK, x:x + BLOCK] = block[:min(BLOCK, h - y), :min(BLOCK, w - x)]
+
+
+def _mosaic_totals(blocks: np.ndarray) -> np.ndarray:
+    """Encode ``blocks`` side by side as one JPEG, decode it: each block's C+M+Y+K."""
+    n = len(blocks)
+    cols = min(n, MOSAIC_COLUMNS)
+    rows = -(-n // cols)
+    tiles = np.zeros((rows * cols, BLOCK, BLOCK, 4), np.uint8)
+    tiles[:n] = blocks
+    mosaic = tiles.reshape(rows, cols, BLOCK, BLOCK, 4).swapaxes(1, 2)
+    mosaic = np.ascontiguousarray(mosaic).reshape(rows * BLOCK, cols * BLOCK, 4)
+    totals = _decoded_totals(encode_jpeg(Image.fromarray(mosaic, "CMYK")))
+    totals = totals.reshape(rows, BLOCK, cols, BLOCK).swapaxes(1, 2)
+    return totals.reshape(rows * cols, BLOCK, BLOCK)[:n]
+
+
+def _settle(src: np.ndarray, lim: np.ndarray, over: list[tuple[int, int]], allowed: int,
+            ceilings: dict[tuple[int, int], float], flat: set[tuple[int, int]]) -> None:
+    """Limit the ``over`` blocks of ``lim`` again, from ``src``, until each decodes within
+    ``allowed``; record their ceilings (or that they were made flat)."""
+    source = _blocks_of(src, over)
+    current = _blocks_of(lim, over)
+    ceiling = np.array([ceilings.get(b, np.inf) for b in over], np.float32)
+    todo = np.ones(len(over), bool)
+    for step in range(MAX_ROUNDS):
+        totals = _mosaic_totals(current)
+        excess = _block_max(totals.astype(np.int32)) - allowed
+        todo = excess > 0
+        if not todo.any():
+            break
+        reached = _block_max(current.sum(axis=3, dtype=np.uint16)).astype(np.float32)
+        ceiling[todo] = np.minimum(ceiling[todo], reached[todo]) - excess[todo] - (1 << step)
+        idx = np.flatnonzero(todo)
+        current[idx] = _limited(source[idx], ceiling[idx, None, None])
+    else:
+        idx = np.flatnonzero(todo)
+        for i in idx:  # a flat block decodes within ±1 a channel: within ``allowed``
+            mean = np.round(current[i].reshape(-1, 4).mean(axis=0)).astype(np.uint8)
+            current[i] = _limited(mean[None, :], np.float32(allowed - 4))[0]
+            flat.add(over[i])
+    for b, c in zip(over, ceiling.tolist()):
+        if c != np.inf:
+            ceilings[b] = c
+    _put_blocks(lim, over, current)
