@@ -204,6 +204,17 @@ def test_colours_move_beyond_the_plain_limit_only_in_blocks_jpeg_pushed_over():
     assert peak(pillow_decode(result.data)) <= allowed_levels(300)
 
 
+def test_blocks_limited_apart_decode_as_in_the_photo_even_at_odd_edges():
+    """The blocks limited again are encoded on their own (a mosaic); padded as libjpeg pads
+    the right and bottom edges, they decode as they do in the photo, so the photo's second
+    encoding is its last (``passes == 2``)."""
+    rng = np.random.default_rng(11)
+    src = Image.fromarray(rng.integers(120, 256, (299, 403, 4), dtype=np.uint8), "CMYK")
+    result = encode_within_limit(src, 260)
+    assert result.blocks > 0 and result.flat == 0 and result.passes == 2
+    assert peak(pillow_decode(result.data)) <= allowed_levels(260)
+
+
 def test_the_same_photo_gives_the_same_bytes(adversarial):
     src = Image.open(adversarial["edges-0-400"])
     src.load()
