@@ -12,9 +12,10 @@ Why limiting before encoding is not enough
     JPEG quantises each 8×8 block's DCT coefficients; the decoded pixels differ from the
     encoded ones by up to ±35 levels per sum of the four channels at quality 90 (noisy
     texture, and ringing beside sharp edges). CMYK is not subsampled, but every channel is
-    quantised, and the errors of the four add. A fixed margin below the limit large enough
-    for the worst block (about 14 %) would move the colours of every dark pixel of every
-    photo, and still not be a proof.
+    quantised, and the errors of the four add. A fixed margin below the limit would have to
+    be 17 % for the worst photo measured (``benchmarks/bench_ink.py``), and about 70 % to
+    be a proof (the bound of the quantisation error at quality 90, four channels): it would
+    move the colours of every dark pixel of every photo.
 
 How (decode what was encoded, limit again where it is over)
     1. Pixels over ``limit − margin`` have C, M and Y lowered in proportion (K kept,
@@ -25,9 +26,9 @@ How (decode what was encoded, limit again where it is over)
        quantisation tables, no smoothing across blocks), so a block decodes to the same
        pixels in the mosaic as in the photo; the right and bottom edge blocks are padded
        by repeating the last column and row, as libjpeg does. In each round, the ceiling of
-       each block still over is lowered by its largest excess plus a step that doubles from
-       1 level, and the block is limited again **from its source pixels** (so a block moves
-       only as much as its own excess needs, not by the sum of the rounds). After
+       each block still over is lowered by its largest excess plus a step (1, 2, 4, 8, then
+       16 levels), and the block is limited to it again **from its source pixels**: only
+       its pixels above the new ceiling move, each by the least that brings it there. After
        :data:`MAX_ROUNDS` a block still over is made flat (its mean colour, limited to
        ``allowed − 4``): a flat block has only a DC coefficient, which decodes within
        ±1 per channel, so it cannot be over. (No photo measured needed it.)
@@ -37,8 +38,8 @@ How (decode what was encoded, limit again where it is over)
 
 Decoders
     Pillow (libjpeg-turbo) and Ghostscript (IJG libjpeg) decode these JPEGs to identical
-    pixels (both use the accurate integer IDCT); pdfium and poppler use libjpeg too. A
-    RIP with another IDCT conforming to IEEE 1180 / ISO 10918-2 differs by at most one
+    pixels (both use the accurate integer IDCT; the tests check it). A RIP with another
+    IDCT conforming to IEEE 1180 / ISO 10918-2 differs by at most one
     level per channel, so the limit is held with :data:`DECODER_SLACK` = 4 levels
     (≈ 1.6 %) to spare: ``allowed_levels(300)`` is 761 of 765.
 
@@ -77,8 +78,9 @@ class InkLimited:
     """The JPEG (``data``), the pixels it was encoded from (``image``), and how they came.
 
     ``peak`` is the largest C+M+Y+K of the decoded JPEG, in levels (255 = 100 %);
-    ``blocks`` the 8×8 blocks limited again after decoding; ``flat`` those of them made
-    flat; ``passes`` the whole-image encodings.
+    ``blocks`` the 8×8 blocks limited again after decoding; ``rounds`` the most rounds of
+    the mosaic any of them needed; ``flat`` those made flat; ``passes`` the whole-image
+    encodings.
     """
 
     data: bytes
@@ -87,6 +89,7 @@ class InkLimited:
     blocks: int
     flat: int
     passes: int
+    rounds: int = 0
 
 
 def allowed_levels(limit: float) -> int:
@@ -130,6 +133,7 @@ def encode_within_limit(img: Image.Image, limit: float, *,
     lim = _limited(src, np.float32(allowed - margin * 255 / 100))
     ceilings: dict[tuple[int, int], float] = {}  # block → its ceiling, once lowered
     flat: set[tuple[int, int]] = set()
+    rounds = 0
     for passes in range(1, MAX_PASSES + 2):
         data = encode_jpeg(img if lim is src else Image.fromarray(lim, "CMYK"))
         totals = _decoded_totals(data)
@@ -137,12 +141,12 @@ def encode_within_limit(img: Image.Image, limit: float, *,
         if not over:
             image = img if lim is src else Image.fromarray(lim, "CMYK")
             return InkLimited(data, image, int(totals.max()), len(ceilings.keys() | flat),
-                              len(flat), passes)
+                              len(flat), passes, rounds)
         if passes > MAX_PASSES:
             break
         if lim is src:  # (nothing was over the first cap: no copy made yet)
             lim = src.copy()
-        _settle(src, lim, over, allowed, ceilings, flat)
+        rounds = max(rounds, _settle(src, lim, totals, over, allowed, ceilings, flat))
     raise RuntimeError(f"JPEG still over the ink limit in {len(over)} blocks after "
                        f"{MAX_PASSES} passes: a bug in standpress.load.ink")
 
@@ -156,19 +160,19 @@ def _limited(a: np.ndarray, cap) -> np.ndarray:
     one per pixel or block, broadcast against ``a``'s shape without the channels); ``a``
     itself when nothing is over."""
     totals = _totals(a)
-    over = np.nonzero(totals > cap)
-    if not over[0].size:  # usually few pixels are over, or none: only they are touched
+    hit = np.flatnonzero(totals > cap)
+    if not hit.size:  # usually few pixels are over, or none: only they are touched
         return a
-    px = a[over].astype(np.float32)
-    c = np.broadcast_to(np.asarray(cap, np.float32), totals.shape)[over]
-    k = np.minimum(px[:, 3], np.maximum(np.floor(c), 0))
-    room = np.maximum(c - k, 0)
-    cmy = px[:, :3].sum(axis=1)
-    factor = np.where(cmy > 0, np.minimum(room / np.maximum(cmy, 1e-6), 1.0), 1.0)
-    px[:, :3] *= factor[:, None]
+    px = a.reshape(-1, 4)[hit].astype(np.float32)
+    if np.ndim(cap):
+        cap = np.broadcast_to(np.asarray(cap, np.float32), totals.shape).reshape(-1)[hit]
+    k = np.minimum(px[:, 3], np.maximum(np.floor(cap), 0))
+    room = np.maximum(cap - k, 0)
+    cmy = px[:, 0] + px[:, 1] + px[:, 2]  # (no C, M or Y: the factor is 1, and moves nothing)
+    px[:, :3] *= np.minimum(room / np.maximum(cmy, 1e-6), 1.0)[:, None]
     px[:, 3] = k
     out = a.copy()
-    out[over] = np.clip(np.floor(px), 0, 255).astype(np.uint8)
+    out.reshape(-1, 4)[hit] = px.astype(np.uint8)  # ≥ 0: truncation is the floor
     return out
 
 
@@ -197,29 +201,40 @@ def _over_blocks(totals: np.ndarray, allowed: int) -> list[tuple[int, int]]:
     ys, xs = np.nonzero(totals > allowed)
     if not ys.size:
         return []
-    blocks = np.unique((ys // BLOCK).astype(np.int64) << 32 | (xs // BLOCK))
-    return list(zip((blocks >> 32).tolist(), (blocks & 0xFFFFFFFF).tolist()))
+    grid = np.zeros((-(-totals.shape[0] // BLOCK), -(-totals.shape[1] // BLOCK)), bool)
+    grid[ys // BLOCK, xs // BLOCK] = True
+    rows, cols = np.nonzero(grid)
+    return list(zip(rows.tolist(), cols.tolist()))
 
 
-def _block_index(shape: tuple[int, ...], where: list[tuple[int, int]]):
-    """Index arrays of the 8×8 blocks at ``where`` (N × 8 × 1 rows, N × 1 × 8 columns);
-    past the right and bottom edges they repeat the last column and row, as libjpeg pads."""
-    rc = np.asarray(where, np.int64).reshape(-1, 2)
-    step = np.arange(BLOCK)
-    ys = np.minimum(rc[:, :1] * BLOCK + step, shape[0] - 1)
-    xs = np.minimum(rc[:, 1:] * BLOCK + step, shape[1] - 1)
-    return ys[:, :, None], xs[:, None, :]
+def _block_view(a: np.ndarray) -> np.ndarray:
+    """``a`` (H × W × …, H and W multiples of 8) as rows × 8 × columns × 8 × … (a view)."""
+    h, w = a.shape[:2]
+    return a.reshape(h // BLOCK, BLOCK, w // BLOCK, BLOCK, *a.shape[2:])
+
+
+def _padded(a: np.ndarray) -> np.ndarray:
+    """``a`` padded to whole blocks by repeating its last column and row, as libjpeg pads."""
+    ph, pw = -a.shape[0] % BLOCK, -a.shape[1] % BLOCK
+    if not (ph or pw):
+        return a
+    return np.pad(a, ((0, ph), (0, pw)) + ((0, 0),) * (a.ndim - 2), mode="edge")
 
 
 def _blocks_of(a: np.ndarray, where: list[tuple[int, int]]) -> np.ndarray:
-    """The 8×8 blocks of ``a`` (H × W × 4) at ``where``, padded as libjpeg pads the edges."""
-    return a[_block_index(a.shape, where)]
+    """The 8×8 blocks of ``a`` (H × W × …) at ``where`` (N × 8 × 8 × …), padded at the
+    right and bottom edges as libjpeg pads them."""
+    rows, cols = np.asarray(where, np.intp).reshape(-1, 2).T
+    return _block_view(_padded(a))[rows, :, cols]
 
 
 def _put_blocks(a: np.ndarray, where: list[tuple[int, int]], blocks: np.ndarray) -> None:
-    """Write ``blocks`` back (their padding is copies of the edge pixels: the same values
-    land on the same pixel more than once)."""
-    a[_block_index(a.shape, where)] = blocks
+    """Write ``blocks`` back into ``a`` (their padding past the edges is dropped)."""
+    rows, cols = np.asarray(where, np.intp).reshape(-1, 2).T
+    padded = _padded(a)
+    _block_view(padded)[rows, :, cols] = blocks
+    if padded is not a:
+        a[...] = padded[:a.shape[0], :a.shape[1]]
 
 
 def _mosaic_totals(blocks: np.ndarray) -> np.ndarray:
@@ -241,31 +256,37 @@ def _block_max(values: np.ndarray) -> np.ndarray:
     return values.max(axis=(1, 2))
 
 
-def _settle(src: np.ndarray, lim: np.ndarray, over: list[tuple[int, int]], allowed: int,
-            ceilings: dict[tuple[int, int], float], flat: set[tuple[int, int]]) -> None:
+def _settle(src: np.ndarray, lim: np.ndarray, totals: np.ndarray,
+            over: list[tuple[int, int]], allowed: int,
+            ceilings: dict[tuple[int, int], float], flat: set[tuple[int, int]]) -> int:
     """Limit the ``over`` blocks of ``lim`` again, from ``src``, until each decodes within
-    ``allowed``; record their ceilings (or that they were made flat)."""
+    ``allowed`` (``totals``: the decoded photo's); record their ceilings (or that they were
+    made flat). The rounds taken."""
     source = _blocks_of(src, over)
     current = _blocks_of(lim, over)
     ceiling = np.array([ceilings.get(b, np.inf) for b in over], np.float32)
-    todo = np.ones(len(over), bool)
-    for step in range(MAX_ROUNDS):
-        totals = _mosaic_totals(current)
-        excess = _block_max(totals.astype(np.int32)) - allowed
-        todo = excess > 0
-        if not todo.any():
+    todo = np.arange(len(over))  # blocks still over: all, then those the mosaic finds
+    excess = _block_max(_blocks_of(totals, over)).astype(np.int32) - allowed
+    rounds = 0
+    while True:
+        keep = excess > 0
+        todo, excess = todo[keep], excess[keep]
+        if not todo.size:
             break
-        reached = _block_max(_totals(current)).astype(np.float32)
-        ceiling[todo] = np.minimum(ceiling[todo], reached[todo]) - excess[todo] - (1 << step)
-        idx = np.flatnonzero(todo)
-        current[idx] = _limited(source[idx], ceiling[idx, None, None])
-    else:
-        idx = np.flatnonzero(todo)
-        for i in idx:  # a flat block decodes within ±1 a channel: within ``allowed``
-            mean = np.round(current[i].reshape(-1, 4).mean(axis=0)).astype(np.uint8)
-            current[i] = _limited(mean[None, :], np.float32(allowed - 4))[0]
-            flat.add(over[i])
+        if rounds == MAX_ROUNDS:
+            for i in todo:  # a flat block decodes within ±1 a channel: within ``allowed``
+                mean = np.round(current[i].reshape(-1, 4).mean(axis=0)).astype(np.uint8)
+                current[i] = _limited(mean[None, :], np.float32(allowed - 4))[0]
+                flat.add(over[i])
+            break
+        reached = _block_max(_totals(current[todo])).astype(np.float32)
+        extra = 1 << min(rounds, 4)  # 1, 2, 4, 8, 16, 16 … levels
+        ceiling[todo] = np.minimum(ceiling[todo], reached) - excess - extra
+        current[todo] = _limited(source[todo], ceiling[todo, None, None])
+        rounds += 1
+        excess = _block_max(_mosaic_totals(current[todo]).astype(np.int32)) - allowed
     for b, c in zip(over, ceiling.tolist()):
         if c != np.inf:
             ceilings[b] = c
     _put_blocks(lim, over, current)
+    return rounds
