@@ -185,19 +185,19 @@ def _placements(code: Path, cases: Path, locations: Path) -> list:
 import json, os
 from pathlib import Path
 os.environ["SOURCE_DATE_EPOCH"] = "{EPOCH}"
-from standpress.build import BuildOptions, prepare, layout_all
-from standpress.layout.frame import Image
+import tempfile
+from standpress.pipeline import BuildOptions
+from standpress.pipeline.driver import lay_out
 opts = BuildOptions(cases=Path({str(cases)!r}), locations=Path({str(locations)!r}), out=Path("x"))
-project, style, templates, cases, plans, _ = prepare(opts)
-pages = layout_all(project, style, templates, plans, "2022-10-12")
+with tempfile.TemporaryDirectory() as cache:  # the build's own layout stage, cold
+    project, plans, panels = lay_out(opts, Path(cache))
 seen, out = set(), []
 for plan in plans:
-    for page in pages[plan.location.id]:
-        for i in page.items:
-            if isinstance(i, Image):
-                k = (i.source, i.w, i.h, i.focus, plan.format.target_ppi)
-                if k not in seen:
-                    seen.add(k); out.append(list(k))
+    for rec in panels[plan.location.id]:
+        for source, w, h, focus, _ in rec.images:
+            k = (source, w, h, tuple(focus), plan.format.target_ppi)
+            if k not in seen:
+                seen.add(k); out.append(list(k))
 print(json.dumps({{"placements": out, "profile": str(project.output_profile)}}))
 """
     env = dict(os.environ, PYTHONPATH=str(code))

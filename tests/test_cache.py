@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from standpress.build import BuildOptions, build
-from standpress.cache import SMALL, Cache, default_cache_dir, digest
+from standpress.pipeline import BuildOptions, build
+from standpress.pipeline.cache import SMALL, Cache, default_cache_dir, digest
 
 STANDS = ("holosiivskyi-park", "khreshchatyk")
 

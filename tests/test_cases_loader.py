@@ -116,3 +116,80 @@ def test_toml_and_xlsx_read_like_csv(tmp_path, project):
         'district = "Голосіївський"\ncategory = "Волонтерство"\nsummary = "Текст."\n', "utf-8")
     cases, _ = load_cases(tmp_path / "cases.toml", project.campaign)
     assert cases[0].title == "Теплі обіди" and cases[0].source.place.startswith("1:")
+
+
+# ---------------------------------------------------------------- columns of the user's own
+
+def _own_columns_csv() -> str:
+    return (HEADER + ",Відповідальний,Примітки,,Примітки\n"
+            + GOOD.rstrip("\n") + ",Олена Петренко,перевірити фото,,ще\n")
+
+
+def test_an_unknown_csv_column_is_a_warning_naming_it_as_spelled(tmp_path, project):
+    cases, warnings = load_cases(write(tmp_path, _own_columns_csv()), project.campaign)
+    assert [c.id for c in cases] == ["001"] and cases[0].title == "Теплі обіди"
+    unknown = [w for w in warnings if "unknown column" in w.message]
+    assert {w.field for w in unknown} == {"Відповідальний", "Примітки"}
+    for w in unknown:
+        assert w.severity == "warning" and w.place == "row 1"
+        assert w.file.endswith("cases.csv")
+        assert f'unknown column "{w.field}"' in w.message and "did you mean" not in w.hint
+    assert any("has no name" in w.message and w.severity == "warning" for w in warnings)
+
+
+def test_an_unknown_xlsx_column_is_a_warning_naming_it_as_spelled(tmp_path, project):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([*COLUMNS, "Відповідальний"])
+    ws.append(["001", "Теплі обіди", "ГО «Сусіди»", "Голосіївський", "Волонтерство",
+               "Щодня 300 обідів.", None, None, None, None, "Олена Петренко"])
+    wb.save(tmp_path / "cases.xlsx")
+    cases, warnings = load_cases(tmp_path / "cases.xlsx", project.campaign)
+    assert [c.id for c in cases] == ["001"]
+    [w] = [w for w in warnings if "unknown column" in w.message]
+    assert (w.field, w.place, w.severity) == ("Відповідальний", "row 1", "warning")
+    assert w.file.endswith("cases.xlsx")
+    assert str(w).startswith(f"{w.file}:row 1: Відповідальний: unknown column «".replace("«", '"'))
+
+
+@pytest.mark.parametrize("spelled, meant", [("tittle", "title"), ("Summery", "summary"),
+                                            ("organisation", "organization")])
+def test_a_near_miss_of_a_missing_required_column_stays_an_error(tmp_path, project, spelled,
+                                                                  meant):
+    header = HEADER.replace(meant, spelled)
+    with pytest.raises(InputError) as info:
+        load_cases(write(tmp_path, header + "\n" + GOOD), project.campaign)
+    [near] = [p for p in info.value.problems if p.field == spelled]
+    assert near.is_error and near.place == "row 1"
+    assert f'did you mean "{meant}"' in near.hint
+    assert any(p.message == f'required column "{meant}" is missing' for p in info.value.problems)
+
+
+def test_a_near_miss_of_an_optional_column_is_a_warning_with_a_suggestion(tmp_path, project):
+    text = HEADER.replace("partner", "partners") + "\n" + GOOD
+    cases, warnings = load_cases(write(tmp_path, text), project.campaign)
+    [w] = [w for w in warnings if w.field == "partners"]
+    assert w.severity == "warning" and 'did you mean "partner"' in w.hint
+    # beside the real column, a look-alike is a column of its own
+    text = HEADER + ",Title_\n" + GOOD.rstrip("\n") + ",x\n"
+    _cases, warnings = load_cases(write(tmp_path, text), project.campaign)
+    [w] = [w for w in warnings if w.field == "Title_"]
+    assert w.severity == "warning" and "did you mean" not in w.hint
+
+
+def test_unknown_toml_keys_warn_once_and_misspelt_required_keys_fail(tmp_path, project):
+    case = ('[[case]]\nid = "{id}"\ntitle = "Теплі обіди"\norganization = "ГО"\n'
+            'district = "Голосіївський"\ncategory = "Волонтерство"\nsummary = "Текст."\n'
+            '"Відповідальний" = "Олена"\n')
+    path = tmp_path / "cases.toml"
+    path.write_text(case.format(id="001") + case.format(id="002"), "utf-8")
+    cases, warnings = load_cases(path, project.campaign)
+    assert [c.id for c in cases] == ["001", "002"]
+    [w] = [w for w in warnings if "unknown key" in w.message]
+    assert w.field == "Відповідальний" and "(in 2 cases)" in w.message and w.place == "8:1"
+    path.write_text(case.format(id="001").replace("summary =", "sumary ="), "utf-8")
+    with pytest.raises(InputError) as info:
+        load_cases(path, project.campaign)
+    [near] = [p for p in info.value.problems if p.field == "sumary"]
+    assert near.is_error and 'did you mean "summary"' in near.hint

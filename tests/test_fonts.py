@@ -8,7 +8,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 from standpress.errors import InputError
 
 HEADER = "id,title,organization,district,category,summary,partner,url,photo,photo_credit\n"

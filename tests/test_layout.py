@@ -6,11 +6,12 @@ import dataclasses
 
 import pytest
 
-from standpress.build import load_design
-from standpress.errors import FitError
+from standpress.errors import InputError
 from standpress.layout.fit import base_sizes
 from standpress.layout.frame import QR, Text
+from standpress.layout.grid import CardSizer
 from standpress.layout.panels import PanelInput, layout_panel
+from standpress.load.design import load_design
 from standpress.layout.qr import QUIET
 from standpress.model import Case
 from standpress.normalise import normalise_project
@@ -34,12 +35,12 @@ def design(project):
 
 
 def pages_for(project, design, cases, stand="holosiivskyi-park", fmt=None):
-    style, templates = design
+    style, templates = design.style, design.templates
     project = normalise_project(project)
     if fmt:
         locs = tuple(dataclasses.replace(l, format=fmt, units=10) for l in project.locations)
         project = dataclasses.replace(project, locations=locs)
-    plans, _ = plan_stands(project, cases, lambda f: templates[f.template].cards_per_panel(),
+    plans, _ = plan_stands(project, cases, CardSizer(design),
                            only=(stand,))
     plan = plans[0]
     return plan, [layout_panel(PanelInput(project.campaign, plan, p, templates[plan.format.template],
@@ -80,7 +81,7 @@ def test_no_two_lines_of_text_overlap(project, design, fmt):
 
 @pytest.mark.parametrize("fmt", ["citylight", "banner", "a3"])
 def test_no_text_below_the_legible_minimum_and_codes_big_enough(project, design, fmt):
-    style, _ = design
+    style = design.style
     plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt=fmt)
     f = plan.format
     bases = base_sizes(f, style, load_font("regular", str(style.fonts["regular"])).metrics.x_height)
@@ -98,13 +99,27 @@ def test_no_text_below_the_legible_minimum_and_codes_big_enough(project, design,
             assert summaries, "case summaries are set at body size or larger"
 
 
-def test_a_summary_too_long_for_its_card_fails_naming_case_field_and_overflow(project, design):
-    long = " ".join([SUMMARY] * 20)
-    with pytest.raises(FitError) as info:
+def test_a_summary_too_long_for_any_card_fails_naming_case_field_and_what_to_cut(project,
+                                                                                 design):
+    long = " ".join([SUMMARY] * 150)  # more than a whole citylight holds at its minimum
+    with pytest.raises(InputError) as info:
         pages_for(project, design, [case(1), case(2, summary=long)])
     p = info.value.problems[0]
     assert "case 002" in p.message and p.field == "summary"
-    assert "mm over" in p.message and "minimum legible size" in p.message
+    assert "mm more" in p.message and "minimum legible size" in p.message
+    assert "cut about" in p.hint and "characters from summary" in p.hint
+
+
+def test_an_over_long_case_takes_a_double_card_and_leaves_its_neighbours_alone(project, design):
+    cases = [case(i) for i in range(1, 9)] + [case(9, summary=" ".join([SUMMARY] * 4))]
+    plan, pages = pages_for(project, design, cases)
+    slots = [s for p in plan.panels for s in p.slots if s.case is not None]
+    wide = [s for s in slots if s.cols * s.rows > 1]
+    assert [s.case.id for s in wide] == ["009"] and wide[0].cols == 2
+    # the neighbours keep the stand's sizes: the same body size on every case panel
+    sizes = {max(round(t.size, 3) for t in page.items if isinstance(t, Text) and t.font == "regular"
+                 and len(t.text) > 30) for page in pages if page.meta["kind"] == "cases"}
+    assert len(sizes) == 1
 
 
 def test_every_word_of_a_summary_is_printed(project, design):
@@ -128,3 +143,17 @@ def test_layout_is_pure_same_input_same_boxes(project, design):
     a = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
     b = pages_for(project, design, [case(i) for i in range(1, 5)])[1]
     assert [p.items for p in a] == [p.items for p in b]
+
+
+def test_a_stand_with_few_faces_takes_a_denser_grid_before_refusing(project, design):
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги за пів року."
+    project = normalise_project(project)
+    locs = tuple(dataclasses.replace(l, units=2) if l.id == "holosiivskyi-park" else l
+                 for l in project.locations)
+    project = dataclasses.replace(project, locations=locs)
+    cases = [case(i, summary=short) for i in range(1, 13)]
+    plans, _ = plan_stands(project, cases, CardSizer(design), only=("holosiivskyi-park",))
+    plan = plans[0]
+    assert len(plan.panels) <= 4  # two units of a double-sided citylight
+    assert plan.grid.cols * plan.grid.rows >= 6  # denser than the format's own 2 × 2
+    assert [len(p.cases) for p in plan.panels if p.kind == "cases"] == [6, 6]

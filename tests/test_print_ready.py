@@ -8,7 +8,7 @@ import shutil
 import pikepdf
 import pytest
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 
 MM = 72 / 25.4
 
@@ -25,9 +25,16 @@ def small_build(tmp_path, root, edit=None, only=("holosiivskyi-park",)):
                               allow_low_res=True, only=only, site=False, svg=False))
 
 
-def test_output_intent_xmp_and_info_agree(tmp_path, root):
-    small_build(tmp_path, root)
-    with pikepdf.open(tmp_path / "out" / "holosiivskyi-park" / "01-cover.pdf") as pdf:
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory, root):
+    """The small campaign's first stand as the sample's locations.toml has it (built once)."""
+    folder = tmp_path_factory.mktemp("print-ready")
+    small_build(folder, root)
+    return folder / "out" / "holosiivskyi-park"
+
+
+def test_output_intent_xmp_and_info_agree(plain):
+    with pikepdf.open(plain / "01-cover.pdf") as pdf:
         assert pdf.pdf_version == "1.6"
         [intent] = pdf.Root.OutputIntents
         assert intent.S == "/GTS_PDFX" and intent.OutputConditionIdentifier == "FOGRA39"
@@ -43,9 +50,8 @@ def test_output_intent_xmp_and_info_agree(tmp_path, root):
         assert len(pdf.trailer.ID) == 2
 
 
-def test_text_in_black_overprints(tmp_path, root):
-    small_build(tmp_path, root)
-    with pikepdf.open(tmp_path / "out" / "holosiivskyi-park" / "02-cases.pdf") as pdf:
+def test_text_in_black_overprints(plain):
+    with pikepdf.open(plain / "02-cases.pdf") as pdf:
         page = pdf.pages[0]
         states = page.Resources.ExtGState
         overprinting = {str(k) for k in states.keys() if states[k].get("/op") is True}

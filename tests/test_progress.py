@@ -8,9 +8,9 @@ import shutil
 
 from click.testing import CliRunner
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 from standpress.cli import main
-from standpress.progress import Bar, Lines
+from standpress.pipeline.progress import Bar, Lines
 
 HEADER = "id,title,organization,district,category,summary,partner,url,photo,photo_credit\n"
 

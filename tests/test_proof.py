@@ -5,7 +5,7 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 from click.testing import CliRunner
 
-from standpress.build import BuildOptions, build
+from standpress.pipeline import BuildOptions, build
 from standpress.cli import main
 
 

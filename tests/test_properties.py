@@ -30,7 +30,7 @@ from standpress.errors import InputError
 from standpress.load.cases import COLUMNS, load_cases
 from standpress.load.config import load_project
 from standpress.model import Case, Source
-from standpress.plan import plan_stands
+from standpress.plan import FixedSizer, plan_stands
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCATIONS = (ROOT / "locations.toml").read_text("utf-8")
@@ -357,7 +357,7 @@ def test_every_case_lands_on_exactly_one_stand(districts, per, fill, project):
     cases = [_case(i, names[d]) for i, d in enumerate(districts)]
     home = {d: loc for loc in project.locations for d in loc.serves}
     try:
-        plans, _ = plan_stands(project, cases, lambda f: per, fill_faces=lambda f: fill)
+        plans, _ = plan_stands(project, cases, FixedSizer(per, 1), fill_faces=lambda f: fill)
     except InputError as exc:
         # refused only because some stand has more panels than faces
         counts = {loc.id: 0 for loc in project.locations}
@@ -376,6 +376,9 @@ def test_every_case_lands_on_exactly_one_stand(districts, per, fill, project):
         faces = plan.location.units * plan.format.faces
         assert len(plan.panels) <= faces
         assert all(len(p.cases) <= per for p in plan.panels)
+        counts = [len(p.cases) for p in plan.panels if p.kind == "cases"]
+        assert not counts or max(counts) - min(counts) <= 1  # spread evenly
+        assert [p.kind for p in plan.panels].count("catalogue") <= 1
         assert [p.kind for p in plan.panels][0] == "cover"
         assert "locator" in [p.kind for p in plan.panels]
     assert {p.location.id for p in plans} == {loc.id for loc in project.locations}

@@ -1,11 +1,26 @@
-"""The same inputs give the same bytes, whatever the time of day."""
+"""The same inputs give the same bytes, whatever the time of day and however many workers.
+
+Each build starts from nothing (its own cache folder, empty): a second build that shared
+the first one's cache would only copy what the first made, and prove nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import time
 
-from standpress.build import BuildOptions, build
+import pytest
+
+from standpress.pipeline import BuildOptions, build
+
+EPOCH = "1665532800"  # 2022-10-12 00:00 UTC
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_tz():
+    """After monkeypatch has put TZ back (fixtures end in reverse order), apply it."""
+    yield
+    time.tzset()
 
 
 def digest_tree(folder):
@@ -13,26 +28,45 @@ def digest_tree(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, root, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1665532800")
-    opts = dict(cases=root / "tests" / "data" / "small" / "cases.csv",
-                locations=root / "locations.toml", allow_low_res=True,
-                only=("holosiivskyi-park", "khreshchatyk"))
-    build(BuildOptions(out=tmp_path / "a", **opts))
-    time.sleep(1.1)  # a different second on the clock must not matter
-    build(BuildOptions(out=tmp_path / "b", **opts))
+def cold_build(tmp_path, root, name: str, jobs: int):
+    """The small campaign's two stands (a citylight and a banner), built from nothing into
+    ``tmp_path/name`` with a cache of its own."""
+    result = build(BuildOptions(
+        cases=root / "tests" / "data" / "small" / "cases.csv",
+        locations=root / "locations.toml", out=tmp_path / name, allow_low_res=True,
+        only=("holosiivskyi-park", "khreshchatyk"), jobs=jobs,
+        cache=tmp_path / f"cache-{name}"))
+    # nothing was replayed: every product of this build was made by this build
+    assert result.reused == 0 and result.rendered, (name, result.reused)
+    assert any(r.startswith("pdf ") for r in result.rendered)
+    return result
+
+
+def test_two_cold_builds_of_the_same_input_are_byte_identical(tmp_path, root, monkeypatch):
+    """One worker, then two workers, in another time zone: the same bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    cold_build(tmp_path, root, "a", jobs=1)
+    # another time of day on the local clock (14 hours ahead of UTC): it must not show
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    cold_build(tmp_path, root, "b", jobs=2)
     a, b = digest_tree(tmp_path / "a"), digest_tree(tmp_path / "b")
-    assert a == b
-    assert any(name.endswith(".pdf") for name in a)
+    assert sorted(a) == sorted(b), set(a) ^ set(b)
+    differ = sorted(name for name in a if a[name] != b[name])
+    assert not differ, f"{len(differ)} of {len(a)} files differ: {differ[:12]}"
+    kinds = {name.rsplit(".", 1)[-1] for name in a}
+    assert {"pdf", "svg", "png", "html", "json"} <= kinds, kinds  # the whole output compared
 
 
 def test_source_date_epoch_sets_the_dates(tmp_path, root, monkeypatch):
     import pikepdf
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1665532800")  # 2022-10-12 00:00 UTC
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(BuildOptions(cases=root / "tests" / "data" / "small" / "cases.csv",
                        locations=root / "locations.toml", out=tmp_path, allow_low_res=True,
-                       only=("opera",)))
+                       only=("opera",), check=False, site=False, svg=False))
     with pikepdf.open(tmp_path / "opera" / "01-cover.pdf") as pdf:
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:20221012")
         with pdf.open_metadata() as meta:

@@ -256,7 +256,7 @@ def test_shapes_people_produce_lose_nothing(name, tmp_path):
     base = list(csv.DictReader(io.StringIO(_base_csv())))
     for case, row in zip(cases, base):
         assert case.organization and case.category and case.summary
-        if name not in ("csv-cp1251", "csv-lookalike", "csv-shapes"):
+        if name not in ("csv-cp1251", "csv-lookalike", "csv-shapes", "csv-summary-too-long"):
             assert (case.title, case.summary, case.partner) == (
                 row["title"], row["summary"], row["partner"])
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from standpress import build as B
+from standpress.pipeline import scheduler as S
+from standpress.pipeline import tasks as T
 from standpress.errors import InputError, Problem
 
 
@@ -24,13 +25,13 @@ def workers(tmp_path, monkeypatch, project):
     def fail(key: str) -> None:
         raise InputError(f"{key} is broken", [Problem(f"{key} is broken", field="photo")])
 
-    monkeypatch.setitem(B._TASKS, "rec", record)
-    monkeypatch.setitem(B._TASKS, "fail", fail)
-    ctx = B._Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
+    monkeypatch.setitem(T.TASKS, "rec", record)
+    monkeypatch.setitem(T.TASKS, "fail", fail)
+    ctx = T.Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
     made = []
 
     def make(jobs: int):
-        w = B._Workers(jobs, ctx)
+        w = S.LocalScheduler(jobs, T.run_task, T.init_worker, (ctx,))
         made.append(w)
         return w
 
@@ -77,21 +78,32 @@ def _signal_masks(pid: int) -> tuple[int, int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
-def test_workers_ignore_ctrl_c_and_the_main_process_gets_it_back(workers):
+def test_workers_ignore_ctrl_c_and_the_main_process_gets_it_back(workers, monkeypatch):
     """Ctrl-C during the workers' start must not reach a worker before it ignores it (a
     KeyboardInterrupt traceback in the build's output): the main process holds it back
-    while it forks them, and each worker, once it ignores it, lets it through again."""
+    while it forks them, and each worker, once it ignores it, lets it through again.
+
+    Each worker reads its own masks from inside a task, so after its initializer ran (a
+    pool runs a task only then), and the two tasks wait for each other at a barrier, so
+    they surely ran in two different workers: no reading races a worker's start."""
+    import multiprocessing
     import os
     import signal
 
     make, _ = workers
-    w = make(2)
+    meet = multiprocessing.Barrier(2)  # inherited by the forked workers
+
+    def masks_after_meeting(key: str) -> tuple[int, int, int]:
+        meet.wait(timeout=120)  # BrokenBarrierError if the other task never came
+        return (os.getpid(), *_signal_masks(os.getpid()))
+
+    monkeypatch.setitem(T.TASKS, "masks", masks_after_meeting)
     before = _signal_masks(os.getpid())[0]
-    w.run([("rec", ("a",)), ("rec", ("b",))], [1.0, 1.0])
+    readings = make(2).run([("masks", ("a",)), ("masks", ("b",))], [1.0, 1.0])
     bit = 1 << (signal.SIGINT - 1)
     assert _signal_masks(os.getpid())[0] == before  # not blocked any more here
-    pids = list((getattr(w.pool, "_processes", None) or {}).keys())
-    assert len(pids) == 2
-    for pid in pids:
-        blocked, ignored = _signal_masks(pid)
-        assert ignored & bit and not blocked & bit
+    pids = {pid for pid, _, _ in readings}
+    assert len(pids) == 2 and os.getpid() not in pids
+    for pid, blocked, ignored in readings:
+        assert ignored & bit, f"worker {pid} does not ignore Ctrl-C"
+        assert not blocked & bit, f"worker {pid} still blocks Ctrl-C"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from standpress.build import BuildOptions
+from standpress.pipeline import BuildOptions
 from standpress.cli import main
 from standpress.errors import InputError, Problem
 from standpress.serve import LIVE_RELOAD, VERSION_PATH, Watcher, start_server, version_token
@@ -186,25 +185,61 @@ def test_a_bug_in_the_build_does_not_end_the_watch(tree):
     assert "internal error" in lines[-1] and "ZeroDivisionError" in lines[-1]
 
 
-def test_debounce_waits_for_the_files_to_settle(tree):
+class FakeClock:
+    """Stands in for the ``time`` module in ``standpress.serve``: a sleep moves the clock on
+    at once, and ``during(n)`` runs inside the n-th sleep (an editor saving meanwhile)."""
+
+    def __init__(self, during=lambda n: None):
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+        self.during = during
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.during(len(self.sleeps))
+
+
+def test_debounce_waits_for_the_files_to_settle(tree, monkeypatch):
+    """An editor writing twice in a row: the second write, made while the watcher waits
+    for quiet, joins the same build, which starts once a wait passes with no change."""
+    from standpress import serve
+
     fake = FakeBuild()
     w, _ = watcher(tree, build=fake)
     w.debounce = 0.5
     w.run_once()
+    template = tree / "templates" / "portrait.toml"
+    clock = FakeClock(during=lambda n: touch(template) if n == 1 else None)
+    monkeypatch.setattr(serve, "time", clock)
     cases = tree / "data" / "cases.csv"
     touch(cases, "\n")
-    import threading
-
-    def second_write():  # an editor writing twice in a row
-        time.sleep(0.05)
-        touch(tree / "templates" / "portrait.toml")
-
-    t = threading.Thread(target=second_write)
-    t.start()
     changed = w.poll()
-    t.join()
+    assert clock.sleeps == [0.5, 0.5]  # changed during the first wait, quiet in the second
+    assert len(fake.calls) == 2  # one build for both writes
+    assert changed == sorted([cases.resolve(), template.resolve()])
+
+
+def test_a_file_that_never_settles_is_built_after_the_deadline(tree, monkeypatch):
+    """A process writing without pause does not hold the build back for ever: after
+    max(5 s, 10 debounces) of waiting it builds what it has."""
+    from standpress import serve
+
+    fake = FakeBuild()
+    w, _ = watcher(tree, build=fake)
+    w.debounce = 0.25
+    w.run_once()
+    log = tree / "data" / "cases.csv"
+    clock = FakeClock(during=lambda n: touch(log, "\n"))  # a write in every wait
+    monkeypatch.setattr(serve, "time", clock)
+    touch(log, "\n")
+    assert w.poll() == [log.resolve()]
     assert len(fake.calls) == 2
-    assert (tree / "templates" / "portrait.toml").resolve() in changed
+    waited = sum(clock.sleeps)
+    assert 5.0 <= waited <= 5.0 + 2 * 0.25, clock.sleeps  # the deadline, on the fake clock
 
 
 # ---------------------------------------------------------------- the server

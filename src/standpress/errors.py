@@ -6,7 +6,7 @@ the problems it can find and raises one :class:`InputError` carrying them, so
 the user sees every mistake in one pass.  Warnings are the same objects with
 ``severity="warning"``; they travel with results instead of being printed.
 
-Only ``standpress.cli`` turns these exceptions into exit codes:
+Only ``standpress.cli`` (``handle_errors``) turns these exceptions into exit codes:
 
 * :class:`InputError` (bad data, configuration, templates) → exit code 2
 * any other :class:`StandpressError` (render, preflight, publish) → exit code 1
@@ -28,6 +28,13 @@ class Problem:
     field: str | None = None  # dotted key or column name
     hint: str | None = None  # how to fix it
     severity: str = "error"  # "error" or "warning"
+    # what it concerns, as data (never parsed from the message): the stand (location id)
+    # and the case (case id) it is about, and a machine-readable kind of problem
+    stand: str | None = None
+    case: str | None = None
+    # set so far: "lookalike", "placeholder", "fit", "photo-low-res" (below the aim),
+    # "photo-below-floor", "preflight-<check>" (e.g. "preflight-images")
+    kind: str | None = None
 
     def __str__(self) -> str:
         where = ""

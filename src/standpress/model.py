@@ -126,12 +126,33 @@ class Case:
     source: Source | None = field(default=None, compare=False)
 
 
+LatLon = tuple[float, float]
+Ring = tuple[LatLon, ...]
+
+
+@dataclass(frozen=True)
+class MapFeature:
+    """One feature of the city context (from a GeoJSON file), in (lat, lon) degrees.
+
+    ``kind`` chooses how it is drawn: ``district`` (an outline and its name),
+    ``water`` (a river or lake), ``park``. A feature is either areas or lines.
+    """
+
+    kind: str
+    name: str = ""
+    polygons: tuple[tuple[Ring, ...], ...] = ()  # each: the outer ring, then its holes
+    lines: tuple[Ring, ...] = ()
+
+
 @dataclass(frozen=True)
 class MapData:
-    """Schematic map features: lists of (lat, lon)."""
+    """The locator's map: the schematic river of ``locations.toml`` (lists of
+    (lat, lon)) and the optional city context of ``[map] geojson``."""
 
-    river: tuple[tuple[float, float], ...] = ()
+    river: tuple[LatLon, ...] = ()
     river_name: str = ""
+    features: tuple[MapFeature, ...] = ()  # in paint order: areas, then lines
+    geojson: str = ""  # the file they came from, as shown to the user
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,10 @@ def normalise_project(project: Project, fix_lookalikes_: bool = False) -> Projec
         serves=tuple(_norm(d, ap, False) for d in loc.serves)) for loc in project.locations)
     campaign = dataclasses.replace(
         campaign, districts=tuple(_norm(d, ap, False) for d in c.districts))
-    return dataclasses.replace(project, campaign=campaign, locations=locations)
+    m = project.map  # the map's names (river, GeoJSON districts and water) are printed too
+    map_ = dataclasses.replace(m, river_name=_norm(m.river_name, ap, False), features=tuple(
+        dataclasses.replace(f, name=_norm(f.name, ap, False)) for f in m.features))
+    return dataclasses.replace(project, campaign=campaign, locations=locations, map=map_)
 
 
 def normalise_cases(cases: list[Case], campaign: Campaign,
@@ -72,7 +75,7 @@ def normalise_cases(cases: list[Case], campaign: Campaign,
                     f"case {case.id}: «{hit.word}» mixes Latin and Cyrillic letters{fixed}",
                     src.file if src else None, src.place if src else None, f,
                     None if fix_lookalikes_ else "retype the word, or build with --fix-lookalikes",
-                    severity="warning"))
+                    severity="warning", case=case.id, kind="lookalike"))
             changes[f] = _norm(value, ap, fix_lookalikes_)
         changes["district"] = _norm(case.district, ap, False)
         out.append(dataclasses.replace(case, **changes))

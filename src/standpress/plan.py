@@ -1,22 +1,55 @@
-"""plan: cases → stands → panels.
+"""plan: cases → stands → panels → cards.
 
-Every case lands on exactly one stand: the one whose location serves the
-case's district (the loader has already checked that each district is served
-exactly once). A stand's panels are its cover, its case panels — the cases in
-the order of the districts it serves, then by id, ``cards`` to a panel — and
-its locator; faces left over get the catalogue panel, so no lit box stands
-empty. A stand that needs more panels than its units have faces is an error
-naming the stand, the panels needed and the faces available: nothing is
-crammed, nothing dropped.
+Every case lands on exactly one stand: the one whose location serves the case's
+district (the loader has already checked that each district is served exactly
+once). A stand's panels are its cover, its case panels — the cases in the order
+of the districts it serves, then by id — and its locator; the face left over on
+the last unit gets the catalogue panel, so no lit box stands empty.
+
+How many case panels, and which card goes where, is decided with a ``Sizer`` the
+layout stage provides (``layout.grid.CardSizer``): the grid of a format (columns ×
+rows of modules) and, for each case, the largest type scale at which its card fits
+one module, two, or a whole panel. For each candidate grid (the format's own first,
+then denser ones) the planner takes the fewest panels that hold every case, the
+largest scale at which the cases pack into them, and spreads the cases evenly
+(9 over 3 panels: 3 + 3 + 3). A case too long for one module at that scale takes
+two (a double card) or a panel of its own; modules left empty become spare cards
+with content of their own. A stand that needs more panels than its units have faces
+is an error naming the stand, the panels needed and the faces available; a case
+that fits no card is an error naming the case, the field and how much to cut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import combinations
+from typing import Protocol
 
 from .errors import InputError, Problem
 from .model import Case, Format, Location, Project
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A card on a case panel: its module, its span, and its case or spare content."""
+
+    col: int
+    row: int
+    cols: int = 1
+    rows: int = 1
+    case: Case | None = None
+    spare: str = ""  # what a spare card carries ("index", "figures", "howto")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A stand's case-panel grid and its one type scale."""
+
+    cols: int
+    rows: int
+    scale: float = 1.0  # multiple of every card style's size (floored at its minimum)
+    photo: float = 0.0  # photo height of every card, mm (0: the template's least)
 
 
 @dataclass(frozen=True)
@@ -26,6 +59,7 @@ class PanelPlan:
     cases: tuple[Case, ...] = ()
     unit: int = 1  # which construction of the stand
     side: str = "A"  # which face of it
+    slots: tuple[Slot, ...] = ()
 
     @property
     def name(self) -> str:
@@ -38,10 +72,73 @@ class StandPlan:
     location: Location
     format: Format
     panels: tuple[PanelPlan, ...]
+    grid: Grid | None = None
 
     @property
     def cases(self) -> tuple[Case, ...]:
         return tuple(c for p in self.panels for c in p.cases)
+
+
+class Misfit(Exception):
+    """A case fits no card at the minimum legible sizes: what overflows and by how much."""
+
+    def __init__(self, case: Case, field: str, message: str, hint: str):
+        super().__init__(message)
+        self.case, self.field, self.message, self.hint = case, field, message, hint
+
+
+class Sizer(Protocol):
+    """What the planner asks the layout stage (``layout.grid.CardSizer``)."""
+
+    scales: tuple[float, ...]  # the type scales a stand may take, largest first
+
+    def grids(self, fmt: Format) -> list[tuple[int, int]]:
+        """Candidate (cols, rows) of a case panel, the format's own first."""
+
+    def best_scale(self, fmt: Format, grid: tuple[int, int], case: Case,
+                   span: tuple[int, int]) -> float | None:
+        """The largest scale at which the case's card fits ``span`` modules, or None."""
+
+    def misfit(self, fmt: Format, grid: tuple[int, int], case: Case) -> Misfit:
+        """Why the case fits not even a whole panel."""
+
+    def photo(self, fmt: Format, grid: tuple[int, int], cases: list[Case],
+              scale: float) -> float:
+        """The photo height every card of the stand gets at ``scale``."""
+
+    def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
+        """What spare cards carry on this format, in order."""
+
+    def overflow_field(self, fmt: Format, grid: tuple[int, int], case: Case,
+                       scale: float) -> str:
+        """The field that keeps the case's card from fitting one module at ``scale``."""
+
+
+class FixedSizer:
+    """A sizer for planning without layout (tests): every case fits one module."""
+
+    scales = (1.0,)
+
+    def __init__(self, cols: int = 2, rows: int = 2):
+        self.grid = (cols, rows)
+
+    def grids(self, fmt):
+        return [self.grid]
+
+    def best_scale(self, fmt, grid, case, span):
+        return 1.0
+
+    def misfit(self, fmt, grid, case):  # pragma: no cover - every case fits
+        raise AssertionError
+
+    def photo(self, fmt, grid, cases, scale):
+        return 0.0
+
+    def spare_kinds(self, fmt):
+        return ("index", "howto", "figures")
+
+    def overflow_field(self, fmt, grid, case, scale):  # pragma: no cover - never wider
+        return "summary"
 
 
 def _sort_key(location: Location) -> Callable[[Case], tuple]:
@@ -54,15 +151,14 @@ def _sort_key(location: Location) -> Callable[[Case], tuple]:
     return key
 
 
-def plan_stands(project: Project, cases: list[Case],
-                cards_per_panel: Callable[[Format], int],
+def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 only: tuple[str, ...] = (),
                 fill_faces: Callable[[Format], bool] = lambda f: False,
                 ) -> tuple[list[StandPlan], list[Problem]]:
     """Assign cases to stands and paginate them. Returns plans and warnings.
 
     ``fill_faces(format)`` says whether the format's template has a catalogue
-    panel to put on faces the stand would otherwise leave empty. Problems name the
+    panel to put on the face a stand would otherwise leave empty. Problems name the
     line of the location they concern (``project.locate``).
     """
 
@@ -88,23 +184,31 @@ def plan_stands(project: Project, cases: list[Case],
         if only and loc.id not in only:
             continue
         fmt = project.formats[loc.format]
-        per = max(1, cards_per_panel(fmt))
         own = sorted(assigned[loc.id], key=_sort_key(loc))
-        kinds: list[tuple[str, tuple[Case, ...]]] = [("cover", ())]
-        kinds += [("cases", tuple(own[i:i + per])) for i in range(0, len(own), per)]
-        kinds.append(("locator", ()))
         faces = loc.units * fmt.faces
+        try:
+            grid, pages = paginate(fmt, own, sizer, max(1, faces - 2))
+        except Misfit as m:
+            src = m.case.source
+            problems.append(Problem(f"case {m.case.id}: {m.message}", src.file if src else None,
+                                    src.place if src else None, m.field, m.hint))
+            continue
+        kinds: list[tuple[str, tuple[Slot, ...]]] = [("cover", ())]
+        kinds += [("cases", slots) for slots in pages]
+        kinds.append(("locator", ()))
         if len(kinds) > faces:
+            per = grid.cols * grid.rows
             problems.append(Problem(
-                f"stand «{loc.id}» needs {len(kinds)} panels ({len(own)} cases, {per} to a panel, "
-                f"plus cover and locator) but its {loc.units} unit(s) of «{fmt.id}» have {faces} faces",
+                f"stand «{loc.id}» needs {len(kinds)} panels ({len(own)} cases, at most {per} to "
+                f"a panel of «{fmt.id}», plus cover and locator) but its {loc.units} unit(s) "
+                f"have {faces} faces",
                 **at(loc, "units"),
                 hint=f"set units = {-(-len(kinds) // fmt.faces)} for this location, or move a "
                      "district to another stand"))
             continue
         used_units = -(-len(kinds) // fmt.faces)
-        if fill_faces(fmt):  # the spare faces of the units in use: no lit box stays blank
-            kinds += [("catalogue", ())] * (used_units * fmt.faces - len(kinds))
+        if fill_faces(fmt) and used_units * fmt.faces > len(kinds):
+            kinds.append(("catalogue", ()))  # one catalogue face: the code at most twice
         if used_units < loc.units:
             problems.append(Problem(
                 f"stand «{loc.id}» fills {used_units} of its {loc.units} units of «{fmt.id}»; "
@@ -115,9 +219,171 @@ def plan_stands(project: Project, cases: list[Case],
             problems.append(Problem(
                 f"stand «{loc.id}» has no cases (districts: {', '.join(loc.serves)}); "
                 "it gets its cover and locator only", **at(loc, "serves"), severity="warning"))
+        for slots in pages:  # a case that takes more room than one card: say so
+            for s in slots:
+                if s.case is not None and s.cols * s.rows > 1:
+                    src = s.case.source
+                    field = sizer.overflow_field(fmt, (grid.cols, grid.rows), s.case, grid.scale)
+                    whole = s.cols == grid.cols and s.rows == grid.rows
+                    problems.append(Problem(
+                        f"case {s.case.id}: {field}: too long for one card at the type sizes of "
+                        f"stand «{loc.id}»; it takes "
+                        + ("a panel of its own" if whole else "two modules (a double card)"),
+                        src.file if src else None, src.place if src else None, field,
+                        hint=f"shorten the {field} to keep it a single card", severity="warning"))
         panels = tuple(
-            PanelPlan(kind, n + 1, cs, unit=n // fmt.faces + 1, side="AB"[n % fmt.faces])
-            for n, (kind, cs) in enumerate(kinds))
-        plans.append(StandPlan(loc, fmt, panels))
+            PanelPlan(kind, n + 1, tuple(s.case for s in slots if s.case is not None),
+                      unit=n // fmt.faces + 1, side="AB"[n % fmt.faces], slots=slots)
+            for n, (kind, slots) in enumerate(kinds))
+        plans.append(StandPlan(loc, fmt, panels, grid))
     InputError.collect(problems, "the stands cannot be planned")
     return plans, problems
+
+
+def paginate(fmt: Format, cases: list[Case], sizer: Sizer,
+             max_panels: int) -> tuple[Grid, list[tuple[Slot, ...]]]:
+    """The grid, scale and cards of a stand's case panels (see the module's text).
+
+    Tries the format's grids in order and keeps the first that holds the cases in at
+    most ``max_panels`` panels; if none does, the format's own grid (the caller then
+    reports the panels it needs).
+    """
+    first: tuple[Grid, list[tuple[Slot, ...]]] | None = None
+    for cols_rows in sizer.grids(fmt):
+        got = _paginate_grid(fmt, cases, sizer, cols_rows, max_panels)
+        if got is None:
+            continue
+        if first is None:
+            first = got
+        if len(got[1]) <= max_panels:
+            return got
+    if first is None:  # no grid holds some case: name it on the format's own grid
+        own = sizer.grids(fmt)[0]
+        for case in cases:
+            if sizer.best_scale(fmt, own, case, own) is None:
+                raise sizer.misfit(fmt, own, case)
+        raise AssertionError("a grid failed without a case that fits nowhere")
+    return first
+
+
+def _spans(cols: int, rows: int) -> list[tuple[int, int]]:
+    """One module, two (side by side, or stacked in one column), a whole panel."""
+    out = [(1, 1), (2, 1) if cols >= 2 else (1, 2), (cols, rows)]
+    return [s for i, s in enumerate(out) if s[0] <= cols and s[1] <= rows and s not in out[:i]]
+
+
+def _paginate_grid(fmt: Format, cases: list[Case], sizer: Sizer, grid: tuple[int, int],
+                   max_panels: int) -> tuple[Grid, list[tuple[Slot, ...]]] | None:
+    """The stand's scale is the largest at which every case but the outliers fits one
+    module (an outlier: a case whose own largest scale is under 0.8 × the median); the
+    outliers take two modules or a panel. Then the fewest panels that hold them."""
+    cols, rows = grid
+    spans = _spans(cols, rows)
+    best = {c.id: [sizer.best_scale(fmt, grid, c, s) for s in spans] for c in cases}
+    if any(all(b is None for b in bs) for bs in best.values()):
+        return None
+    if not cases:
+        top = sizer.scales[0]
+        return Grid(cols, rows, top, sizer.photo(fmt, grid, [], top)), []
+    single = sorted(best[c.id][0] or 0.0 for c in cases)
+    median = single[len(single) // 2]
+    ordinary = [s for s in single if s >= 0.8 * median]
+    start = max(min(ordinary), sizer.scales[-1])
+    fewest = -(-len(cases) // (cols * rows))
+    # within the stand's faces if any scale allows, else the fewest beyond (reported)
+    for limit in (max_panels, max(max_panels, fewest) + 2):
+        got = _at_best_scale(fmt, cases, sizer, grid, best, start, min(len(cases), limit))
+        if got is not None:
+            return got
+    return None
+
+
+def _at_best_scale(fmt, cases, sizer, grid, best, start, limit):
+    cols, rows = grid
+    spans = _spans(cols, rows)
+    kinds = sizer.spare_kinds(fmt)
+    fewest = -(-len(cases) // (cols * rows))
+    for scale in (s for s in sizer.scales if s <= start + 1e-9):
+        span_of = {}
+        for c in cases:
+            fits = [s for s, b in zip(spans, best[c.id]) if b is not None and b >= scale - 1e-9]
+            if not fits:
+                break
+            span_of[c.id] = fits[0]
+        else:
+            for panels in range(fewest, limit + 1):
+                pages = _pack(cases, span_of, cols, rows, panels)
+                if pages is not None:
+                    singles = [c for c in cases if span_of[c.id] == (1, 1)] or cases
+                    photo = sizer.photo(fmt, grid, singles, scale)
+                    return Grid(cols, rows, scale, photo), _spares(pages, cols, rows, kinds)
+    return None
+
+
+def _pack(cases: list[Case], span_of: dict, cols: int, rows: int,
+          panels: int) -> list[list[Slot]] | None:
+    """Cut the ordered cases into ``panels`` runs of ⌊n/p⌋ or ⌈n/p⌉ that each fit one panel."""
+    n = len(cases)
+    small, extra = divmod(n, panels)
+    if small == 0:
+        return None
+    for bigger in combinations(range(panels), extra):
+        sizes = [small + (1 if i in bigger else 0) for i in range(panels)]
+        pages, start = [], 0
+        for size in sizes:
+            page = _place(cases[start:start + size], span_of, cols, rows)
+            if page is None:
+                break
+            pages.append(page)
+            start += size
+        else:
+            return pages
+    return None
+
+
+def _place(run: list[Case], span_of: dict, cols: int, rows: int) -> list[Slot] | None:
+    """Cards of one panel in reading order, the larger spans placed first."""
+    taken = [[False] * cols for _ in range(rows)]
+    placed: dict[str, Slot] = {}
+    order = sorted(run, key=lambda c: -span_of[c.id][0] * span_of[c.id][1])
+    for case in order:
+        sc, sr = span_of[case.id]
+        spot = next(((cx, cy) for cy in range(rows - sr + 1) for cx in range(cols - sc + 1)
+                     if all(not taken[cy + j][cx + i] for i in range(sc) for j in range(sr))),
+                    None)
+        if spot is None:
+            return None
+        cx, cy = spot
+        for i in range(sc):
+            for j in range(sr):
+                taken[cy + j][cx + i] = True
+        placed[case.id] = Slot(cx, cy, sc, sr, case)
+    return sorted(placed.values(), key=lambda s: (s.row, s.col))
+
+
+def _spares(pages: list[list[Slot]], cols: int, rows: int,
+            kinds: tuple[str, ...]) -> list[tuple[Slot, ...]]:
+    """Empty modules become spare cards: the rest of a row is one card, empty rows one more;
+    each carries the next kind of content, so nothing on a stand repeats."""
+    out: list[tuple[Slot, ...]] = []
+    queue = list(kinds)
+    for slots in pages:
+        taken = {(s.col + i, s.row + j) for s in slots for i in range(s.cols) for j in range(s.rows)}
+        spare: list[Slot] = []
+        full_rows = [r for r in range(rows) if all((c, r) not in taken for c in range(cols))]
+        for r in range(rows):
+            if r in full_rows:
+                continue
+            free = [c for c in range(cols) if (c, r) not in taken]
+            if free and free == list(range(free[0], free[0] + len(free))):
+                spare.append(Slot(free[0], r, len(free), 1))
+            else:  # scattered holes: one card each
+                spare += [Slot(c, r) for c in free]
+        if full_rows:
+            spare.append(Slot(0, full_rows[0], cols, len(full_rows)))
+        named = []
+        for s in sorted(spare, key=lambda s: (s.row, s.col)):
+            kind = queue.pop(0) if queue else "mark"
+            named.append(Slot(s.col, s.row, s.cols, s.rows, None, kind))
+        out.append(tuple(sorted(list(slots) + named, key=lambda s: (s.row, s.col))))
+    return out

@@ -1,6 +1,7 @@
-"""Live preview: ``standpress serve`` and ``standpress watch``.
+"""Live preview, the library behind ``standpress serve`` and ``standpress watch``
+(their commands are in ``cli/live.py``).
 
-``serve`` serves an output folder (``stands/``) on the loopback interface with
+The server serves an output folder (``stands/``) on the loopback interface with
 :class:`http.server.ThreadingHTTPServer`, sending ``Cache-Control: no-store``
 so a reload always shows the files on disk. One extra endpoint,
 ``/__standpress/version``, answers ``{"version": TOKEN}``; the token changes
@@ -11,7 +12,7 @@ has to cooperate). Every HTML page it sends carries a small script
 that polls the version once a second and reloads the page when it changes;
 opened from ``file://`` or from any other web server the pages never poll.
 
-``watch`` polls the inputs (no extra dependency: :func:`os.scandir` sizes and
+The watcher polls the inputs (no extra dependency: :func:`os.scandir` sizes and
 modification times) — the cases file and its photos, ``locations.toml``,
 ``templates/``, ``fonts/``, ``profiles/`` — and on a change, once the files
 have been quiet for a moment, runs the build through the library. A failed
@@ -39,12 +40,10 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import click
+from .errors import StandpressError
 
-from .options import build_inputs
-
-__all__ = ["VERSION_PATH", "version_token", "make_server", "start_server", "Watcher",
-           "serve", "watch"]
+__all__ = ["VERSION_PATH", "LOOPBACK", "version_token", "make_server", "server_url",
+           "start_server", "Watcher", "echo_problems"]
 
 VERSION_PATH = "/__standpress/version"
 #: the files a build publishes last; their bytes and stat change with every publish
@@ -224,30 +223,14 @@ def start_server(out: Path, host: str = "127.0.0.1", port: int = 0,
     return server, thread
 
 
-def _bind(out: Path, host: str, port: int) -> ThreadingHTTPServer:
-    try:
-        return make_server(out, host, port, log=lambda s: click.echo(f"  {s}", err=True))
-    except OSError as exc:
-        from .errors import StandpressError
-
-        hint = " (is another server running? try --port)" if port else ""
-        raise StandpressError(f"cannot serve on {host}:{port}: {exc.strerror or exc}{hint}") from None
-
-
-def _announce(server: ThreadingHTTPServer, out: Path, host: str) -> None:
-    click.echo(f"Serving {out} at {server_url(server)}  (Ctrl-C to stop)")
-    if host not in LOOPBACK:
-        click.echo(f"warning: listening on {host}: other machines on the network can see the "
-                   "preview", err=True)
-
-
 # ---------------------------------------------------------------- the watcher
 
 class Watcher:
     """Polls a build's inputs and rebuilds when they change.
 
-    ``build`` is the function to run (default :func:`standpress.build.build`); it gets the
-    :class:`~standpress.build.BuildOptions` and a progress callback. ``echo`` prints a line.
+    ``build`` is the function to run (default :func:`standpress.pipeline.build`); it gets the
+    :class:`~standpress.pipeline.BuildOptions` and a progress callback. ``echo`` prints a
+    line (default: to stderr).
     """
 
     SKIP_DIRS = {"__pycache__", "node_modules"}
@@ -259,7 +242,7 @@ class Watcher:
         self.interval = interval
         self.debounce = debounce
         self._build = build
-        self.echo = echo or (lambda s: click.echo(s, err=True))
+        self.echo = echo or (lambda s: print(s, file=sys.stderr, flush=True))
         self.verbose = verbose
         self.builds = 0  # builds started
         self.failures = 0
@@ -349,15 +332,13 @@ class Watcher:
 
     def run_once(self, reason: Iterable[Path] = ()) -> object | None:
         """One build now. Returns the build's result, or None when it failed (and says why)."""
-        from .errors import StandpressError
-
         reason = list(reason)
         before = self.snapshot()  # edits made while building trigger the next build
         self.builds += 1
         started = time.monotonic()
         build = self._build
         if build is None:
-            from .build import build
+            from .pipeline import build
         progress = (lambda s: self.echo(f"  · {s}")) if self.verbose else (lambda s: None)
         stamp = datetime.now().strftime("%H:%M:%S")
         what = f" ({_describe(reason)})" if reason else ""
@@ -368,7 +349,7 @@ class Watcher:
             self.last_error = exc
             self.echo(f"{stamp} ✗ build failed after {time.monotonic() - started:.1f} s{what}: "
                       f"{exc.message}")
-            _echo_problems(exc.problems, self.echo)
+            echo_problems(exc.problems, self.echo)
             self.echo("  the preview keeps the last good build; fix the input and save again")
             result = None
         except Exception as exc:  # noqa: BLE001 — a bug: say so, keep watching
@@ -383,7 +364,7 @@ class Watcher:
             warnings = [str(w) for w in getattr(result, "warnings", []) or []]
             new = [w for w in getattr(result, "warnings", []) or [] if str(w) not in self._warned]
             if new:  # each warning once, not on every rebuild
-                _echo_problems(new, self.echo)
+                echo_problems(new, self.echo)
             self._warned = set(warnings)
         self.last_result = result
         # photo folders the cases name, found now, join the watch; their files as they are
@@ -449,96 +430,7 @@ def _summary(result) -> str:
     return text
 
 
-def _echo_problems(problems, echo: Callable[[str], None]) -> None:
-    """The CLI's problem lines (``  error: file:place: field: message — hint``)."""
+def echo_problems(problems, echo: Callable[[str], None]) -> None:
+    """Problems as the CLI prints them (``  error: file:place: field: message — hint``)."""
     for p in problems:
         echo(f"  {'error' if p.is_error else 'warning'}: {p}")
-
-
-# ---------------------------------------------------------------- commands
-
-def _handled(fn):
-    """The CLI's error handling (imported late: cli.py imports this module)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from .cli import handle_errors
-
-        return handle_errors(fn)(*args, **kwargs)
-
-    return wrapper
-
-
-def _stop(server: ThreadingHTTPServer | None) -> None:
-    if server is not None:
-        server.shutdown()
-        server.server_close()
-
-
-@click.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("stands"), show_default=True,
-              help="The folder to serve (a build's output).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port (0: any free one).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default is this machine only.")
-@_handled
-def serve(out: Path, port: int, host: str) -> None:
-    """Serve the preview site in OUT on localhost; open pages reload after each build."""
-    from .errors import StandpressError
-
-    if not (out / "index.html").is_file():
-        raise StandpressError(f"{out} has no preview site (index.html); "
-                              "run standpress build first, or standpress watch")
-    server = _bind(out, host, port)
-    _announce(server, out, host)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        server.server_close()
-
-
-@click.command()
-@build_inputs
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port of the preview server (0: any free one).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address the preview server listens on.")
-@click.option("--serve/--no-serve", "serve_", default=True, show_default=True,
-              help="Also serve the preview site.")
-@click.option("--interval", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
-              help="Seconds between looks at the inputs.")
-@click.option("--check/--no-check", "check_", default=False, show_default=True,
-              help="Run the preflight on every rebuild (slower).")
-@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0,
-              help="Processes for the previews [default: one per core].")
-@click.option("-v", "--verbose", is_flag=True, help="Print the build's progress lines.")
-@_handled
-def watch(cases: Path, locations: Path, out: Path, only: tuple[str, ...], port: int, host: str,
-          serve_: bool, interval: float, check_: bool, allow_low_res: bool, fix_lookalikes: bool,
-          svg: bool, jobs: int, verbose: bool) -> None:
-    """Rebuild when the data, photos, templates, fonts or locations change; serve the preview."""
-    from .build import BuildOptions
-
-    opts = BuildOptions(cases=cases, locations=locations, out=out, only=only,
-                        fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res, svg=svg,
-                        check=check_, site=True, jobs=jobs)
-    server = None
-    try:
-        if serve_:
-            out.mkdir(parents=True, exist_ok=True)
-            server = _bind(out, host, port)
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                             name="standpress-serve", daemon=True).start()
-            _announce(server, out, host)
-        watcher = Watcher(opts, interval=interval, verbose=verbose)
-        click.echo(f"Watching {len(watcher.baseline)} files: {cases}, {locations}, templates/, "
-                   "fonts/, profiles/ and the photos  (Ctrl-C to stop)", err=True)
-        watcher.run_once()
-        watcher.loop()
-    except KeyboardInterrupt:
-        click.echo("Stopped; the output folder holds the last good build.", err=True)
-    finally:
-        _stop(server)

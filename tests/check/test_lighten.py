@@ -11,8 +11,8 @@ import pypdfium2 as pdfium
 from PIL import Image as PILImage
 
 from standpress.check import check_pdf
-from standpress.check import lighten
-from standpress.check.lighten import Lighter, lighter_pdf, scale_for_render
+from standpress.pdfread import Lighter, lighter_pdf, scale_for_render
+from standpress.pdfread import lighten
 from standpress.layout.frame import Image
 
 from test_preflight import BLEED, H, W, build, errors_of, expect, pytestmark  # noqa: F401

@@ -10,8 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from standpress.check.preflight import check_paths
-from standpress.check.twins import file_page_fingerprints
+from standpress.check import check_paths
 from standpress.render.pdfx import make_pdfx4
 
 from test_preflight import (build, by_check, errors_of, expect, good_items, pdfx_info,  # noqa: F401
@@ -46,13 +45,6 @@ def stands(tmp_path: Path) -> Path:
     (root / "stands.json").write_text(json.dumps({"stands": [{
         "id": "opera", "panels": panels, "file": "opera/opera.pdf"}]}), "utf-8")
     return root
-
-
-def test_copied_pages_have_the_fingerprint_of_their_panel(stands: Path) -> None:
-    stand = file_page_fingerprints(stands / "opera" / "opera.pdf")
-    assert stand == [file_page_fingerprints(stands / "opera" / f)[0]
-                     for f in ("01-cover.pdf", "02-cases.pdf")]
-    assert stand[0] != stand[1]
 
 
 def test_stand_pages_identical_to_checked_panels_are_not_rendered_again(stands: Path) -> None:

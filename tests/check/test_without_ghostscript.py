@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 from standpress.check import check_pdf
-from standpress.check import preflight as pf
 
 
 def test_missing_ghostscript_is_a_named_warning_not_a_failure(tmp_path, root, monkeypatch):
@@ -18,7 +17,7 @@ def test_missing_ghostscript_is_a_named_warning_not_a_failure(tmp_path, root, mo
     path = tmp_path / "p.pdf"
     path.write_bytes(render_pdf([page], lambda im: None))
     real_which = shutil.which
-    monkeypatch.setattr(pf.shutil, "which", lambda name: None if name == "gs" else real_which(name))
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "gs" else real_which(name))
     report = check_pdf(path)
     ink = [f for f in report.findings if f.check == "ink"]
     assert ink and ink[0].severity == "warning" and "Ghostscript" in ink[0].detail

@@ -27,7 +27,7 @@ def markup_title() -> str:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The output folder of the build: ``stands.json``, PDFs, previews, pages."""
-    from standpress.build import BuildOptions, build
+    from standpress.pipeline import BuildOptions, build
 
     base = tmp_path_factory.mktemp("site")
     rows = list(csv.DictReader(io.StringIO((SMALL / "cases.csv").read_text("utf-8"))))

@@ -126,3 +126,44 @@ def test_points_are_sorted_inside_and_leave_vowels_on_both_sides(word):
         assert any(c in "аеєиіїоуюя" for c in word[i:])
         assert word[i] not in "ьʼ" and word[i - 1] != "ʼ"
     assert shown(LOOSE, word).replace("-", "") == word
+
+
+# -- ranking: which of the legal breaks reads best -------------------------------------------
+
+def test_a_break_after_a_prefix_is_preferred():
+    ranked = dict(BODY.ranked("переглянути"))
+    assert ranked[4] == 0.5  # пере-глянути
+    assert ranked[7] == 2.0  # перегля-нути: legal, but the reader expects «перегляд»
+    assert ranked[2] == 3.0  # пе-реглянути: a two-letter piece, inside a prefixed word
+    assert dict(BODY.ranked("підтримку")) == {3: 0.5}
+    assert dict(BODY.ranked("зайнятості")) == {5: 1.0, 7: 1.5}  # зайнято-сті: right minimum
+
+
+def test_ranked_points_are_the_points():
+    for word in ["переглянути", "обороноздатності", "Голосіївському", "мрія", "КМДА"]:
+        assert tuple(p for p, _w in BODY.ranked(word)) == BODY.points(word)
+
+
+def test_the_breaker_takes_the_prefix_break_when_lines_are_about_as_good():
+    from standpress.text.linebreak import break_lines
+
+    lines = break_lines("можна переглянути каталог", width=16, measure=lambda s: float(len(s)),
+                        space_width=1, hyphenator=BODY, mode="ragged")
+    assert [" ".join(w.text for w in line.words) for line in lines] == [
+        "можна пере-", "глянути каталог"]
+
+
+@pytest.mark.parametrize("word, breaks", [
+    ("QR-кодом", []),  # a two-letter part: «QR-» / «кодом» reads badly
+    ("що-небудь", []),
+    ("будь-що", []),
+    ("синьо-жовтий", ["синьо-"]),
+    ("Івано-Франківськ", ["Івано-"]),
+    ("за\u00a0QR-кодом", []),  # the letters next to the hyphen count, not the whole word
+    ("військово-морський", ["військово-"]),
+])
+def test_explicit_hyphens_break_only_between_parts_of_three_letters(word, breaks):
+    from standpress.text.breakpoints import EXPLICIT, inner_breaks
+
+    found = [word[:o] for o, kind, _p in inner_breaks(word, None) if kind == EXPLICIT]
+    assert found == breaks

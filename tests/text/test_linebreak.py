@@ -1,8 +1,6 @@
 import itertools
 import re
 import math
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -121,9 +119,8 @@ def test_explicit_hyphen_breaks_without_an_added_hyphen():
     assert rejoin(lines) == "прапор синьо-жовтий"
 
 
-@pytest.mark.parametrize("token", ["80-ті", "2014–2022", "044-123-45-67", "www.kyiv-city.gov.ua",
-                                   "kyiv-city@gov.ua", "КМДА"])
-def test_no_break_inside_numbers_urls_and_capitals(token):
+@pytest.mark.parametrize("token", ["80-ті", "2014–2022", "044-123-45-67", "КМДА", "QR-кодом"])
+def test_no_break_inside_numbers_capitals_and_short_compounds(token):
     text = f"Київ {token} Київ"
     lines = break_lines(text, width=len(token) + 1, measure=unit, space_width=1, mode="ragged",
                         hyphenator=HY)
@@ -291,47 +288,50 @@ def test_measure_is_called_once_per_distinct_string():
 
 # -- optimality against brute force --------------------------------------------------------
 
-def brute_force(par: lb._Paragraph, s: lb._Settings) -> float:
-    """The least total demerits over every subset of break points."""
+def brute_force(par: lb._Paragraph, s: lb._Settings) -> tuple[int, float]:
+    """The least (rule breaches, total demerits) over every subset of break points."""
     inner = [b for b in par.breaks if not b.last]
     end = par.breaks[-1]
     assert len(inner) <= 14, "too many break points for brute force"
-    best = math.inf
+    best = (math.inf, math.inf)
     for k in range(len(inner) + 1):
         for chosen in itertools.combinations(inner, k):
             node = lb._Node((0, 0), 0, 1, 0, 0.0)
             for brk in (*chosen, end):
                 fit = lb._fit(par, node.start, brk, s)
-                hyphens = node.hyphens + 1 if brk.flagged else 0
+                hyphens = node.hyphens + 1 if brk.shows_hyphen else 0
                 if fit is None or fit == lb._OVERFULL or hyphens > lb.MAX_HYPHENS_IN_A_ROW:
                     break
                 ratio, fitness, line = fit
-                short = brk.last and lb._short_last_line(par, node.start, brk)
-                total = node.demerits + line + lb._extra_demerits(node, brk, fitness, short,
-                                                                  s.mode == "justify")
-                node = lb._Node(brk.next_start, node.lines + 1, fitness, hyphens, total, node, brk)
+                breaches, ending = lb._ending(par, node.start, brk, s) if brk.last else (0, 0.0)
+                total = node.demerits + line + lb._extra_demerits(node, brk, fitness, ending, s)
+                breached = node.breaches + (breaches if node.prev is not None else 0)
+                node = lb._Node(brk.next_start, node.lines + 1, fitness, hyphens, total, node, brk,
+                                0.0, breached)
             else:
-                best = min(best, node.demerits)
+                best = min(best, node.cost())
     return best
 
 
 @settings(max_examples=60, deadline=None)
 @given(words=st.lists(st.sampled_from(["ми", "разом", "Київ", "перемога", "волонтери", "і",
-                                       "підтримку", "синьо-жовтий", "громада"]), min_size=2,
-                      max_size=5),
-       width=st.integers(8, 24), mode=st.sampled_from(["justify", "ragged"]))
-def test_total_fit_finds_the_least_demerits(words, width, mode):
+                                       "підтримку", "синьо-жовтий", "громада", "—", "#РазомСила",
+                                       "www.kyiv.ua/top"]), min_size=2, max_size=5),
+       width=st.integers(8, 24), mode=st.sampled_from(["justify", "ragged"]),
+       rule=st.sampled_from([None, lb.BodyRule(max_stretch=1.0, max_shrink=0.2)]))
+def test_total_fit_finds_the_least_demerits(words, width, mode, rule):
     text = " ".join(words)
     par = lb._Paragraph(text, unit, 1.0, Hyphenator(left=2, right=2))
     assume(len(par.breaks) <= 15)
     for tolerance in (1.0, math.inf):
-        s = lb._Settings(float(width), 1.0, mode, 1.0, 0.2, None, tolerance)
+        s = lb._Settings(float(width), 1.0, mode, 1.0, 0.2, None, tolerance, rule)
         node = lb._total_fit(par, s)
         expected = brute_force(par, s)
         if node is None:
-            assert expected == math.inf
+            assert expected[0] == math.inf
         else:
-            assert node.demerits == pytest.approx(expected)
+            assert node.breaches == expected[0]
+            assert node.demerits == pytest.approx(expected[1])
 
 
 # -- the exact-text property ----------------------------------------------------------------
@@ -460,17 +460,18 @@ def test_comfortable_widths_stay_within_the_stretch(paragraph, width):
     assert all(-1 <= line.ratio <= 1 for line in lines)
 
 
-def test_a_600_character_paragraph_breaks_fast():
+def test_a_600_character_paragraph_is_broken_with_linear_work(monkeypatch):
+    """Few lines are tried per break point (the active list stays short): no wall clock."""
     text = normalise(" ".join(PARAGRAPHS)[:600].rsplit(" ", 1)[0])
-    memo: dict[str, float] = {}
 
-    def measure(s: str) -> float:  # a cheap measure: the breaker's own time is what we test
-        return memo.setdefault(s, sum(0.55 if c.isalpha() else 0.3 for c in s))
+    def measure(s: str) -> float:
+        return sum(0.55 if c.isalpha() else 0.3 for c in s)
 
-    times = []
-    for _ in range(7):
-        start = time.perf_counter()
-        lines = break_lines(text, width=40, measure=measure, space_width=0.3, hyphenator=HY)
-        times.append(time.perf_counter() - start)
-        assert lines is not None
-    assert statistics.median(times) < 0.02  # typically 2–5 ms
+    tried = []
+    fit = lb._fit
+    monkeypatch.setattr(lb, "_fit", lambda *a: tried.append(1) or fit(*a))
+    lines = break_lines(text, width=40, measure=measure, space_width=0.3, hyphenator=HY)
+    assert lines is not None
+    breaks = len(lb._Paragraph(text, measure, 0.3, HY).breaks)
+    assert breaks > 100
+    assert len(tried) < 30 * breaks  # about 20 today; every pair of breaks would be ~75

@@ -14,8 +14,8 @@ Public API::
 
     Finding(check, severity, detail, page=None)     # severity "ok" | "warning" | "error"
     FileReport(path, findings); .ok (no errors)
-    check_pdf(path, expect=None, *, render_dpi=None) -> FileReport
-    check_paths(paths) -> list[FileReport]
+    check_pdf(path, expect=None, *, render_dpi=None, lighter=None) -> FileReport
+    check_paths(paths, *, render_dpi=None) -> list[FileReport]
     write_report(reports, json_path) -> None
     format_table(reports) -> str
 
@@ -79,10 +79,18 @@ Checks (one column each; each returns Findings, a crash becomes the error
             mean coverage per separation is reported.
 
 Only the CLI (``check/cli.py``) prints or sets exit codes.
+
+Modules: ``runner.py`` (``check_pdf``, ``check_paths``, ``CHECK_FUNCTIONS``),
+``expect.py`` (``stands.json`` → ``PageExpect``), ``context.py`` (the readers one file
+is checked with), one module per check (``file``, ``twins``, ``boxes``, ``pdfx``,
+``fonts``, ``colour``, ``images``, ``qr``, ``text``, ``ink``), ``report.py``. The PDF
+reading they share (objects, the content walker, the lighter copy, fingerprints,
+renders) is :mod:`standpress.pdfread`.
 """
 
-from .preflight import check_paths, check_pdf, normalise_text
 from .report import FileReport, Finding, format_table, write_report
+from .runner import check_paths, check_pdf
+from .text import normalise_text
 
 __all__ = ["FileReport", "Finding", "check_paths", "check_pdf", "format_table",
            "normalise_text", "write_report"]

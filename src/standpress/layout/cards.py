@@ -1,199 +1,193 @@
-"""Case cards: a grid of cards on a case panel, one card per case.
+"""Case cards: one card per case on a stand's grid, at the stand's one type scale.
 
-A card is a photo (or a designed no-photo block) with its credit, then a
-kicker (category · district), the title, the organisation, the summary and
-the city partner, and at the foot the case's QR code with its address in
-words. All cards of a panel share one type scale: the largest at which every
-card on the panel fits. A card that does not fit at the minimum legible sizes
-is an error naming the case, the field and the overflow.
+A card is its photo — or, without a photo, a typographic field: the case's category
+on a coloured ground and its title set large — then the kicker, the title, the
+organisation, the summary and the city partner, and at the foot the case's QR code
+with its address in words. A double card (two modules side by side) keeps the photo
+and the heading in its left module and gives the summary the right one; stacked
+modules or a whole panel give the same card more height. Every size is the stand's
+(``Grid.scale``): a card never shrinks its text to fit, it reports how much is over.
+Far formats leave out the fields their template's ``[card] omit`` names.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from ..errors import FitError, Problem
-from ..model import Case
-from .fit import DoesNotFit, SetBlock, fit_block, fit_display
+from ..model import Case, Format
+from .fit import (Bases, DoesNotFit, SetBlock, avg_char_width, set_exact, set_paragraphs,
+                  style_size)
 from .frame import QR, Image, Item, Rect, Text
 from .qr import QUIET, min_code_size, qr_modules, total_size
-from .templates import ItemSpec
+from .templates import CardSpec, Style
 
-if TYPE_CHECKING:
-    from .panels import _Layout
-
-SCALES = tuple(round(1.0 - 0.03 * i, 2) for i in range(30))  # 1.00 … 0.13 (floored by style min)
-
-
-def layout_cards(lay: _Layout, spec: ItemSpec) -> list[Item]:
-    x, y, w, h = lay.rect(spec)
-    cols = int(spec.options.get("cols", 2))
-    rows = int(spec.options.get("rows", 2))
-    gap = float(spec.options.get("gap", 0.03)) * lay.sw
-    cw = (w - gap * (cols - 1)) / cols
-    ch = (h - gap * (rows - 1)) / rows
-    cases = lay.inp.panel.cases
-    slots = [(x + (i % cols) * (cw + gap), y + (i // cols) * (ch + gap)) for i in range(len(cases))]
-    # one scale for the whole panel: the largest every card accepts
-    scale = 1.0
-    for case, (cx, cy) in zip(cases, slots):
-        scale = min(scale, _best_scale(lay, case, cx, cy, cw, ch))
-    # the room the fullest card leaves goes to the photos, the same on every card
-    slack = min(_slack(lay, case, cx, cy, cw, ch, scale) for case, (cx, cy) in zip(cases, slots))
-    base_photo = cw * float(lay.inp.template.card.get("photo_ratio", 0.56))
-    max_photo = cw * float(lay.inp.template.card.get("photo_ratio_max", 0.8))
-    photo = min(max_photo, base_photo + max(0.0, slack))
-    items: list[Item] = []
-    for case, (cx, cy) in zip(cases, slots):
-        items.extend(_card(lay, case, cx, cy, cw, ch, scale, photo)[0])
-    # empty slots on the last panel carry the catalogue instead of blank paper
-    n = len(cases)
-    if 0 < n < cols * rows:
-        row, col = divmod(n, cols)
-        if col:
-            tx = x + col * (cw + gap)
-            items.extend(_promo(lay, tx, y + row * (ch + gap), x + w - tx, ch))
-            row += 1
-        if row < rows:
-            ty = y + row * (ch + gap)
-            items.extend(_promo(lay, x, ty, w, y + h - ty))
-    return items
+# a stand's type scale: up to 1.6 × the style sheet's sizes where the cards leave room;
+# below 0.59 every card style is at its minimum
+SCALES = tuple(round(1.6 - 0.04 * i, 2) for i in range(26))
+GAPS = {"kicker": 0.55, "title": 0.55, "org": 0.7, "body": 0.6, "partner": 0.0}
 
 
-def _promo(lay: _Layout, x: float, y: float, w: float, h: float) -> list[Item]:
-    """A tile pointing to the whole catalogue: heading, text, its QR code."""
-    st = lay.style
-    c = lay.inp.campaign
-    body = lay.bases.body
-    pad = min(w, h) * 0.08
-    items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
-    items.append(Rect(x + pad, y + pad, min(w, h) * 0.12, body * 0.35, fill=st.color("accent")))
-    code = min_code_size(lay.fmt.viewing_distance)
-    qsize = total_size(code, c.catalogue_url)
-    inset = qsize * QUIET / len(qr_modules(c.catalogue_url))
-    text_w = w - 2 * pad
-    if w > h * 1.6:  # wide tile: text on the left, code on the right
-        text_w = w - 3 * pad - qsize
-        qx, qy = x + w - pad - qsize, y + (h - qsize) / 2
-    else:
-        qx, qy = x + pad - inset, y + h - pad - qsize + inset
-    ty = y + pad + body * 1.2
-    heading = fit_block([c.catalogue_heading], st.text["heading_light"], text_w, h, lay.bases, st)
-    items.extend(heading.moved(x + pad, ty))
-    ty += heading.height + body * 0.8
-    room = (qy - inset - body) - ty if w <= h * 1.6 else y + h - pad - ty
-    text = fit_block([c.catalogue_text], st.text["lead"], text_w, room, lay.bases, st)
-    items.extend(text.moved(x + pad, ty))
-    items.append(Rect(qx, qy, qsize, qsize, fill=st.color("paper")))
-    items.append(QR(qx, qy, qsize, qr_modules(c.catalogue_url), st.color("ink"), None,
-                    c.catalogue_url))
-    return items
+@dataclass(frozen=True)
+class CardKit:
+    """What laying out a card needs: the style, the template's card, the format's sizes."""
+
+    style: Style
+    card: CardSpec
+    fmt: Format
+    bases: Bases
+
+    def omits(self, field: str) -> bool:
+        ems = (self.fmt.width - 2 * self.fmt.safe) / self.bases.body
+        return self.card.omits(field, self.fmt.viewing_distance, ems)
+
+    def padding(self, module_w: float) -> float:
+        return module_w * self.card.padding
+
+    def least_photo(self, module_w: float) -> float:
+        return module_w * self.card.photo_ratio
+
+    @property
+    def photo_led(self) -> bool:
+        """Where the summary is left out, the room a card leaves goes to its photo
+        before its type grows past the style sheet's sizes."""
+        return self.omits("summary")
 
 
-def _slack(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
-           scale: float) -> float:
-    return _card(lay, case, x, y, w, h, scale)[1]
+class CardOverflow(Exception):
+    """A card's text needs more room than the card has at the stand's scale."""
+
+    def __init__(self, field: str, over: float, size: float, chars: int, word: str = "",
+                 width: float = 0.0):
+        super().__init__(field)
+        self.field, self.over, self.size, self.chars = field, over, size, chars
+        self.word, self.width = word, width
+
+    def describe(self) -> tuple[str, str]:
+        """(message, hint) for the build's error."""
+        if self.word:
+            return (f"{self.field}: the word «{self.word}» is wider than the card's column "
+                    f"({self.width:.0f} mm) at the minimum legible size {self.size:.1f} mm",
+                    "break the word (a space or a hyphen), or give cards wider columns: "
+                    "a larger card.measure_chars in the template")
+        return (f"{self.field}: the text needs {self.over:.0f} mm more than the largest card "
+                f"(a whole panel) has at the minimum legible size",
+                f"cut about {self.chars} characters from {self.field}; standpress never cuts "
+                "or shrinks text below the legible minimum")
 
 
-def _best_scale(lay: _Layout, case: Case, x: float, y: float, w: float, h: float) -> float:
-    last_error: _Overflow | None = None
-    for s in SCALES:
-        try:
-            _card(lay, case, x, y, w, h, s)
-            return s
-        except _Overflow as exc:
-            last_error = exc
-            if exc.at_minimum:
-                break
-    assert last_error is not None
-    src = case.source
-    raise FitError("a case does not fit its card", [Problem(
-        f"case {case.id}: {last_error.reason}", src.file if src else None,
-        src.place if src else None, last_error.field,
-        hint="shorten the text; standpress never cuts or shrinks it below the legible minimum")])
+def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
+              scale: float, photo_h: float, module_w: float) -> tuple[list[Item], float]:
+    """The card's items and the height its fullest column leaves over (mm).
 
-
-class _Overflow(Exception):
-    def __init__(self, field: str, reason: str, at_minimum: bool):
-        super().__init__(reason)
-        self.field, self.reason, self.at_minimum = field, reason, at_minimum
-
-
-def _card(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
-          scale: float, photo_h: float | None = None) -> tuple[list[Item], float]:
-    """The card's items and the height left over below its text (mm)."""
-    st = lay.style
-    bases = lay.bases
-    card = lay.inp.template.card
-    pad = w * float(card.get("padding", 0.05))
-    items: list[Item] = [Rect(x, y, w, h, fill=st.color(card.get("ground", "tint")))]
-    # photo area, same height with or without a photo so the grid stays even
-    ph = photo_h if photo_h is not None else w * float(card.get("photo_ratio", 0.56))
+    ``module_w`` is the width of one module: a card wider than one module (a double card
+    or a whole panel with columns) puts the summary in a column of its own on the right.
+    """
+    st = kit.style
+    split = w > module_w * 1.5
+    left_w = module_w if split else w
+    pad = kit.padding(module_w)
+    ph = photo_h or kit.least_photo(module_w)
+    items: list[Item] = [Rect(x, y, w, h, fill=st.color(kit.card.ground))]
+    inner = left_w - 2 * pad
+    title_in_field = False
     if case.photo is not None:
-        items.append(Image(x, y, w, ph, str(case.photo), label=case.id))
+        items.append(Image(x, y, left_w, ph, str(case.photo), label=case.id))
     else:
-        items.extend(_no_photo(lay, case, x, y, w, ph, pad))
+        field, title_in_field = _typographic(kit, case, x, y, left_w, ph, pad, scale)
+        items += field
     ty = y + ph + pad * 0.45
-    inner = w - 2 * pad
-    if case.photo_credit:
-        credit = _set(lay, [case.photo_credit], "caption", inner, h, 1.0, "photo_credit")
+    if case.photo is not None and case.photo_credit and not kit.omits("photo_credit"):
+        credit = _set(kit, [case.photo_credit], "caption", inner, 1.0, "photo_credit")
         items.extend(_right(credit, x + pad, ty, inner))
         ty += credit.height + pad * 0.35
     else:
         ty += pad * 0.3
-    # the foot: QR code and the address in words
-    code = min_code_size(lay.fmt.scan_distance) * float(card.get("qr_scale", 1.0))
-    qsize = total_size(code, case.url)
-    foot_top = y + h - pad * 0.5 - qsize
-    qx = x + pad - qsize * QUIET / len(qr_modules(case.url))  # align the code, not its quiet zone
-    items.append(Rect(qx, foot_top, qsize, qsize, fill=st.color("paper")))
-    items.append(QR(qx, foot_top, qsize, qr_modules(case.url), st.color("ink"), None, case.url))
-    inset = qsize * QUIET / len(qr_modules(case.url))
-    ux = qx + qsize + pad * 0.2
-    url_text = case.url.replace("https://", "").replace("http://", "")
-    label = _set(lay, ["Детальніше про кейс:"], "caption", x + w - pad - ux, qsize, 1.0, "url")
-    url = _set(lay, [url_text], "url", x + w - pad - ux, qsize, 1.0, "url")
-    uy = foot_top + qsize - inset - url.height
-    items.extend(url.moved(ux, uy))
-    items.extend(label.moved(ux, uy - label.height - bases.caption * 0.35))
-    # the text stack between the photo and the foot
-    avail = foot_top - pad * 0.4 - ty
+    foot, foot_top = _foot(kit, case, x, y, left_w, h, pad)
+    items += foot
+    district = f"{case.district} район"
     stack: list[tuple[str, list[str], str]] = [
-        ("kicker", [f"{case.category} · {case.district} район"], "category"),
-        ("title", [case.title], "title"),
-        ("org", [case.organization], "organization"),
-        ("body", [case.summary], "summary"),
+        ("kicker", [district if case.photo is None else f"{case.category} · {district}"],
+         "category"),
     ]
-    if case.partner:
+    if not title_in_field:
+        stack.append(("title", [case.title], "title"))
+    if not kit.omits("organization"):
+        stack.append(("org", [case.organization], "organization"))
+    body_here = not split and not kit.omits("summary")
+    if body_here:
+        stack.append(("body", [case.summary], "summary"))
+    if case.partner and not kit.omits("partner"):
         stack.append(("partner", [f"Партнер: {case.partner}"], "partner"))
-    gaps = {"kicker": 0.55, "title": 0.55, "org": 0.7, "body": 0.6, "partner": 0.0}
-    blocks: list[tuple[SetBlock, str, float]] = []
+    placed, slack = _stack(kit, stack, inner, foot_top - pad * 0.4 - ty, scale)
+    items.extend(t for block, dy in placed for t in block.moved(x + pad, ty + dy))
+    if split and not kit.omits("summary"):
+        bx = x + left_w + pad
+        bw = w - left_w - 2 * pad
+        body, right_slack = _stack(kit, [("body", [case.summary], "summary")], bw,
+                                   h - 2 * pad, scale)
+        items.extend(t for block, dy in body for t in block.moved(bx, y + pad + dy))
+        items.append(Rect(x + left_w, y + pad, max(kit.bases.body * 0.1, 0.3), h - 2 * pad,
+                          fill=st.color("paper")))
+        slack = min(slack, right_slack)
+    return items, slack
+
+
+def _stack(kit: CardKit, stack: list[tuple[str, list[str], str]], width: float, avail: float,
+           scale: float) -> tuple[list[tuple[SetBlock, float]], float]:
+    blocks: list[tuple[SetBlock, str, float, str]] = []
     total = 0.0
     for style_name, paras, field in stack:
-        block = _set(lay, paras, style_name, inner, 10 * h, scale, field)
-        gap = gaps[style_name] * bases.body
-        blocks.append((block, field, gap))
+        block = _set(kit, paras, style_name, width, scale, field)
+        gap = GAPS[style_name] * kit.bases.body
+        blocks.append((block, field, gap, style_name))
         total += block.height + gap
-    total -= blocks[-1][2]
+    if blocks:
+        total -= blocks[-1][2]
     if total > avail + 1e-6:
-        at_min = all(b.size <= lay.bases.of(st.text[s].role) * st.text[s].min + 1e-6
-                     for (b, _, _), (s, _, _) in zip(blocks, stack))
-        biggest = max(blocks, key=lambda b: b[0].height)[1]
-        raise _Overflow(biggest, f"the text needs {total:.0f} mm, the card has {avail:.0f} mm "
-                        f"({total - avail:.0f} mm over) at the minimum legible size", at_min)
-    for block, _, gap in blocks:
-        items.extend(block.moved(x + pad, ty))
-        ty += block.height + gap
-    return items, avail - total
+        over = total - avail
+        block, field, _, style_name = max(blocks, key=lambda b: b[0].height)
+        ts = kit.style.text[style_name]
+        size = block.size
+        lines = over / (ts.leading * size)
+        chars = int(lines * width / avg_char_width(kit.style.stack(ts.font), size)) + 1
+        raise CardOverflow(field, over, size, chars)
+    out, dy = [], 0.0
+    for block, _, gap, _ in blocks:
+        out.append((block, dy))
+        dy += block.height + gap
+    return out, avail - total
 
 
-def _set(lay: _Layout, paras: list[str], style_name: str, width: float, height: float,
-         scale: float, field: str) -> SetBlock:
-    ts = lay.style.text[style_name]
+def _set(kit: CardKit, paras: list[str], style_name: str, width: float, scale: float,
+         field: str) -> SetBlock:
+    ts = kit.style.text[style_name]
     try:
-        return fit_block(paras, ts, width, height, lay.bases, lay.style, scale)
+        return set_exact(paras, ts, width, kit.bases, kit.style, scale)
     except DoesNotFit as exc:
-        raise _Overflow(field, f"{exc.reason} at {exc.size:.1f} mm", True) from None
+        raise CardOverflow(field, float("inf"), exc.size, 0, exc.word, exc.width) from None
+
+
+def _foot(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
+          pad: float) -> tuple[list[Item], float]:
+    """The case's QR code in the card's lower left corner, its address in words beside it."""
+    st = kit.style
+    code = min_code_size(kit.fmt.scan_distance) * kit.card.qr_scale
+    modules = qr_modules(case.url)
+    qsize = total_size(code, case.url)
+    inset = qsize * QUIET / len(modules)
+    foot_top = y + h - pad * 0.5 - qsize
+    qx = x + pad - inset  # align the code, not its quiet zone
+    items: list[Item] = [Rect(qx, foot_top, qsize, qsize, fill=st.color("paper")),
+                         QR(qx, foot_top, qsize, modules, st.color("ink"), None, case.url)]
+    ux = qx + qsize + pad * 0.2
+    url_text = case.url.replace("https://", "").replace("http://", "")
+    room = x + w - pad - ux
+    label = _set(kit, ["Детальніше про кейс:"], "caption", room, 1.0, "url")
+    url = _set(kit, [url_text], "url", room, 1.0, "url")
+    uy = foot_top + qsize - inset - url.height
+    items.extend(url.moved(ux, uy))
+    items.extend(label.moved(ux, uy - label.height - kit.bases.caption * 0.35))
+    return items, min(foot_top, uy - label.height - kit.bases.caption * 0.6)
 
 
 def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...]:
@@ -205,18 +199,35 @@ def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...
                       t.advances, t.overprint) for t in block.lines)
 
 
-def _no_photo(lay: _Layout, case: Case, x: float, y: float, w: float, h: float,
-              pad: float) -> list[Item]:
-    """A designed block instead of a photo: brand ground, the case number large."""
-    st = lay.style
+def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, pad: float,
+                 scale: float) -> tuple[list[Item], bool]:
+    """A card without a photo: its category on a coloured field, its title set large.
+
+    The title goes into the field when it fits there at the stand's title size or larger
+    (up to 1.6×); else it stays in the text below and the category takes the field.
+    """
+    st = kit.style
     items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
-    # a quiet accent bar and the number, like a catalogue plate
-    items.append(Rect(x + pad, y + pad, w * 0.12, lay.bases.body * 0.35, fill=st.color("accent")))
-    num = fit_display(f"№\u00a0{case.id}", st.text["numeral"], w * 0.5, h * 0.26, st)
-    items.extend(num.moved(x + pad, y + h - pad - num.height))
-    top = y + pad + lay.bases.body * 0.9
-    mark = lay.inp.campaign
-    label = fit_block([f"{mark.title} · {mark.year}"], st.text["band"], w - 2 * pad, h * 0.3,
-                      lay.bases, st, color=st.color("paper"))
-    items.extend(label.moved(x + pad, top))
-    return items
+    inner = w - 2 * pad
+    kicker = _set(kit, [case.category], "kicker", inner, scale, "category")
+    kicker = SetBlock(tuple(Text(t.x, t.y, t.text, t.font, t.size, st.color("accent"),
+                                 t.advances, False) for t in kicker.lines),
+                      kicker.height, kicker.size)
+    items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
+    top = y + pad + kit.bases.body * 0.9
+    items.extend(kicker.moved(x + pad, top))
+    room = h - (top - y) - kicker.height - pad * 1.4
+    ts = st.text["title_field"]
+    least = style_size(st.text["title"], kit.bases, scale)
+    title = None
+    size = least * 1.6
+    while size >= least - 1e-6:
+        block = set_paragraphs([case.title], ts, size, inner, st, wrap=False)
+        if block is not None and block.height <= room + 1e-6:
+            title = block
+            break
+        size *= 0.93
+    if title is None:
+        return items, False
+    items.extend(title.moved(x + pad, y + h - pad - title.height))
+    return items, True

@@ -19,7 +19,8 @@ from .frame import CMYK, Text
 from .templates import Style, TextStyle
 
 
-NARROW_EM = 24.0  # below about 50 characters a line, justified text is set ragged instead
+AVERAGE_TEXT = ("Громадська організація разом із районною адміністрацією облаштувала "
+                "пункт незламності, де щодня отримували допомогу 300 мешканців.")
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,42 @@ class SetBlock:
 
 
 class DoesNotFit(Exception):
-    """Raised by :func:`fit_block` with the overflow in mm (height) and why."""
+    """Raised by :func:`fit_block` with the overflow in mm (height) and why.
 
-    def __init__(self, overflow: float, reason: str, size: float):
+    When a word is wider than the frame, ``word`` is it and ``width`` the frame's."""
+
+    def __init__(self, overflow: float, reason: str, size: float, word: str = "",
+                 width: float = 0.0):
         super().__init__(reason)
         self.overflow = overflow
         self.reason = reason
         self.size = size
+        self.word = word
+        self.width = width
+
+
+def avg_char_width(font: FontStack, size: float) -> float:
+    """The mean advance of a character of running Ukrainian text at ``size``."""
+    return font.width(AVERAGE_TEXT, size) / len(AVERAGE_TEXT)
+
+
+def body_rule(style: Style):
+    from ..text.linebreak import BodyRule
+
+    s = style.setting
+    return BodyRule(justify_min_chars=s.justify_min_chars, max_stretch=s.max_word_stretch,
+                    max_shrink=s.max_word_shrink, min_last_line_chars=s.min_last_line_chars)
+
+
+def setting_mode(ts: TextStyle, font: FontStack, size: float, width: float, style: Style) -> str:
+    """The mode a paragraph is set in: the style sheet's one rule decides for body text."""
+    from ..text.linebreak import body_mode
+
+    if ts.align == "balanced":
+        return "balanced"
+    if ts.align != "justify":
+        return "ragged"
+    return body_mode(width, avg_char_width(font, size), body_rule(style))
 
 
 @lru_cache(maxsize=1)
@@ -77,16 +107,15 @@ def _hyphenator():
 
 
 def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: float,
-                   style: Style, color: CMYK | None = None) -> SetBlock | None:
+                   style: Style, color: CMYK | None = None, wrap: bool = True) -> SetBlock | None:
     """Break and position ``paragraphs`` at ``size``; None if a word is too wide."""
     from ..text.linebreak import break_lines
 
     font = style.stack(ts.font)
     color = color or style.color(ts.color)
     space = font.width(" ", size)
-    mode = {"justify": "justify", "balanced": "balanced"}.get(ts.align, "ragged")
-    if mode == "justify" and width < NARROW_EM * size:
-        mode = "ragged"  # a narrow measure justified opens rivers: set it ragged-right
+    mode = setting_mode(ts, font, size, width, style)
+    rule = body_rule(style) if ts.align == "justify" else None  # body text: the end rules hold ragged too
     hyph = _hyphenator() if ts.hyphenate else None
     lead = ts.leading * size
     y = font.metrics.cap_height * size
@@ -96,12 +125,16 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
             para = para.upper()
         if pi:
             y += lead * 0.45
-        lines = break_lines(para, width=width, measure=lambda s: font.width(s, size),
-                            space_width=space, hyphenator=hyph, mode=mode)
+        measure = (lambda s: font.width(s, size))
+        lines = break_lines(para, width=width, measure=measure, space_width=space,
+                            hyphenator=hyph, mode=mode, rule=rule)
+        if lines is None and mode == "balanced" and wrap:  # a word too long: hyphenate it
+            lines = break_lines(para, width=width, measure=measure, space_width=space,
+                                hyphenator=_hyphenator(), mode="ragged")
         if lines is None:
             return None
         for li, line in enumerate(lines):
-            out.extend(_line_text(line, font, ts, size, width, y, color))
+            out.extend(_line_text(line, font, ts, size, width, y, color, mode))
             if li < len(lines) - 1 or pi < len(paragraphs) - 1:
                 y += lead
     height = y + abs(font.metrics.descender) * size if out else 0.0
@@ -109,13 +142,13 @@ def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: flo
 
 
 def _line_text(line, font: FontStack, ts: TextStyle, size: float, width: float, y: float,
-               color: CMYK) -> list[Text]:
+               color: CMYK, mode: str) -> list[Text]:
     """One text item per line — or per run when fallback fonts set some characters."""
     words = [w.text for w in line.words]
     space = font.width(" ", size)
     gaps = len(words) - 1
     extra = 0.0
-    if ts.align == "justify" and line.ratio and not line.last and gaps > 0:
+    if mode == "justify" and line.ratio and not line.last and gaps > 0:
         extra = line.space(width, space) - space  # negative when the line is shrunk
     text_parts: list[str] = []
     adv: list[float] = []
@@ -147,20 +180,59 @@ def fit_block(paragraphs: list[str], ts: TextStyle, width: float, height: float,
     """The largest size from ``ts.size×scale`` down to ``ts.min`` that fits."""
     base = bases.of(ts.role)
     lo = ts.min * base
-    size = max(lo, ts.size * base * scale)
+    first = max(lo, ts.size * base * scale)
     last: SetBlock | None = None
-    while True:
-        block = set_paragraphs(paragraphs, ts, size, width, style, color)
-        if block is not None and block.height <= height + 1e-6:
-            return block
-        last = block or last
-        if size <= lo + 1e-9:
-            break
-        size = max(lo, size * 0.96)
+    # headings: a smaller size before a hyphenated one; hyphenated only at the minimum
+    for wrap in ((False, True) if ts.align == "balanced" else (True,)):
+        size = first
+        while True:
+            block = set_paragraphs(paragraphs, ts, size, width, style, color, wrap)
+            if block is not None and block.height <= height + 1e-6:
+                return block
+            last = block or last
+            if size <= lo + 1e-9:
+                break
+            size = max(lo, size * 0.96)
     if last is None:
-        raise DoesNotFit(float("inf"), "a word is wider than the frame", size)
+        word = widest_word(paragraphs, ts, size, style)
+        raise DoesNotFit(float("inf"), f"«{word}» is wider than the frame ({width:.0f} mm)",
+                         size, word, width)
     raise DoesNotFit(last.height - height, f"needs {last.height:.0f} mm, the frame has "
                      f"{height:.0f} mm", size)
+
+
+def set_exact(paragraphs: list[str], ts: TextStyle, width: float, bases: Bases, style: Style,
+              scale: float = 1.0, color: CMYK | None = None) -> SetBlock:
+    """Set at exactly the stand's size for ``ts`` (``ts.size×scale``, never below ``ts.min``)."""
+    size = style_size(ts, bases, scale)
+    block = set_paragraphs(paragraphs, ts, size, width, style, color)
+    if block is None:
+        word = widest_word(paragraphs, ts, size, style)
+        raise DoesNotFit(float("inf"), f"«{word}» is wider than the frame ({width:.0f} mm)",
+                         size, word, width)
+    return block
+
+
+def style_size(ts: TextStyle, bases: Bases, scale: float = 1.0) -> float:
+    base = bases.of(ts.role)
+    return max(ts.min * base, ts.size * base * scale)
+
+
+def widest_word(paragraphs: list[str], ts: TextStyle, size: float, style: Style) -> str:
+    """The piece of text that cannot break and is widest (for messages)."""
+    from ..text.linebreak import widest_piece
+
+    font = style.stack(ts.font)
+    best = ("", -1.0)
+    for para in paragraphs:
+        if ts.upper:
+            para = para.upper()
+        piece = widest_piece(para, measure=lambda s: font.width(s, size),
+                             space_width=font.width(" ", size),
+                             hyphenator=_hyphenator() if ts.hyphenate else None)
+        if piece[1] > best[1]:
+            best = piece
+    return best[0]
 
 
 def fit_display(text: str, ts: TextStyle, width: float, height: float, style: Style,

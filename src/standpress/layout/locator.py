@@ -1,213 +1,172 @@
-"""The locator: a schematic map of all stands and the list of their addresses.
+"""The locator panel: a map of all stands and the numbered list of them.
 
-The map projects latitude/longitude equirectangularly (x scaled by the cosine
-of the mean latitude), which is true enough across one city. It shows the
-river as a landmark, every stand as a numbered dot, and this stand marked
-«Ви тут».
+The list is set first: name and address on lines of their own, one size for
+every entry, always smaller than the panel's heading. The map then takes the
+room the list leaves (a list below or above the map gives back what it does
+not need). The map is fitted to the stands with a margin, north up, with a
+scale bar and a north arrow; it draws the city context (``MapData``: the
+schematic river, GeoJSON districts, water and parks), distance rings around
+this stand, every stand as a numbered dot and this one as the strongest mark
+with its «Ви тут» callout. Every label is placed where it collides with
+nothing; when one cannot be, the map zooms out a step and tries again (a map
+crowded beyond half its fitted scale names what it can and numbers the rest:
+the list names them all).
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import Any
 
-from .fit import fit_block, fit_display
-from .frame import Circle, Item, Path, Rect, Text
+from ..errors import FitError, Problem
+from .fit import fit_display, set_paragraphs
+from .frame import Circle, Item, Rect, Text
+from .locmap import HERE, MapPlan, plan_map
 from .templates import ItemSpec
 
-if TYPE_CHECKING:
-    from .panels import _Layout
-
-HERE = "Ви тут"
+PanelLayout = Any  # the panel being laid out (panels.py); typed loosely to keep the import one-way
+__all__ = ["HERE", "MapPlan", "layout_locations", "layout_map", "map_frame", "plan_map"]
 
 
-def _projector(points, x, y, w, h, pad):
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    k = math.cos(math.radians(sum(lats) / len(lats)))
-    minx, maxx = min(lons) * k, max(lons) * k
-    miny, maxy = min(lats), max(lats)
-    sx = (w - 2 * pad) / max(maxx - minx, 1e-9)
-    sy = (h - 2 * pad) / max(maxy - miny, 1e-9)
-    s = min(sx, sy)
-    ox = x + (w - (maxx - minx) * s) / 2
-    oy = y + (h - (maxy - miny) * s) / 2
-
-    def project(lat: float, lon: float) -> tuple[float, float]:
-        return ox + (lon * k - minx) * s, oy + (maxy - lat) * s
-
-    project.km = s / (111.32 * 1.0)  # mm per km along a meridian (1° of latitude ≈ 111.32 km)
-    return project
+def _style(lay: PanelLayout, *names: str):
+    return next(lay.style.text[n] for n in names if n in lay.style.text)
 
 
-def _smooth(pts: list[tuple[float, float]], step: float) -> list[tuple[float, float]]:
-    """Points along a Catmull–Rom curve through ``pts``, about ``step`` mm apart."""
-    if len(pts) < 3:
-        return pts
-    out = [pts[0]]
-    for i in range(len(pts) - 1):
-        p0 = pts[i - 1] if i else pts[i]
-        p1, p2 = pts[i], pts[i + 1]
-        p3 = pts[i + 2] if i + 2 < len(pts) else p2
-        n = max(2, int(math.dist(p1, p2) / step))
-        for k in range(1, n + 1):
-            t = k / n
-            t2, t3 = t * t, t * t * t
-            out.append(tuple(0.5 * (2 * p1[j] + (-p0[j] + p2[j]) * t
-                                    + (2 * p0[j] - 5 * p1[j] + 4 * p2[j] - p3[j]) * t2
-                                    + (-p0[j] + 3 * p1[j] - 3 * p2[j] + p3[j]) * t3)
-                             for j in (0, 1)))
-    return out
+def heading_floor(lay: PanelLayout) -> float:
+    """The smallest size the locator's heading can be set at (its style's minimum)."""
+    ts = _style(lay, "locator_heading", "heading")
+    return ts.min * lay.bases.of(ts.role) if ts.role else lay.bases.heading
 
 
-def _runs_inside(pts, box) -> list[list[tuple[float, float]]]:
-    """The stretches of a dense polyline that lie inside ``box`` (x0, y0, x1, y1)."""
-    runs: list[list[tuple[float, float]]] = [[]]
-    for px, py in pts:
-        if box[0] <= px <= box[2] and box[1] <= py <= box[3]:
-            runs[-1].append((px, py))
-        elif runs[-1]:
-            runs.append([])
-    return [r for r in runs if len(r) > 1]
+def _sibling(lay: PanelLayout, kind: str) -> ItemSpec | None:
+    return next((s for s in lay.inp.template.panels.get(lay.inp.panel.kind, ()) if s.type == kind), None)
 
 
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _list_block(lay: PanelLayout, spec: ItemSpec) -> tuple[list[Item], float]:
+    """The list set in its frame: items relative to the frame's top-left, and its height.
 
-
-def layout_map(lay: _Layout, spec: ItemSpec) -> list[Item]:
-    x, y, w, h = lay.rect(spec)
+    The largest size (never above 0.8 × the heading's minimum) at which it fits in the
+    template's columns; a list too long for them at the minimum takes more columns
+    while a column still holds about 18 characters of a name.
+    """
+    _, _, w, h = lay.rect(spec)
     st = lay.style
-    here = lay.inp.stand.location
     locs = lay.inp.locations
-    body = lay.bases.body
-    items: list[Item] = [Rect(x, y, w, h, fill=st.color("tint"))]
-    r = body * 1.05  # dot radius: its number is set at body size
-    project = _projector([(l.lat, l.lon) for l in locs], x, y, w, h, pad=r * 4.5)
-    river = lay.inp.map.river
-    if river:
-        stroke = body * 2.2
-        pts = _smooth([project(a, b) for a, b in river], step=body)
-        half = stroke / 2
-        inside = (x + half, y + half, x + w - half, y + h - half)
-        for run in _runs_inside(pts, inside):
-            items.append(Path(tuple(run), stroke=st.color("tint_deep"), stroke_width=stroke))
-        visible = [p for p in pts if inside[0] <= p[0] <= inside[2] and inside[1] <= p[1] <= inside[3]]
-        if lay.inp.map.river_name and visible:
-            name = fit_block([lay.inp.map.river_name], st.text["map_label"], w * 0.3, h,
-                             lay.bases, st, color=st.color("brand"))
-            mx, my = visible[len(visible) // 4]
-            items.extend(name.moved(mx + stroke, my))
-    numeral = st.text["numeral"]
+    here = lay.inp.stand.location.id
+    name_ts = st.text[spec.options["style"]] if "style" in spec.options else _style(lay, "locator_name", "list")
+    here_ts = (st.text[spec.options["here_style"]] if "here_style" in spec.options
+               else _style(lay, "locator_here", "list_here"))
+    addr_ts = _style(lay, "locator_address", "caption")
+    base = lay.bases.of(name_ts.role)
+    least = name_ts.min * base
+    cap = heading_floor(lay) * 0.8  # the heading stays visibly larger than every entry
+    first = max(1, min(int(spec.options.get("cols", 2)), len(locs)))
+    height = float("inf")
+    for cols in range(first, len(locs) + 1):
+        gap = w * 0.05
+        cw = (w - gap * (cols - 1)) / cols
+        if cols > first and cw < least * 0.55 * 18:
+            break
+        per_col = -(-len(locs) // cols)
+        size = min(name_ts.size * base * 1.4, cap)
+        while True:
+            items, height = _set_list(lay, locs, here, cols, per_col, cw, gap,
+                                      size / (name_ts.size * base), name_ts, here_ts, addr_ts)
+            if height <= h + 1e-6:
+                return items, height
+            if size <= least + 1e-9:
+                break
+            size = max(least, size * 0.95)
+    raise FitError("the list of locations does not fit", [Problem(
+        f"the list of {len(locs)} locations needs {height:.0f} mm at the minimum legible size, "
+        f"its frame has {h:.0f} mm", spec.where,
+        hint="give the locations item more room in the template")])
+
+
+def _set_list(lay, locs, here, cols, per_col, cw, gap, scale, name_ts, here_ts, addr_ts):
+    """The entries at ``scale`` in ``cols`` columns (numbered down each column), rows
+    aligned across the columns; (items, height), height infinite when a word is too wide."""
+    st = lay.style
+    addr_size = max(addr_ts.min, addr_ts.size * scale) * lay.bases.of(addr_ts.role)
+    entries = []
     for loc in locs:
-        cx, cy = project(loc.lat, loc.lon)
-        mine = loc.id == here.id
-        rr = r * (1.35 if mine else 1.0)
-        items.append(Circle(cx, cy, rr, fill=st.color("accent" if mine else "brand"),
-                            stroke=st.color("paper"), stroke_width=body * 0.18))
-        num = fit_display(str(loc.number), numeral, rr * 1.1, rr * 0.95, st,
+        ts = here_ts if loc.id == here else name_ts
+        size = max(ts.min, ts.size * scale) * lay.bases.of(ts.role)
+        r = size * 0.62
+        indent = 2 * r + size * 0.55
+        name = set_paragraphs([loc.name], ts, size, cw - indent, st)
+        addr = set_paragraphs([loc.address], addr_ts, addr_size, cw - indent, st)
+        if name is None or addr is None:  # a word wider than the column: step down
+            return [], float("inf")
+        entries.append((loc, size, r, indent, name, addr,
+                        max(name.height + size * 0.12 + addr.height, 2 * r)))
+    size = max(e[1] for e in entries)
+    pad = size * 0.35  # the band behind this stand's entry
+    space = size * 0.75
+    rows = [max(e[6] for e in entries[i::per_col]) for i in range(per_col)]
+    items: list[Item] = []
+    for k, (loc, size, r, indent, name, addr, height) in enumerate(entries):
+        c, row = divmod(k, per_col)
+        cx, ty = c * (cw + gap), pad + sum(rows[:row]) + space * row
+        mine = loc.id == here
+        if mine:  # this stand: on a band of its own, its disc the accent colour
+            items.append(Rect(cx - pad, ty - pad, cw + 2 * pad, height + 2 * pad,
+                              fill=st.color("tint"), radius=size * 0.2))
+        cy = ty + name.lines[0].y - name.lines[0].size * 0.36
+        items.append(Circle(cx + r, cy, r, fill=st.color("accent" if mine else "brand")))
+        num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
                           color=st.color("ink" if mine else "paper"))
         t = num.lines[0]
-        items.append(Text(cx - t.width / 2, cy + t.y / 2, t.text, t.font, t.size, t.color,
+        items.append(Text(cx + r - t.width / 2, cy + t.y / 2, t.text, t.font, t.size, t.color,
                           t.advances))
-    # «Ви тут» callout beside this stand's dot, on the side with more room
-    cx, cy = project(here.lat, here.lon)
-    label = fit_block([HERE], st.text["band"], w * 0.4, h, lay.bases, st, color=st.color("paper"))
-    lw = max(t.width for t in label.lines) + body * 1.2
-    lh = label.height + body * 0.9
-    left = cx > x + w / 2
-    bx = cx - r * 1.35 - body * 0.6 - lw if left else cx + r * 1.35 + body * 0.6
-    by = cy - lh / 2
-    items.append(Rect(bx, by, lw, lh, fill=st.color("brand_deep"), radius=body * 0.3))
-    items.extend(label.moved(bx + body * 0.6, by + body * 0.45))
-    # names beside the other dots where they fit without touching anything
-    taken = [(bx, by, bx + lw, by + lh)]
-    taken += [(px - r * 1.4, py - r * 1.4, px + r * 1.4, py + r * 1.4)
-              for px, py in (project(l.lat, l.lon) for l in locs)]
-    name_style = st.text["map_label"]
-    for loc in locs:
-        if loc.id == here.id:
-            continue
-        px, py = project(loc.lat, loc.lon)
-        block = fit_block([loc.short_name], name_style, w * 0.3, h, lay.bases, st)
-        tw = max(t.width for t in block.lines)
-        for side in (1, -1):
-            lx = px + r * 1.6 if side > 0 else px - r * 1.6 - tw
-            ly = py - block.height / 2
-            box = (lx, ly, lx + tw, ly + block.height)
-            inside = box[0] >= x + body and box[2] <= x + w - body and box[1] >= y and box[3] <= y + h
-            own = (px - r * 1.4, py - r * 1.4, px + r * 1.4, py + r * 1.4)
-            if inside and not any(_overlaps(box, t) for t in taken if t != own):
-                items.extend(block.moved(lx, ly))
-                taken.append(box)
-                break
-    items.extend(_scale_bar(lay, project.km, x, y, w, h))
-    return items
+        items.extend(name.moved(cx + indent, ty))
+        items.extend(addr.moved(cx + indent, ty + name.height + size * 0.12))
+    return items, 2 * pad + sum(rows) + space * (len(rows) - 1)
 
 
-def _scale_bar(lay: _Layout, mm_per_km: float, x: float, y: float, w: float, h: float) -> list[Item]:
-    """A bar of a round number of kilometres in the lower-left corner, and «Пн» with an arrow."""
-    st = lay.style
-    body = lay.bases.body
-    km = next(k for k in (1, 2, 5, 10, 20) if k * mm_per_km >= w * 0.12)
-    length = km * mm_per_km
-    bx, by = x + body * 1.5, y + h - body * 1.6
-    items: list[Item] = [Rect(bx, by, length, body * 0.25, fill=st.color("brand"))]
-    label = fit_block([f"{km}\u00a0км"], st.text["map_label"], w * 0.2, h, lay.bases, st)
-    items.extend(label.moved(bx, by - body * 0.5 - label.height))
-    ax, ay = x + w - body * 2.2, y + body * 1.5
-    items.append(Path(((ax - body * 0.7, ay + body * 2.2), (ax, ay), (ax + body * 0.7, ay + body * 2.2)),
-                      stroke=st.color("brand"), stroke_width=body * 0.22))
-    north = fit_block(["Пн"], st.text["map_label"], w * 0.2, h, lay.bases, st)
-    t = north.lines[0]
-    items.extend(north.moved(ax - t.width / 2, ay + body * 2.6))
-    return items
+def _stacking(lay: PanelLayout) -> tuple[str, float]:
+    """How the list sits against the map ("below", "above" or "beside") and the
+    height the list leaves unused in its frame."""
+    m, l = _sibling(lay, "map"), _sibling(lay, "locations")
+    if m is None or l is None:
+        return "beside", 0.0
+    mx, my, mw, mh = lay.rect(m)
+    lx, ly, lw, lh = lay.rect(l)
+    _, height = _list_block(lay, l)
+    spare = max(0.0, lh - height)
+    overlap_x = min(mx + mw, lx + lw) - max(mx, lx) > 0.5 * min(mw, lw)
+    if overlap_x and ly >= my + mh - 1e-6:
+        return "below", spare
+    if overlap_x and ly + lh <= my + 1e-6:
+        return "above", spare
+    return "beside", spare
 
 
-def layout_locations(lay: _Layout, spec: ItemSpec) -> list[Item]:
-    """The numbered list of every stand: name and address; this one highlighted."""
+def map_frame(lay: PanelLayout, spec: ItemSpec) -> tuple[float, float, float, float]:
+    """The map's frame: its template rect, grown into the room the list leaves."""
     x, y, w, h = lay.rect(spec)
-    st = lay.style
-    cols = int(spec.options.get("cols", 2))
-    gap = w * 0.05
-    cw = (w - gap * (cols - 1)) / cols
-    locs = lay.inp.locations
-    per_col = -(-len(locs) // cols)
-    here = lay.inp.stand.location.id
-    plain = st.text[spec.options.get("style", "list")]
-    strong = st.text[spec.options.get("here_style", "list_here")]
-    items: list[Item] = []
-    # all entries share one size: the largest at which the longest column fits
-    for scale in (2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.95, 0.9, 0.85, 0.8):
-        size = max(plain.min, plain.size * scale) * lay.bases.of(plain.role)
-        r = size * 0.6  # the number's disc, centred on the first line's x-height
-        indent = 2 * r + size * 0.5
-        space = size * 0.45
-        items = []
-        ok = True
-        for c in range(cols):
-            ty = y
-            for loc in locs[c * per_col:(c + 1) * per_col]:
-                mine = loc.id == here
-                ts = strong if mine else plain
-                text = f"{loc.name}. {loc.address}" + (f" — {HERE}" if mine else "")
-                block = fit_block([text], ts, cw - indent, h, lay.bases, st, scale)
-                cx = x + c * (cw + gap)
-                cy = ty + size * 0.45
-                items.append(Circle(cx + r, cy, r, fill=st.color("accent" if mine else "brand")))
-                num = fit_display(str(loc.number), st.text["numeral"], r * 1.05, r * 0.9, st,
-                                  color=st.color("ink" if mine else "paper"))
-                t = num.lines[0]
-                items.append(Text(cx + r - t.width / 2, cy + t.y / 2, t.text, t.font,
-                                  t.size, t.color, t.advances))
-                items.extend(block.moved(cx + indent, ty))
-                ty += max(block.height, r * 2) + space
-            if ty - space > y + h + 1e-6:
-                ok = False
-        if ok:
-            return items
-    from ..errors import FitError, Problem
+    how, spare = _stacking(lay)
+    if how == "below":
+        return x, y, w, h + spare
+    if how == "above":
+        return x, y - spare, w, h + spare
+    return x, y, w, h
 
-    raise FitError("the list of locations does not fit", [Problem(
-        "the list of locations is longer than its frame at the minimum legible size",
-        spec.where, hint="give the locations item more room in the template")])
+
+def layout_locations(lay: PanelLayout, spec: ItemSpec) -> list[Item]:
+    """The numbered list: name and address on separate lines; this stand highlighted.
+    Beside the map it ends level with the map's foot; below or above it, it keeps
+    to the side away from the map, which takes the rest."""
+    x, y, w, h = lay.rect(spec)
+    items, height = _list_block(lay, spec)
+    how, _ = _stacking(lay)
+    dy = 0.0 if how == "above" else h - height
+    return [replace(it, cx=it.cx + x, cy=it.cy + y + dy) if isinstance(it, Circle)
+            else replace(it, x=it.x + x, y=it.y + y + dy) for it in items]
+
+
+def layout_map(lay: PanelLayout, spec: ItemSpec) -> list[Item]:
+    frame = map_frame(lay, spec)
+    plan = plan_map(lay.inp.locations, lay.inp.stand.location, lay.inp.map, frame,
+                    lay.bases, lay.style, spec.where)
+    return list(plan.items)

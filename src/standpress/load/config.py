@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +104,55 @@ def district_key(name: str) -> str:
     s = re.sub(r"['’ʼ`′]", "'", name.strip()).casefold()
     s = re.sub(r"\s+район$", "", s)
     return s
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (letters added, dropped or changed)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def close_district(name: str, districts: Sequence[str]) -> str | None:
+    """The one district of ``districts`` that ``name`` is a near miss of, or None.
+
+    Compared on :func:`district_key`, a name is close to a district when
+    - their difflib ratio is at least 0.8 (a typo or two: «Дніпровскький»), or
+    - one letter is added, dropped or changed, for names of 4 letters or more
+      (a short name's ratio drops fast with one typo), or
+    - the name is the place the district is named after («Оболонь», «Дарниця»,
+      «Поділ», «Печерськ»): the two share their first 5 letters or more and
+      the name has at most 2 letters beyond them.
+    The closest by ratio wins; when two are equally close, None: a guess
+    between two is no help. «Оболонь» is not close to «Голосіївський»."""
+    key = district_key(name)
+    scored: dict[str, float] = {}
+    for d in districts:
+        dk = district_key(d)
+        ratio = difflib.SequenceMatcher(None, key, dk).ratio()
+        prefix = len(os.path.commonprefix([key, dk]))
+        if (ratio >= 0.8 or (min(len(key), len(dk)) >= 4 and _edits(key, dk) <= 1)
+                or (prefix >= 5 and len(key) - prefix <= 2)):
+            scored[d] = ratio
+    if not scored:
+        return None
+    best = max(scored.values())
+    winners = [d for d, r in scored.items() if r == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def district_hint(name: str, districts: Sequence[str]) -> str:
+    """How to fix an unknown district: the near miss if there is one, and always
+    the valid districts in the campaign's order."""
+    listed = ", ".join(districts)
+    near = close_district(name, districts)
+    if near:
+        return f'did you mean "{near}"? The campaign\'s districts are: {listed}'
+    return f"write one of the campaign's districts: {listed}"
 
 
 class _Collector:
@@ -424,10 +475,8 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
         for d in serves:
             key = district_key(d)
             if key not in by_key:
-                close = difflib.get_close_matches(key, list(by_key), n=1)
                 c.error(p + "serves", f'{who}"{d}" is not a district of campaign.districts',
-                        f'did you mean "{by_key[close[0]]}"?' if close
-                        else "write one of: " + ", ".join(campaign.districts))
+                        district_hint(d, campaign.districts))
                 continue
             if key in served:
                 c.error(p + "serves", f'{who}"{d}" is already served by "{served[key]}"',
@@ -436,6 +485,11 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
             served.setdefault(key, lid)
             canonical.append(by_key[key])
         district = c.text(t, "district", p)
+        if district and district_key(district) not in by_key and campaign.districts:
+            # where the stand stands; nothing is drawn from it, so a warning: a typo
+            # should not pass unseen, a stand just outside the campaign's districts may
+            c.warn(p + "district", f'{who}"{district}" is not a district of campaign.districts',
+                   district_hint(district, campaign.districts))
         name = c.text(t, "name", p)
         out.append(Location(
             id=lid, number=i + 1, name=name,
@@ -453,7 +507,13 @@ def _locations(c: _Collector, items: list, formats: dict[str, Format],
     return tuple(out)
 
 
+MAP_KEYS = {"river", "river_name", "geojson"}
+
+
 def _map(c: _Collector, t: dict[str, Any]) -> MapData:
+    from .geo import load_geojson
+
+    c.unknown_keys(t, MAP_KEYS, "map.")
     river = []
     points = t.get("river") or []
     if not isinstance(points, list):
@@ -471,4 +531,18 @@ def _map(c: _Collector, t: dict[str, Any]) -> MapData:
         c.error("map.river_name", f"must be text, not {_type_name(river_name)}",
                 'write it in quotes: river_name = "…"')
         river_name = ""
-    return MapData(river=tuple(river), river_name=river_name)
+    features: tuple = ()
+    shown = ""
+    name = c.text(t, "geojson", "map.", required=False)
+    if name:
+        path = Path(c.file).resolve().parent / name  # c.file is as shown: relative to the cwd
+        shown = display_path(path)
+        if "\0" in name:
+            c.error("map.geojson", f'"{name[:80]}" is not a file name')
+        else:
+            features, problems = load_geojson(path, shown)
+            if problems:
+                c.error("map.geojson", f"{shown}: {len(problems)} problem(s), listed below",
+                        "fix the GeoJSON file or delete the geojson key")
+                c.problems.extend(problems)
+    return MapData(river=tuple(river), river_name=river_name, features=features, geojson=shown)

@@ -31,11 +31,10 @@ from reportlab.pdfgen.canvas import Canvas
 from ..errors import RenderError
 from ..layout.frame import QR, Circle, Image, Page, Path, Rect, Text
 from ..text.fonts import load_font
-from .marks import SLUG_SIZE, colour_bar, crop_mark_lines, mark_geometry, registration_targets
+from ..layout.marks import colour_bar, crop_mark_lines, mark_geometry, registration_targets
 
 rl_config.useA85 = 0  # binary streams: about 20 % smaller
 REGISTRATION = (1.0, 1.0, 1.0, 1.0)
-SLUG_FONT = "regular"
 
 
 @dataclass(frozen=True)
@@ -208,23 +207,27 @@ def _circle(c: Canvas, M: _Mapper, e: Circle) -> None:
 
 
 def _path(c: Canvas, M: _Mapper, e: Path) -> None:
-    pts = [(M.x(x), M.y(y)) for x, y in e.points]
-    if len(pts) < 2:
+    """The path as layout made it: lines and Béziers with their control points."""
+    if len(e.points) < 2 and not e.segments:
         return
     p = c.beginPath()
-    p.moveTo(*pts[0])
-    if e.smooth and len(pts) > 2:
-        for i in range(len(pts) - 1):  # Catmull–Rom through the points, as cubic Béziers
-            p0 = pts[i - 1] if i else pts[i]
-            p1, p2 = pts[i], pts[i + 1]
-            p3 = pts[i + 2] if i + 2 < len(pts) else p2
-            c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
-            c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-            p.curveTo(*c1, *c2, *p2)
+    p.moveTo(M.x(e.points[0][0]), M.y(e.points[0][1]))
+    if e.segments:
+        for seg in e.segments:
+            xy = [v for x, y in seg for v in (M.x(x), M.y(y))]
+            if len(seg) == 3:
+                p.curveTo(*xy)
+            else:
+                p.lineTo(*xy)
     else:
-        for pt in pts[1:]:
-            p.lineTo(*pt)
+        for x, y in e.points[1:]:
+            p.lineTo(M.x(x), M.y(y))
     if e.closed:
+        p.close()
+    for ring in e.holes:
+        p.moveTo(M.x(ring[0][0]), M.y(ring[0][1]))
+        for x, y in ring[1:]:
+            p.lineTo(M.x(x), M.y(y))
         p.close()
     c.saveState()
     if e.stroke is not None:
@@ -387,15 +390,9 @@ def _marks(c: Canvas, page: Page, g, M: _Mapper, names: dict[str, tuple[str, str
         for x, y, size, cmyk in colour_bar(page.width, g):
             c.setFillColorCMYK(*_cmyk(cmyk))
             c.rect(M.x(x), M.y(y + size), size * mm, size * mm, stroke=0, fill=1)
-    if page.slug:
-        key = "regular" if "regular" in names else next(iter(names))
-        path = names[key][1]
-        font = load_font(key, path)
-        slug = Text(4.0, page.height + g.start + g.length * 0.6, page.slug, key, SLUG_SIZE,
-                    (0.0, 0.0, 0.0, 100.0),
-                    tuple(a * SLUG_SIZE for a in font.advances(page.slug)))
+    for slug in page.slug_text:  # set and placed by layout (below the bottom crop marks)
         if outline_text:
-            _outlined_text(c, M, slug, path)
+            _outlined_text(c, M, slug, names[slug.font][1])
         else:
             _text(c, M, slug, names)
     c.restoreState()

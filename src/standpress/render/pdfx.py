@@ -36,8 +36,10 @@ What it removes or refuses
   resources when no ``initialFontName`` is given) are deleted from every
   ``/Font`` resource dictionary when no text is shown with them. A text
   showing operator (``Tj``, ``TJ``, ``'``, ``"``) that uses one — on a
-  page, in a form XObject or an annotation appearance — raises
-  :class:`~standpress.errors.RenderError`: that is a bug in the renderer.
+  page, in a form XObject, tiling pattern, soft mask, Type3 glyph or
+  annotation appearance, as :class:`standpress.pdfread.Walker` follows
+  them — raises :class:`~standpress.errors.RenderError`: that is a bug in
+  the renderer.
 * Empty ``/Trans`` page dictionaries (ReportLab writes ``/Trans << >>``).
 * Refused with :class:`~standpress.errors.RenderError`: encryption,
   JavaScript or actions (catalog ``/OpenAction`` or ``/AA``, page ``/AA``,
@@ -56,8 +58,8 @@ coverage, transparency blending spaces, font subsetting.
 
 from __future__ import annotations
 
-import hashlib
 import contextlib
+import hashlib
 import io
 import re
 import uuid
@@ -67,16 +69,19 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pikepdf
+import reportlab
 from pikepdf import Array, Dictionary, Name, String
+from PIL import Image as PILImage
+from PIL import ImageCms
 
 from standpress.errors import InputError, Problem, RenderError, display_path
+from standpress.pdfread import actions, box, font_embedded, inside, key, page_box, walk_pages
 
 __all__ = ["PdfxInfo", "make_pdfx4"]
 
 PDF_VERSION = "1.6"
 PDFX_VERSION = "PDF/X-4"
 BOX_TOLERANCE = 0.01  # points
-_SHOW_TEXT = {"Tj", "TJ", "'", '"'}
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -193,8 +198,6 @@ def _digest(src: bytes, info: PdfxInfo, profile: bytes) -> bytes:
 
 
 def _producer(creator: str) -> str:
-    import reportlab  # noqa: PLC0415 - only for its version string
-
     return f"{creator} (ReportLab {reportlab.Version}, pikepdf {pikepdf.__version__})"
 
 
@@ -203,22 +206,8 @@ def _producer(creator: str) -> str:
 
 
 def _refuse_encryption_and_actions(pdf: pikepdf.Pdf) -> None:
-    found: list[str] = []
-    if pdf.is_encrypted:
-        found.append("the file is encrypted")
-    root = pdf.Root
-    for key in (Name.OpenAction, Name.AA):
-        if key in root:
-            found.append(f"catalog has {key}")
-    names = root.get(Name.Names)
-    if names is not None and Name.JavaScript in names:
-        found.append("catalog /Names has /JavaScript")
-    for number, page in enumerate(pdf.pages, 1):
-        if Name.AA in page.obj:
-            found.append(f"page {number} has /AA")
-        for annot in page.obj.get(Name.Annots, Array()):
-            if Name.A in annot or Name.AA in annot:
-                found.append(f"page {number} has an annotation with an action")
+    found = ["the file is encrypted"] if pdf.is_encrypted else []
+    found += actions(pdf)
     if found:
         raise RenderError(
             "PDF/X-4 forbids encryption, JavaScript and actions",
@@ -230,36 +219,20 @@ def _check_page_boxes(pdf: pikepdf.Pdf) -> None:
     problems: list[Problem] = []
     for number, page in enumerate(pdf.pages, 1):
         place = f"page {number}"
-        media = _box(page.mediabox)
-        trim = _page_box(page, Name.TrimBox)
-        bleed = _page_box(page, Name.BleedBox) or media
+        media = box(page.mediabox)
+        trim = page_box(page, Name.TrimBox)
+        bleed = page_box(page, Name.BleedBox) or media
         if trim is None:
             problems.append(Problem("no TrimBox", place=place))
             continue
-        if _page_box(page, Name.ArtBox) is not None:
+        if page_box(page, Name.ArtBox) is not None:
             problems.append(Problem("both TrimBox and ArtBox", place=place))
-        if not _inside(trim, bleed):
+        if not inside(trim, bleed, BOX_TOLERANCE):
             problems.append(Problem(f"TrimBox {trim} not inside BleedBox {bleed}", place=place))
-        if not _inside(bleed, media):
+        if not inside(bleed, media, BOX_TOLERANCE):
             problems.append(Problem(f"BleedBox {bleed} not inside MediaBox {media}", place=place))
     if problems:
         raise RenderError("page boxes do not meet PDF/X-4", problems)
-
-
-def _page_box(page: pikepdf.Page, key: Name) -> tuple[float, float, float, float] | None:
-    value = page.obj.get(key)
-    return None if value is None else _box(value)
-
-
-def _box(array: pikepdf.Array) -> tuple[float, float, float, float]:
-    x0, y0, x1, y1 = (float(v) for v in array)
-    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-
-
-def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
-    t = BOX_TOLERANCE
-    return (inner[0] >= outer[0] - t and inner[1] >= outer[1] - t
-            and inner[2] <= outer[2] + t and inner[3] <= outer[3] + t)
 
 
 # --------------------------------------------------------------------------
@@ -268,21 +241,14 @@ def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
 
 def _drop_unused_unembedded_fonts(pdf: pikepdf.Pdf) -> None:
     """Delete unembedded fonts no text uses; raise if text uses one."""
-    used: set[tuple] = set()
-    font_dicts: dict[tuple, pikepdf.Dictionary] = {}
-    for page in pdf.pages:
-        resources = _inherited(page.obj, Name.Resources)
-        _walk_content(page, resources, None, used, font_dicts, set())
-        for annot in page.obj.get(Name.Annots, Array()):
-            for appearance in _appearance_streams(annot):
-                _walk_form(appearance, resources, None, used, font_dicts, set())
+    walked = walk_pages(pdf.pages)
     offenders: list[str] = []
-    for fonts in font_dicts.values():
+    for fonts in walked.font_resources.values():
         for name in list(fonts.keys()):
             font = fonts[name]
-            if _is_embedded(font):
+            if font_embedded(font):
                 continue
-            if _key(font) in used:
+            if key(font) in walked.shown_fonts:
                 offenders.append(f"{name} ({font.get(Name.BaseFont, '?')})")
             else:
                 del fonts[name]
@@ -294,104 +260,6 @@ def _drop_unused_unembedded_fonts(pdf: pikepdf.Pdf) -> None:
                           "in a registered TrueType font")
              for o in sorted(set(offenders))],
         )
-
-
-def _walk_content(
-    holder: pikepdf.Page | pikepdf.Stream,
-    resources: pikepdf.Dictionary | None,
-    current: pikepdf.Object | None,
-    used: set[tuple],
-    font_dicts: dict[tuple, pikepdf.Dictionary],
-    seen: set[tuple],
-) -> None:
-    """Follow the text state through one content stream and its forms."""
-    fonts = resources.get(Name.Font) if resources is not None else None
-    if fonts is not None:
-        font_dicts.setdefault(_key(fonts), fonts)
-    xobjects = resources.get(Name.XObject) if resources is not None else None
-    stack: list[pikepdf.Object | None] = []
-    for operands, operator in pikepdf.parse_content_stream(holder):
-        op = str(operator)
-        if op == "q":
-            stack.append(current)
-        elif op == "Q" and stack:
-            current = stack.pop()
-        elif op == "Tf" and operands and fonts is not None:
-            current = fonts.get(operands[0])
-        elif op == "gs" and operands and resources is not None:
-            current = _font_from_extgstate(resources, operands[0], current)
-        elif op in _SHOW_TEXT and current is not None:
-            used.add(_key(current))
-        elif op == "Do" and operands and xobjects is not None:
-            xobject = xobjects.get(operands[0])
-            if xobject is not None and xobject.get(Name.Subtype) == Name.Form:
-                _walk_form(xobject, resources, current, used, font_dicts, seen)
-
-
-def _walk_form(
-    form: pikepdf.Stream,
-    parent_resources: pikepdf.Dictionary | None,
-    current: pikepdf.Object | None,
-    used: set[tuple],
-    font_dicts: dict[tuple, pikepdf.Dictionary],
-    seen: set[tuple],
-) -> None:
-    key = _key(form)
-    if key in seen:
-        return
-    seen.add(key)
-    resources = form.get(Name.Resources, parent_resources)
-    _walk_content(form, resources, current, used, font_dicts, seen)
-
-
-def _font_from_extgstate(
-    resources: pikepdf.Dictionary, name: pikepdf.Object, current: pikepdf.Object | None
-) -> pikepdf.Object | None:
-    states = resources.get(Name.ExtGState)
-    state = states.get(name) if states is not None else None
-    font = state.get(Name.Font) if state is not None else None
-    return font[0] if font is not None else current
-
-
-def _appearance_streams(annot: pikepdf.Dictionary) -> list[pikepdf.Stream]:
-    ap = annot.get(Name.AP)
-    streams: list[pikepdf.Stream] = []
-    for key in (Name.N, Name.R, Name.D) if ap is not None else ():
-        entry = ap.get(key)
-        if isinstance(entry, pikepdf.Stream):
-            streams.append(entry)
-        elif isinstance(entry, pikepdf.Dictionary):
-            streams += [v for v in entry.values() if isinstance(v, pikepdf.Stream)]
-    return streams
-
-
-def _is_embedded(font: pikepdf.Object) -> bool:
-    subtype = font.get(Name.Subtype)
-    if subtype == Name.Type3:
-        return True
-    if subtype == Name.Type0:
-        descendants = font.get(Name.DescendantFonts)
-        return bool(descendants) and all(_is_embedded(d) for d in descendants)
-    descriptor = font.get(Name.FontDescriptor)
-    if descriptor is None:
-        return False
-    return any(k in descriptor for k in (Name.FontFile, Name.FontFile2, Name.FontFile3))
-
-
-def _inherited(obj: pikepdf.Dictionary, key: Name) -> pikepdf.Object | None:
-    node, depth = obj, 0
-    while node is not None and depth < 64:
-        if key in node:
-            return node[key]
-        node, depth = node.get(Name.Parent), depth + 1
-    return None
-
-
-def _key(obj: pikepdf.Object) -> tuple:
-    """Identity of a PDF object: its object number, or its text if direct."""
-    if obj.is_indirect:
-        return ("ref", *obj.objgen)
-    return ("direct", bytes(obj.unparse()))
 
 
 def _drop_empty_transitions(pdf: pikepdf.Pdf) -> None:
@@ -510,8 +378,6 @@ def _tag_device_rgb_jpegs(pdf: pikepdf.Pdf) -> None:
     intent forbids; an ICC-tagged RGB image is allowed and leaves the
     separation to the printer's RIP. Profiles are shared between images.
     """
-    from PIL import Image as PILImage, ImageCms
-
     streams: dict[bytes, pikepdf.Stream] = {}
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") != Name.Image:

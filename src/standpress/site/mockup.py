@@ -1,13 +1,22 @@
 """Scale mock-up of one stand: every face at true relative size beside a person.
 
-:func:`render_mockup` draws all faces of a stand on a ground line, unit by
-unit (a double-sided unit shows its two faces side by side, «бік A», «бік B»,
-under them «конструкція N»), with dimension labels and a neutral gray human
-silhouette of ``person_height_mm`` (1.75 m) standing beside them, all at one
-scale: 1 mm on the stand is ``px_per_mm`` pixels for the panels and for the
-person alike. A stand too wide for one row at a legible size wraps onto more
-rows, each with its own ground line and its own person. The result reports
-the scale and the drawn sizes, so a test can check the proportion.
+:func:`render_mockup` draws a stand as it stands, all at one scale (1 mm on the
+stand is ``px_per_mm`` pixels for the panels and for the person alike), with a
+neutral gray human silhouette of ``person_height_mm`` (1.75 m) and dimension
+labels. The result reports the scale and the drawn boxes, so a test can check
+the proportion.
+
+- Large formats (a face 1 m tall or more: citylights, banners) stand on a
+  ground line, unit by unit (a double-sided unit shows its two faces side by
+  side, «бік A», «бік B», under them «конструкція N»; a face without a panel is
+  drawn empty). A stand too wide for one row at a legible size wraps onto more
+  rows, each with its own ground line and its own person.
+- Small formats (a face under 1 m tall: A3, A2, A1 posters) hang on a wall at
+  eye level, the centre of the sheets ``EYE_MM`` (1.5 m) above the floor, the
+  person standing beside them: one row, or a grid when a row would make the
+  picture wider than ``MAX_ASPECT`` : 1. Only printed sheets are hung (and the
+  empty face of a unit that has a printed one); units with no panel at all
+  are counted in a caption, not drawn as blank sheets.
 
 Drawing uses Pillow only; the output is deterministic (no metadata).
 """
@@ -19,12 +28,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .previews import save_png
 from .strings import STRINGS, metres, t
 
-__all__ = ["PERSON_MM", "MockupResult", "render_mockup", "find_font"]
+__all__ = ["PERSON_MM", "SMALL_MM", "EYE_MM", "MockupResult", "render_mockup", "find_font"]
 
 BG = (255, 255, 255)
 INK = (33, 37, 43)
@@ -35,8 +44,17 @@ FRAME = (58, 62, 70)
 EMPTY = (244, 245, 247)
 DIM = (108, 114, 122)
 
+WALL = (239, 237, 233)  # a light warm gray wall
+SKIRTING = (222, 219, 213)
+SHEET_EDGE = (150, 155, 162)
+
 SUPERSAMPLE = 4
 PERSON_MM = 1750.0  # the person beside the stand: 1.75 m
+SMALL_MM = 1000.0  # a face less tall than this hangs on a wall
+EYE_MM = 1500.0  # the centre of hung sheets above the floor: eye level
+MIN_BOTTOM_MM = 500.0  # a tall grid of sheets starts no lower than this
+MAX_ASPECT = 3.0  # width : height of a wall mock-up, at most
+MIN_ASPECT = 1.25  # and at least (more wall to the right, not a tall picture)
 
 
 @dataclass(frozen=True)
@@ -50,6 +68,9 @@ class MockupResult:
     units_per_row: int
     person_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # l, t, r, b
     panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = field(default_factory=list)
+    setting: str = "ground"  # "ground" (large formats) or "wall" (small ones)
+    floor_y: list[int] = field(default_factory=list)  # the ground or floor line of each row, px
+    unshown_units: int = 0  # units with no panel, not drawn (wall only)
 
     @property
     def ratio(self) -> float:
@@ -242,6 +263,16 @@ def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[flo
     S = strings or STRINGS
     tw, th = (float(v) for v in trim_mm)
     grouped = _group(panels, units, faces)
+    if th < SMALL_MM:
+        return _on_a_wall(grouped, tw, th, Path(out), person_height_mm, bleed_mm, width_px, S)
+    return _on_the_ground(grouped, tw, th, Path(out), person_height_mm, bleed_mm, width_px,
+                          min_panel_px, S)
+
+
+def _on_the_ground(grouped: dict[int, list[_Face]], tw: float, th: float, out: Path,
+                   person_height_mm: float, bleed_mm: float, width_px: int, min_panel_px: int,
+                   S: dict) -> MockupResult:
+    """Large formats: units standing on a ground line, wrapped onto rows."""
     n_units = len(grouped)
     n_faces = len(next(iter(grouped.values())))
 
@@ -276,10 +307,12 @@ def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[flo
     draw = ImageDraw.Draw(canvas)
     person_boxes: list[tuple[int, int, int, int]] = []
     panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = []
+    floors: list[int] = []
     unit_ids = list(grouped)
     for r in range(rows):
         top = margin_px + r * (row_h + round(fs * 1.5))
         ground = top + row_top_pad + tallest
+        floors.append(ground)
         # ground line and a light strip under it
         draw.rectangle((margin_px // 2, ground, width_px - margin_px // 2, ground + fs // 2), fill=GROUND)
         draw.line((margin_px // 2, ground, width_px - margin_px // 2, ground), fill=FRAME, width=2)
@@ -324,4 +357,150 @@ def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[flo
     save_png(canvas, out)
     drawn = person_boxes[0][3] - person_boxes[0][1]
     return MockupResult(Path(out), canvas.size, scale, panel_px, drawn,
-                        rows, per_row, person_boxes, panel_boxes)
+                        rows, per_row, person_boxes, panel_boxes, "ground", floors)
+
+
+# ------------------------------------------------------------------ on a wall
+
+def _length(mm: float, S: dict) -> str:
+    """A small length in millimetres («297 мм»), a large one in metres."""
+    return f"{round(mm)}\u00a0мм" if mm < 1000 else metres(mm, S)
+
+
+def _on_a_wall(grouped: dict[int, list[_Face]], tw: float, th: float, out: Path,
+               person_height_mm: float, bleed_mm: float, width_px: int,
+               S: dict) -> MockupResult:
+    """Small formats: the sheets hung on a wall at eye level, a person beside them.
+
+    The sheets of one unit (its faces) hang side by side as one block; blocks fill a
+    row, or a grid of balanced rows when one row would make the picture wider than
+    ``MAX_ASPECT`` : 1. Of the arrangements within ``MIN_ASPECT``..``MAX_ASPECT``
+    the one with the fewest rows that draws the sheets at least 80 % as large as
+    the best wins (a row reads more naturally than a grid)."""
+    hung = {u: fs_ for u, fs_ in grouped.items() if any(f.image is not None for f in fs_)}
+    unshown = len(grouped) - len(hung)
+    if not hung:  # nothing printed at all: show the places, empty
+        hung, unshown = grouped, 0
+    blocks = list(hung.items())
+    n_faces = max(len(f) for _, f in blocks)
+    n = len(blocks)
+    ph = person_height_mm
+    margin_px = 56
+    fs = max(15, round(width_px / 100))
+    small = max(13, round(fs * 0.8))
+
+    gap = max(0.15 * tw, 40.0)  # between the sheets of a unit
+    block_gap = gap if n_faces == 1 else 2.5 * gap  # between units
+    block_w = n_faces * tw + (n_faces - 1) * gap
+    person_w = 0.34 * ph
+    lead = 150 + person_w + 200 + 350  # wall edge, person, clearance, room for a dimension
+    tail = 600  # room for the eye-level dimension and its label
+    content_w = width_px - 2 * margin_px
+
+    def layout(cols: int, extra: float = 0.0):
+        rows = math.ceil(n / cols)
+        grid_w = cols * block_w + (cols - 1) * block_gap
+        wall_w = lead + grid_w + tail + extra
+        scale = content_w / wall_w
+        row_gap = max(0.12 * th, (small * 2.2) / scale)  # each row's labels under it
+        grid_h = rows * th + (rows - 1) * row_gap
+        bottom = max(MIN_BOTTOM_MM, EYE_MM - grid_h / 2)
+        wall_h = max(2250.0, bottom + grid_h + max(350.0, fs * 3.5 / scale), ph + fs * 3 / scale)
+        below_px = fs // 2 + (round(fs * 2.6) if unshown else fs)
+        height = 2 * margin_px + wall_h * scale + below_px
+        return dict(cols=cols, rows=rows, grid_w=grid_w, wall_w=wall_w, scale=scale,
+                    row_gap=row_gap, grid_h=grid_h, bottom=bottom, wall_h=wall_h,
+                    below_px=below_px, height=round(height), aspect=width_px / height)
+
+    options = []
+    for rows in range(1, n + 1):
+        cols = math.ceil(n / rows)
+        if options and cols == options[-1]["cols"]:
+            continue
+        options.append(layout(cols))
+    fitting = [o for o in options if MIN_ASPECT <= o["aspect"] <= MAX_ASPECT]
+    if fitting:  # the fewest rows that draw the sheets nearly as large as the best
+        best = max(o["scale"] for o in fitting)
+        g = min((o for o in fitting if o["scale"] >= 0.8 * best), key=lambda o: o["rows"])
+    else:
+        narrow = [o for o in options if o["aspect"] <= MAX_ASPECT]
+        g = narrow[0] if narrow else options[-1]  # the widest that is not too wide
+        for _ in range(6):  # too tall: more wall to the right until it is not
+            if g["aspect"] >= MIN_ASPECT:
+                break
+            fixed = 2 * margin_px + g["below_px"]
+            target = (width_px / MIN_ASPECT - fixed) / g["wall_h"]  # px per mm
+            extra = content_w / target - (lead + g["grid_w"] + tail)
+            g = layout(g["cols"], max(extra, 0.0) * 1.01)
+    scale, cols, rows = g["scale"], g["cols"], g["rows"]
+
+    def px(v: float) -> int:
+        return round(v * scale)
+
+    height_px = g["height"]
+    canvas = Image.new("RGB", (width_px, height_px), BG)
+    draw = ImageDraw.Draw(canvas)
+    floor = margin_px + px(g["wall_h"])
+    x0 = margin_px  # the wall's left edge
+    # the wall, its skirting board, the floor
+    draw.rectangle((x0, margin_px, width_px - margin_px, floor), fill=WALL)
+    draw.rectangle((x0, floor - max(3, px(80)), width_px - margin_px, floor), fill=SKIRTING)
+    draw.rectangle((margin_px // 2, floor, width_px - margin_px // 2, floor + fs // 2), fill=GROUND)
+    draw.line((margin_px // 2, floor, width_px - margin_px // 2, floor), fill=FRAME, width=2)
+    # the person, in front of the wall
+    person_px = px(ph)
+    box = _draw_person(canvas, x0 + px(150), floor, person_px)
+    _text(draw, ((box[0] + box[2]) // 2, box[1] - fs // 2), metres(ph, S), fs, INK, "md", "bold")
+    # the sheets
+    sheet_px = (px(tw), px(th))
+    grid_left = x0 + px(lead)
+    grid_top_mm = g["bottom"] + g["grid_h"]
+    shadow = Image.new("L", canvas.size, 0)
+    sd = ImageDraw.Draw(shadow)
+    off = max(2, round(fs / 6))
+    rects = []
+    for i, (u, faces) in enumerate(blocks):
+        r, c = divmod(i, cols)
+        left_mm = c * (block_w + block_gap)
+        top_y = floor - px(grid_top_mm - r * (th + g["row_gap"]))
+        for k, f in enumerate(faces):
+            lx = grid_left + px(left_mm + k * (tw + gap))
+            rect = (lx, top_y, lx + sheet_px[0], top_y + sheet_px[1])
+            rects.append((u, f, rect))
+            if f.image is not None:
+                sd.rectangle((rect[0] + off, rect[1] + off, rect[2] + off, rect[3] + off), fill=90)
+    canvas.paste(Image.new("RGB", canvas.size, (70, 70, 70)), (0, 0),
+                 shadow.filter(ImageFilter.GaussianBlur(off * 1.5)))
+    panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = []
+    for u, f, rect in rects:
+        if f.image is not None:
+            img = _crop_bleed(f.image.convert("RGB"), (tw, th), bleed_mm)
+            canvas.paste(img.resize(sheet_px, Image.Resampling.LANCZOS), rect[:2])
+            draw.rectangle((rect[0] - 1, rect[1] - 1, rect[2], rect[3]), outline=SHEET_EDGE, width=1)
+        else:  # the empty face of a unit that has a printed one
+            draw.rectangle(rect, fill=EMPTY, outline=(190, 195, 201), width=1)
+            _text(draw, ((rect[0] + rect[2]) // 2, (rect[1] + rect[3]) // 2),
+                  t("mock_empty", S), small, MUTED, "mm")
+        label = str(u) if n_faces == 1 else f"{u} · {t('mock_side', S, side=f.side)}"
+        _text(draw, ((rect[0] + rect[2]) // 2, rect[3] + round(small * 0.5)), label, small,
+              MUTED, "ma")
+        panel_boxes.append((u, f.side, rect))
+    # dimensions: the sheet's width above the first, its height left of it, and the
+    # height of the sheets' centre above the floor right of the last column
+    first = rects[0][2]
+    _hdim(draw, first[1] - round(fs * 0.9), first[0], first[2], _length(tw, S), fs)
+    _vdim(draw, first[0] - fs, first[1], first[3], _length(th, S), fs)
+    right = max(rc[2] for _, _, rc in rects)
+    centre_y = floor - px(g["bottom"] + g["grid_h"] / 2)
+    dim_x = right + max(px(250), fs * 2)
+    for xx in range(right + 6, dim_x, 10):  # a dotted leader from the sheets to the dimension
+        draw.line((xx, centre_y, min(xx + 4, dim_x), centre_y), fill=DIM, width=1)
+    _vdim(draw, dim_x, centre_y, floor, metres(g["bottom"] + g["grid_h"] / 2, S), fs,
+          left_label=False)
+    if unshown:
+        _text(draw, (width_px - margin_px, floor + fs // 2 + round(fs * 0.9)),
+              t("mock_unshown", S, n=unshown, units=len(grouped)), fs, MUTED, "ra")
+    save_png(canvas, out)
+    drawn = box[3] - box[1]
+    return MockupResult(out, canvas.size, scale, sheet_px, drawn, rows, cols, [box],
+                        panel_boxes, "wall", [floor], unshown)

@@ -149,7 +149,7 @@ def draw_guides(img: Image.Image, mapper: _Mapper, trim: Box, safe_mm: float | N
 
 
 def preview_needs(pdf_path: Path, lighter, screen_px: int = 1600) -> None:
-    """Tell ``lighter`` (a ``check.lighten.Lighter`` of ``pdf_path``) the resolution the
+    """Tell ``lighter`` (a ``pdfread.Lighter`` of ``pdf_path``) the resolution the
     previews of each page need."""
     import pypdfium2 as pdfium
 
@@ -172,12 +172,12 @@ def render_previews(pdf_path: Path, out_dir: Path, *, screen_px: int = 1600, thu
 
     ``safe_mm`` is the safe margin inside the trim (the format's ``safe``); without
     it the guides show trim and bleed only. The pages are rendered from a lighter copy
-    (photos decoded at the scale the preview needs, ``check/lighten.py``): the same
+    (photos decoded at the scale the preview needs, ``pdfread/lighten.py``): the same
     picture in a fraction of the time; ``lighter`` shares it with the preflight.
     """
     import pypdfium2 as pdfium
 
-    from ..check.lighten import Lighter
+    from ..pdfread import Lighter
 
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,19 @@ pyphen's points as *candidates* and let a typographer's rules choose:
 
    Between two adjacent vowels the break is allowed (``те-ри-то-рі-аль-ної``).
 
+4. The points are *ranked* (:meth:`Hyphenator.ranked`): each carries a weight
+   the line breaker multiplies its hyphen penalty by, so that of two breaks
+   that set a paragraph about as well, the one that reads better wins.  A
+   break at a prefix's end (``пере-глянути``, ``під-тримку``, ``за-вантажити``)
+   weighs :data:`PREFIX_WEIGHT`: the line ends with a whole morpheme and the
+   next starts with a word the reader knows.  A break leaving the fewest
+   letters allowed on either side (``пе-реглянути``, ``зайнятос-ті`` with
+   right = 3) weighs :data:`SHORT_PIECE_WEIGHT`: such pieces read as stray
+   syllables.  In a word that can break at its prefix, every other point
+   weighs :data:`INSIDE_PREFIXED_WEIGHT` (``перегля-нути`` is a legal break,
+   but the reader, having seen ``перегля``, expects ``перегляд``: it costs
+   four times ``пере-глянути``).  Others weigh 1.
+
 Results are cached per (word, settings).
 """
 
@@ -41,6 +54,13 @@ SOFT_HYPHEN = "\u00ad"
 APOSTROPHES = "ʼ’'`"
 VOWELS = frozenset("аеєиіїоуюя")
 CONSONANT_PREFIXES = ("понад", "через", "перед", "роз", "без", "від", "під", "над", "між", "об")
+# prefixes a break after reads well (longest first); a mere syllable break is not harmed when
+# a root happens to start so (пере-мога): the point is legal already, only its weight drops
+PREFIXES = ("понад", "через", "перед", "пере", "прои", "роз", "без", "від", "під", "над",
+            "між", "при", "пре", "про", "за", "на", "до", "по", "ви", "не", "об")
+PREFIX_WEIGHT = 0.5
+INSIDE_PREFIXED_WEIGHT = 2.0
+SHORT_PIECE_WEIGHT = 1.5
 
 _OBSTRUENTS = frozenset("бпдтгґкхфзсжшчцвЏЅ")  # Џ = дж, Ѕ = дз (one sound each)
 _SONORANT_SECONDS = frozenset("рлв")
@@ -152,6 +172,34 @@ def ranked_points(word: str, left: int, right: int, min_word: int, lang: str) ->
     return tuple(_choose(lower, candidates, _prefix_end(lower)))
 
 
+def _weight(lower: str, i: int, left: int, right: int, letters_before: list[int],
+            prefix: int | None) -> float:
+    """How a break at ``i`` reads (rule 4): lower is better."""
+    weight = 1.0
+    if i == prefix:
+        weight *= PREFIX_WEIGHT
+    elif prefix is not None:
+        weight *= INSIDE_PREFIXED_WEIGHT
+    if letters_before[i] <= left or letters_before[-1] - letters_before[i] <= right:
+        weight *= SHORT_PIECE_WEIGHT
+    return weight
+
+
+@lru_cache(maxsize=65536)
+def weighted_points(word: str, left: int, right: int, min_word: int,
+                    lang: str) -> tuple[tuple[int, float], ...]:
+    """:func:`ranked_points` with each point's weight (rule 4)."""
+    points = ranked_points(word, left, right, min_word, lang)
+    if not points:
+        return ()
+    lower = word.lower()
+    letters_before = [0]
+    for ch in lower:
+        letters_before.append(letters_before[-1] + (ch not in APOSTROPHES))
+    prefix = next((len(p) for p in PREFIXES if lower.startswith(p) and len(p) in points), None)
+    return tuple((i, _weight(lower, i, left, right, letters_before, prefix)) for i in points)
+
+
 class Hyphenator:
     """Where a Ukrainian word may be broken at the end of a line."""
 
@@ -168,6 +216,10 @@ class Hyphenator:
     def points(self, word: str) -> tuple[int, ...]:
         """Positions ``i`` where ``word`` may break as ``word[:i] + "-"`` / ``word[i:]``."""
         return ranked_points(word, self.left, self.right, self.min_word, self.lang)
+
+    def ranked(self, word: str) -> tuple[tuple[int, float], ...]:
+        """(position, weight) of each point: the breaker's hyphen penalty × weight."""
+        return weighted_points(word, self.left, self.right, self.min_word, self.lang)
 
     def hyphenate(self, word: str) -> str:
         """``word`` with U+00AD at every break point (for debugging and tests)."""

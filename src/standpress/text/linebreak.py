@@ -1,11 +1,10 @@
 """A total-fit (Knuth–Plass) line breaker for normalised Ukrainian paragraphs.
 
 Words are the pieces between U+0020 spaces; U+00A0 and U+202F are glyphs
-inside a word and never break.  A line may also end inside a word: after an
-explicit hyphen between letters (``синьо-|жовтий``, nothing added) or at a
-:class:`~.hyphenation.Hyphenator` point of one of the word's letter runs
-(a ``-`` is added).  Words that look like URLs or e-mails never break inside.
-The space after a one-letter word or an initial (``М.``) is never a break.
+inside a word and never break.  Where a line may end — between words and
+inside them (hyphenation, explicit hyphens, hashtags, URLs, e-mails) — is
+:mod:`.breakpoints`' business: the space after a one-letter word or an
+initial (``М.``) and the space before a dash never break, in every mode.
 
 Modes:
 
@@ -23,10 +22,26 @@ Modes:
   tight as the text allows; check ``Line.ratio`` to warn about it).  The last
   line is set at natural spacing.
 * ``"ragged"`` — the same search without stretching: a line's badness grows
-  with the square of its slack; the last line is free.  For captions.
-* ``"balanced"`` — for headings: no hyphenation (explicit hyphens may still
-  break), the fewest lines, then the smallest sum of squared slack over all
-  lines (lines as equal as possible).
+  with the square of its slack; the last line is free.  Hyphens cost
+  :data:`RAGGED_HYPHEN_FACTOR` times more: a ragged edge needs them less.
+* ``"balanced"`` — for headings: no hyphenation (explicit hyphens, hashtags,
+  URLs may still break), the fewest lines, then the smallest sum of squared
+  slack over all lines (lines as equal as possible).
+
+A :class:`BodyRule` (one rule for body text, from the style sheet) gives the
+stretch and shrink limits and makes the paragraph's end rules strong: in
+``"justify"`` and ``"ragged"``, no last line shorter than
+``min_last_line_chars`` characters and no last line that is only the tail of
+a word broken on the line before (``зайнято-`` / ``сті.``): each such
+breach is counted, and the breaker minimises (breaches, demerits) in that
+order, so a breaking that keeps the rule always wins.  Justified, it is
+sought within the stretch limits first; when every breaking within them
+breaches the rule, lines may stretch up to :data:`RULE_TOLERANCE` times the
+limit to keep it (a little loose reads better than ``об-`` / ``ставинах.``),
+and only when no breaking fits within the limits does the emergency pass
+lift them.  ``Line.ratio`` above 1 reports either.  A
+hyphenated next-to-last line costs :data:`RULE_FINAL_HYPHEN_DEMERITS`.  :func:`body_mode` says which mode a
+measure takes.
 
 Infeasible input (a piece wider than ``width`` that cannot break, or more
 lines than ``max_lines``) returns None: the caller tries a smaller size;
@@ -38,32 +53,49 @@ natural width may exceed ``width`` by its shrink; print its spaces with
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .breakpoints import (END, EXPLICIT, HYPHEN, SPACE, inner_breaks, no_break_after,
+                          no_break_before)
 from .hyphenation import Hyphenator
 
 MODES = ("justify", "ragged", "balanced")
 LINE_PENALTY = 10.0
-HYPHEN_PENALTY = 50.0
-EXPLICIT_HYPHEN_PENALTY = 50.0
 DOUBLE_HYPHEN_DEMERITS = 10000.0
 FINAL_HYPHEN_DEMERITS = 5000.0
 ADJACENT_FITNESS_DEMERITS = 10000.0
 SHORT_LAST_LINE_DEMERITS = 50000.0
 SHORT_LAST_LETTERS = 4
+RULE_FINAL_HYPHEN_DEMERITS = 100000.0
+RULE_TOLERANCE = 2.0  # how far past the stretch limit a line may go to keep the paragraph's end
+RAGGED_HYPHEN_FACTOR = 2.0
 MAX_HYPHENS_IN_A_ROW = 2
 _HYPHEN_ENDS = ("-", "\u2010")  # a word ending so shows a hyphen at the line's end
 RAGGED_SCALE = 0.25  # slack of this fraction of the width has badness 100
 
-SPACE, HYPHEN, EXPLICIT, END = "space", "hyphen", "explicit", "end"
 _OVERFULL = "overfull"
 _EPS = 1e-9
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+(?:['’`][^\W\d_]+)*")
-_EXPLICIT = re.compile(r"(?<=[^\W\d_])[-‐](?=[^\W\d_])")
-_INITIAL = re.compile(r"[«„(\"]*[A-ZА-ЯЁҐЄІЇ]\.")
+
+@dataclass(frozen=True)
+class BodyRule:
+    """One rule for body text across formats (the style sheet's ``[body_rule]``)."""
+
+    justify_min_chars: int = 60  # measure, in average characters, from which body text is justified; below it ragged-right
+    max_stretch: float = 0.5  # word-space stretch limit, in space widths
+    max_shrink: float = 0.15  # word-space shrink limit, in space widths
+    min_last_line_chars: int = 5  # a paragraph's last line holds at least this many characters
+
+
+def body_mode(width: float, avg_char_width: float, rule: BodyRule) -> str:
+    """"justify" when ``width`` holds ``rule.justify_min_chars`` average characters, else "ragged".
+
+    No character width (an empty font?) sets ragged: it never stretches a space.
+    """
+    if avg_char_width <= 0:
+        return "ragged"
+    return "justify" if width / avg_char_width >= rule.justify_min_chars - _EPS else "ragged"
 
 
 @dataclass(frozen=True)
@@ -96,7 +128,7 @@ class Line:
 class _Break:
     """A place where a line may end."""
 
-    __slots__ = ("token", "offset", "kind", "penalty", "flagged", "shows_hyphen", "last",
+    __slots__ = ("token", "offset", "kind", "penalty", "split", "shows_hyphen", "last",
                  "next_start", "end_width")
 
     def __init__(self, token: int, offset: int, kind: str, penalty: float) -> None:
@@ -104,12 +136,12 @@ class _Break:
         self.offset = offset  # the line ends at token[:offset]
         self.kind = kind
         self.penalty = penalty
-        self.flagged = kind in (HYPHEN, EXPLICIT)  # the line ends with a hyphen
+        self.split = kind not in (SPACE, END)  # the line ends inside a word
         # the line's end shows a hyphen (also a word like «дво-» before a space): it counts
         # in the ladder of hyphenated lines; set by _Paragraph
-        self.shows_hyphen = self.flagged
+        self.shows_hyphen = kind in (HYPHEN, EXPLICIT)
         self.last = kind == END
-        self.next_start = (token + 1, 0) if kind in (SPACE, END) else (token, offset)
+        self.next_start = (token, offset) if self.split else (token + 1, 0)
         self.end_width = 0.0  # set by _Paragraph: width of the line's last piece
 
 
@@ -118,45 +150,22 @@ class _Node:
     start: tuple[int, int]
     lines: int
     fitness: int
-    hyphens: int  # flagged lines in a row ending here
+    hyphens: int  # lines in a row ending here that show a hyphen
     demerits: float
     prev: _Node | None = None
     brk: _Break | None = None
     ratio: float = 0.0
+    breaches: int = 0  # of the BodyRule's paragraph-end rules: compared before demerits
 
-
-def _no_break_after(token: str) -> bool:
-    """A one-letter word or an initial keeps the next word on its line."""
-    core = token.strip("«»„“\"'()[],.;:!?…")
-    one_letter = len(core) == 1 and (core.isalpha() or core == "№")
-    return one_letter or _INITIAL.fullmatch(token) is not None
-
-
-def _unbreakable(token: str) -> bool:
-    return "://" in token or "www." in token or "@" in token
-
-
-def _inner_breaks(token: str, hyphenator: Hyphenator | None) -> list[tuple[int, str]]:
-    """Breaks inside ``token``: after explicit hyphens and at hyphenation points."""
-    if _unbreakable(token):
-        return []
-    found = {m.end(): EXPLICIT for m in _EXPLICIT.finditer(token)}
-    if hyphenator is not None:
-        for m in _LETTER_RUN.finditer(token):
-            before = token[m.start() - 1] if m.start() else ""
-            after = token[m.end()] if m.end() < len(token) else ""
-            if any(c.isdigit() or c in "-‐" for c in before + after):
-                continue  # glued to digits or part of a hyphenated compound
-            for p in hyphenator.points(m.group()):
-                found.setdefault(m.start() + p, HYPHEN)
-    return sorted(found.items())
+    def cost(self) -> tuple[int, float]:
+        return self.breaches, self.demerits
 
 
 class _Paragraph:
     """Tokens, break points and memoised widths of one paragraph."""
 
     def __init__(self, text: str, measure: Callable[[str], float], space_width: float,
-                 hyphenator: Hyphenator | None) -> None:
+                 hyphenator: Hyphenator | None, hyphen_factor: float = 1.0) -> None:
         self.tokens = text.split(" ")
         if any(not t for t in self.tokens):
             raise ValueError("text must be normalised: single spaces, no leading/trailing space")
@@ -167,7 +176,7 @@ class _Paragraph:
         self.cumulative = [0.0]
         for w in self.widths:
             self.cumulative.append(self.cumulative[-1] + w)
-        self.breaks = self._find_breaks(hyphenator)
+        self.breaks = self._find_breaks(hyphenator, hyphen_factor)
         self._measure_ends()
 
     def measure(self, text: str) -> float:
@@ -176,16 +185,16 @@ class _Paragraph:
             width = self._memo[text] = float(self._measure(text))
         return width
 
-    def _find_breaks(self, hyphenator: Hyphenator | None) -> list[_Break]:
+    def _find_breaks(self, hyphenator: Hyphenator | None, factor: float) -> list[_Break]:
         breaks: list[_Break] = []
         last = len(self.tokens) - 1
         for t, token in enumerate(self.tokens):
-            for offset, kind in _inner_breaks(token, hyphenator):
-                penalty = HYPHEN_PENALTY if kind == HYPHEN else EXPLICIT_HYPHEN_PENALTY
-                breaks.append(_Break(t, offset, kind, penalty))
+            for offset, kind, penalty in inner_breaks(token, hyphenator):
+                breaks.append(_Break(t, offset, kind, penalty * (factor if kind == HYPHEN
+                                                                  else 1.0)))
             if t == last:
                 breaks.append(_Break(t, len(token), END, 0.0))
-            elif not _no_break_after(token):
+            elif not no_break_after(token) and not no_break_before(self.tokens[t + 1]):
                 brk = _Break(t, len(token), SPACE, 0.0)
                 brk.shows_hyphen = token.endswith(_HYPHEN_ENDS)
                 breaks.append(brk)
@@ -194,7 +203,7 @@ class _Paragraph:
     def pieces(self, start: tuple[int, int], brk: _Break) -> list[str]:
         """The words printed on a line from ``start`` to ``brk``."""
         t1, o1 = start
-        if brk.kind in (SPACE, END):
+        if not brk.split:
             out = [self.tokens[t][o1 if t == t1 else 0:] for t in range(t1, brk.token + 1)]
         else:
             out = [self.tokens[t][o1 if t == t1 else 0:] for t in range(t1, brk.token)]
@@ -210,7 +219,7 @@ class _Paragraph:
         """Width of the piece each break ends a line with, and of the piece it starts."""
         self.start_widths = {(0, 0): self.widths[0]}
         for brk in self.breaks:
-            if brk.flagged:
+            if brk.split:
                 brk.end_width = self._piece(brk.token, 0, brk.offset, brk.kind == HYPHEN)
                 t, o = brk.next_start
                 self.start_widths[brk.next_start] = self._piece(t, o, len(self.tokens[t]), False)
@@ -226,7 +235,7 @@ class _Paragraph:
         if t1 != t2:
             width = self.start_widths[start] + self.cumulative[t2] - self.cumulative[t1 + 1]
             width += brk.end_width
-        elif not brk.flagged:
+        elif not brk.split:
             width = self.start_widths[start]
         elif o1 == 0:
             width = brk.end_width
@@ -245,6 +254,7 @@ class _Settings:
     max_shrink: float
     max_lines: int | None
     tolerance: float = 1.0
+    rule: BodyRule | None = None
 
 
 def _fitness(ratio: float) -> int:
@@ -292,26 +302,36 @@ def _ragged(natural: float, last: bool, s: _Settings) -> tuple[float, float] | s
     return 0.0, 100 * (max(slack, 0.0) / (s.width * RAGGED_SCALE)) ** 2
 
 
-def _short_last_line(par: _Paragraph, start: tuple[int, int], brk: _Break) -> bool:
-    """The last line would hold one word of at most four letters (or digits)."""
+def _ending(par: _Paragraph, start: tuple[int, int], brk: _Break,
+            s: _Settings) -> tuple[int, float]:
+    """(breaches, demerits) of a paragraph's last line from ``start``, if not the first.
+
+    Without a rule: a single word of ≤ 4 letters or the tail of a word broken on
+    the line before costs :data:`SHORT_LAST_LINE_DEMERITS`.  With a rule: a line
+    under ``min_last_line_chars`` characters and such a tail are breaches.
+    """
     pieces = par.pieces(start, brk)
-    return len(pieces) == 1 and sum(c.isalnum() for c in pieces[0]) <= SHORT_LAST_LETTERS
+    tail = start[1] > 0 and len(pieces) == 1
+    if s.rule is None:
+        short = len(pieces) == 1 and sum(c.isalnum() for c in pieces[0]) <= SHORT_LAST_LETTERS
+        return 0, (SHORT_LAST_LINE_DEMERITS if short or tail else 0.0)
+    short = len(" ".join(pieces)) < s.rule.min_last_line_chars
+    return short + tail, 0.0
 
 
-def _extra_demerits(node: _Node, brk: _Break, fitness: int, short_last: bool,
-                    justify: bool) -> float:
-    """Demerits that depend on the previous line."""
+def _extra_demerits(node: _Node, brk: _Break, fitness: int, ending: float,
+                    s: _Settings) -> float:
+    """Demerits that depend on the previous line; ``ending`` is :func:`_ending`'s."""
     d = 0.0
     if node.hyphens:
         if brk.shows_hyphen:
             d += DOUBLE_HYPHEN_DEMERITS
         elif brk.last:
-            d += FINAL_HYPHEN_DEMERITS
+            d += FINAL_HYPHEN_DEMERITS if s.rule is None else RULE_FINAL_HYPHEN_DEMERITS
     if node.prev is not None:
-        if justify and not brk.last and abs(fitness - node.fitness) > 1:
+        if s.mode == "justify" and not brk.last and abs(fitness - node.fitness) > 1:
             d += ADJACENT_FITNESS_DEMERITS
-        if short_last:
-            d += SHORT_LAST_LINE_DEMERITS
+        d += ending
     return d
 
 
@@ -333,33 +353,39 @@ def _fit(par: _Paragraph, start: tuple[int, int], brk: _Break,
 def _total_fit(par: _Paragraph, s: _Settings) -> _Node | None:
     """The best node at the paragraph's end, or None."""
     active: dict[tuple[int, int], list[_Node]] = {(0, 0): [_Node((0, 0), 0, 1, 0, 0.0)]}
-    justify = s.mode == "justify"
     limit = s.max_lines
+    justify = s.mode == "justify"
     for brk in par.breaks:
         found: dict[tuple[int, int, int], _Node] = {}
+        shows, last = brk.shows_hyphen, brk.last
         for start in list(active):
             fit = _fit(par, start, brk, s)
             if fit is None:
                 continue
             if fit == _OVERFULL:
-                if not brk.flagged:
+                if not brk.split:
                     del active[start]  # later breaks only make the line longer
                 continue
             ratio, fitness, line_demerits = fit
-            short_last = brk.last and _short_last_line(par, start, brk)
+            breaches, ending = _ending(par, start, brk, s) if last else (0, 0.0)
             for node in active[start]:
-                hyphens = node.hyphens + 1 if brk.shows_hyphen else 0
+                hyphens = node.hyphens + 1 if shows else 0
                 if hyphens > MAX_HYPHENS_IN_A_ROW or (limit is not None and node.lines >= limit):
                     continue
-                total = node.demerits + line_demerits + _extra_demerits(
-                    node, brk, fitness, short_last, justify)
+                total = node.demerits + line_demerits
+                if node.hyphens or last or (justify and abs(fitness - node.fitness) > 1):
+                    total += _extra_demerits(node, brk, fitness, ending, s)
+                breached = node.breaches
+                if breaches and node.prev is not None:
+                    breached += breaches
                 key = (fitness, hyphens, node.lines + 1 if limit is not None else 0)
                 best = found.get(key)
-                if best is None or total < best.demerits:
+                if best is None or breached < best.breaches or (
+                        breached == best.breaches and total < best.demerits):
                     found[key] = _Node(brk.next_start, node.lines + 1, fitness, hyphens, total,
-                                       node, brk, ratio)
-        if brk.last:
-            return min(found.values(), key=lambda n: n.demerits, default=None)
+                                       node, brk, ratio, breached)
+        if last:
+            return min(found.values(), key=_Node.cost, default=None)
         if found:
             active.setdefault(brk.next_start, []).extend(found.values())
         if not active:
@@ -379,12 +405,12 @@ def _balanced(par: _Paragraph, s: _Settings) -> _Node | None:
                 continue
             natural, _spaces = par.natural(start, brk)
             if natural > s.width + _EPS:
-                if not brk.flagged:
+                if not brk.split:
                     del best[start]
                 continue
             (lines, cost), node = best[start]
             slack = (s.width - natural) / s.width
-            penalty = brk.penalty / 1000.0 if brk.flagged else 0.0
+            penalty = brk.penalty / 1000.0 if brk.split else 0.0
             score = (lines + 1, cost + slack * slack + penalty)
             candidates.append((score, node))
         if not candidates:
@@ -416,35 +442,44 @@ def _lines(par: _Paragraph, end: _Node) -> list[Line]:
         start, brk = node.prev.start, node.brk
         words = tuple(LineWord(p, par.measure(p)) for p in par.pieces(start, brk))
         natural, _spaces = par.natural(start, brk)
-        out.append(Line(words, brk.kind == HYPHEN, natural, node.ratio, brk.last, brk.flagged))
+        out.append(Line(words, brk.kind == HYPHEN, natural, node.ratio, brk.last, brk.split))
     return out
 
 
 def break_lines(text: str, *, width: float, measure: Callable[[str], float],
                 space_width: float, hyphenator: Hyphenator | None = None,
                 mode: str = "justify", max_stretch: float = 0.5, max_shrink: float = 0.2,
-                max_lines: int | None = None) -> list[Line] | None:
+                max_lines: int | None = None, rule: BodyRule | None = None) -> list[Line] | None:
     """Break ``text`` into lines of ``width``; None when no breaking fits.
 
     ``max_stretch``/``max_shrink`` are fractions of ``space_width`` by which
-    each word space may grow or shrink in justified lines.
+    each word space may grow or shrink in justified lines; a ``rule`` gives
+    its own limits instead, and the paragraph-end rules of the module doc.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if rule is not None:
+        max_stretch, max_shrink = rule.max_stretch, rule.max_shrink
     if width <= 0 or space_width < 0 or max_stretch < 0 or max_shrink < 0:
         raise ValueError("width must be positive; space, stretch and shrink not negative")
     if not text:
         return []
-    par = _Paragraph(text, measure, space_width, None if mode == "balanced" else hyphenator)
-    s = _Settings(width, space_width, mode, max_stretch, max_shrink, max_lines)
+    par = _Paragraph(text, measure, space_width, None if mode == "balanced" else hyphenator,
+                     RAGGED_HYPHEN_FACTOR if mode == "ragged" else 1.0)
+    s = _Settings(width, space_width, mode, max_stretch, max_shrink, max_lines, rule=rule)
     if mode == "balanced":
         end = _balanced(par, s)
     else:
         end = _total_fit(par, s)
+        if mode == "justify" and end is not None and end.breaches:
+            # a line a little looser than the limit reads better than «об-» / «ставинах.»
+            relaxed = _total_fit(par, _Settings(width, space_width, mode, max_stretch, max_shrink,
+                                                max_lines, RULE_TOLERANCE, rule))
+            if relaxed is not None and relaxed.breaches < end.breaches:
+                end = relaxed
         if end is None and mode == "justify":
-            emergency = _Settings(width, space_width, mode, max_stretch, max_shrink, max_lines,
-                                  tolerance=math.inf)
-            end = _total_fit(par, emergency)
+            end = _total_fit(par, _Settings(width, space_width, mode, max_stretch, max_shrink,
+                                            max_lines, math.inf, rule))
     return None if end is None else _lines(par, end)
 
 
@@ -453,7 +488,11 @@ def widest_piece(text: str, *, measure: Callable[[str], float], space_width: flo
     """The widest stretch of ``text`` that can never be broken, and its natural width.
 
     Ragged and balanced setting fail for any ``width`` below it (justified
-    lines may shrink their spaces a little further).
+    lines may shrink their spaces a little further).  The stretch is what a
+    message names: a word with no legal break (``#чистийберег``), a chain of
+    words bound by no-break spaces (``і⍽в⍽Києві``), or the widest part of a
+    word that breaks (``Комунальними`` of a hashtag; a hyphenated part is named
+    without its added hyphen, which its width includes).
     """
     if not text:
         return "", 0.0
@@ -462,6 +501,7 @@ def widest_piece(text: str, *, measure: Callable[[str], float], space_width: flo
     for brk in par.breaks:
         natural, _spaces = par.natural(start, brk)
         if natural > widest[1]:
-            widest = (" ".join(par.pieces(start, brk)), natural)
+            shown = " ".join(par.pieces(start, brk))
+            widest = (shown[:-1] if brk.kind == HYPHEN else shown, natural)
         start = brk.next_start
     return widest

@@ -2,12 +2,19 @@
 
 Crop marks start ``MARK_GAP`` outside the bleed (never touching it) and run
 ``length`` mm outwards; the slug line sits below the bottom marks. The page's
-MediaBox is the trim plus ``margin`` on every side.
+MediaBox is the trim plus ``margin`` on every side. Layout places them (and
+sets the slug line, :func:`slug_line`); the PDF backend only draws them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .frame import Text
+
+if TYPE_CHECKING:
+    from .templates import Style
 
 MARK_GAP = 3.0  # mm between the bleed edge and a crop mark
 SLUG_SIZE = 2.6  # mm em size of the slug text (read by the printer, close up)
@@ -63,3 +70,24 @@ def colour_bar(w: float, g: MarkGeometry) -> list[tuple[float, float, float, tup
     x = g.start + g.length + 5.0
     return [(x + i * size, y, size, cmyk) for i, cmyk in enumerate(COLOUR_BAR)
             if x + (i + 1) * size < w / 2 - g.length]
+
+
+SLUG_COLOUR = (0.0, 0.0, 0.0, 100.0)
+
+
+def slug_line(text: str, width: float, height: float, bleed: float, style: Style) -> tuple[Text, ...]:
+    """The slug ``text`` set in the regular font at ``SLUG_SIZE``, placed below the
+    bottom-left crop mark of a ``width`` × ``height`` trim (one item per font run)."""
+    if not text:
+        return ()
+    g = mark_geometry(bleed, min(width, height))
+    key = "regular" if "regular" in style.fonts else next(iter(style.fonts))
+    font = style.stack(key)
+    advances = [a * SLUG_SIZE for a in font.advances(text)]
+    x, y = 4.0, height + g.start + g.length * 0.6
+    out = []
+    for f, start, end in font.runs(text):
+        out.append(Text(x, y, text[start:end], f.key, SLUG_SIZE, SLUG_COLOUR,
+                        tuple(advances[start:end])))
+        x += sum(advances[start:end])
+    return tuple(out)

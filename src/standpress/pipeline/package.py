@@ -16,8 +16,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .model import Project
-from .plan import StandPlan
+from ..model import Project
+from ..plan import StandPlan
 
 FIELDS = ("file", "stand", "panel", "kind", "unit", "side", "trim_w_mm", "trim_h_mm", "bleed_mm",
           "scale", "output_profile", "output_condition", "pages", "sha256")

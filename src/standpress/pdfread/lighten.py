@@ -24,8 +24,10 @@ from pathlib import Path
 
 import pikepdf
 from pikepdf import Name
+from PIL import Image
 
-from .preflight import Placement, _user_unit, _Walker
+from .objects import user_unit
+from .walk import Placement, walk_pages
 
 __all__ = ["Lighter", "lighter_pdf", "scale_for_render"]
 
@@ -93,16 +95,12 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
     """The PDF with each JPEG image decoded at ``1/factor(placement, user_unit)`` (the
     smallest over all its placements), or None when no image is worth it. ``applied``
     receives the reduction of each image lightened (object number, generation → factor)."""
-    from PIL import Image  # noqa: PLC0415
-
     source = io.BytesIO(path) if isinstance(path, bytes) else path
     with pikepdf.open(source) as pdf:
-        walker = _Walker()
-        for number, page in enumerate(pdf.pages, 1):
-            walker.page(number, page)
-        units = {n: _user_unit(page) for n, page in enumerate(pdf.pages, 1)}
+        placements = walk_pages(pdf.pages).placements
+        units = {n: user_unit(page) for n, page in enumerate(pdf.pages, 1)}
         wanted: dict[tuple[int, int], int] = {}
-        for p in walker.out.placements:
+        for p in placements:
             if p.ref is not None and not p.mask:
                 f = factor(p, units.get(p.page, 1.0))
                 wanted[p.ref] = min(wanted.get(p.ref, f), f)
@@ -111,7 +109,7 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
             if f <= 1:
                 continue
             obj = pdf.get_object(ref)
-            if _lighten(obj, f, Image):
+            if _lighten(obj, f):
                 changed = True
                 if applied is not None:
                     applied[ref] = f
@@ -123,7 +121,7 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
         return out.getvalue()
 
 
-def _lighten(obj: pikepdf.Object, f: int, Image) -> bool:
+def _lighten(obj: pikepdf.Object, f: int) -> bool:
     if not isinstance(obj, pikepdf.Stream) or obj.get(Name.Subtype) != Name.Image:
         return False
     filters = obj.get(Name.Filter)

@@ -1,8 +1,7 @@
-"""``standpress check [PATH...]``: preflight the finished stands.
+"""``standpress check [PATH...]``: preflight the finished stands (``check/``).
 
-The main CLI registers it with ``main.add_command(check)``. The work is done
-by :func:`run_check`, a plain function; the click command only parses the
-options and lets ``standpress.cli.handle_errors`` turn a
+The work is done by :func:`run_check`, a plain function; the click command only
+parses the options and lets :func:`~standpress.cli.common.handle_errors` turn a
 :class:`~standpress.errors.PreflightError` into exit code 1.
 """
 
@@ -12,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from ..check import FileReport, check_paths, format_table, write_report
 from ..errors import InputError, PreflightError, Problem, display_path
-from .preflight import check_paths
-from .report import FileReport, format_table, write_report
+from .common import handle_errors
 
 DEFAULT_PATH = Path("stands")
 REPORT_NAME = "preflight.json"
@@ -57,20 +56,15 @@ def summary(reports: list[FileReport]) -> str:
     return f"preflight failed: {len(bad)} of {len(reports)} files have errors"
 
 
-def _check_or_raise(paths: tuple[Path, ...], json_path: Path | None) -> None:
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+              help="Where to write the JSON report [default: <first folder>/preflight.json].")
+@handle_errors
+def check(paths: tuple[Path, ...], json_path: Path | None) -> None:
+    """Preflight the finished PDFs in PATH... (default: stands/)."""
     failed = run_check(list(paths), json_path)
     if failed:
         raise PreflightError(
             f"preflight failed: {failed} file{'s' if failed != 1 else ''} with errors "
             "(details above and in the JSON report)")
-
-
-@click.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
-              help="Where to write the JSON report [default: <first folder>/preflight.json].")
-def check(paths: tuple[Path, ...], json_path: Path | None) -> None:
-    """Preflight the finished PDFs in PATH... (default: stands/)."""
-    from ..cli import handle_errors  # noqa: PLC0415 - standpress.cli imports this module
-
-    handle_errors(_check_or_raise)(paths, json_path)

@@ -116,9 +116,9 @@ def code_fingerprint(files: tuple[str, ...] = ()) -> str:
     """
     from importlib import metadata
 
-    from . import __version__
+    from .. import __version__
 
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # src/standpress
     h = hashlib.sha256()
     h.update(f"standpress {__version__}; python {sys.version_info[:2]}\n".encode())
     for name in LIBRARIES:
@@ -162,7 +162,7 @@ class Cache:
         """Create the folder (and its marker) if needed; refuse a folder that is not a cache."""
         marker = self.root / MARKER
         if self.root.exists() and any(self.root.iterdir()) and not marker.exists():
-            from .errors import StandpressError
+            from ..errors import StandpressError
 
             raise StandpressError(
                 f"{self.root} is not empty and is not a standpress cache; "
@@ -416,7 +416,7 @@ def remove_cache(folder: Path) -> bool:
     if not folder.exists():
         return False
     if not is_cache(folder):
-        from .errors import StandpressError
+        from ..errors import StandpressError
 
         raise StandpressError(f"{folder} is not a standpress cache (no {MARKER}); not removed")
     shutil.rmtree(folder)

@@ -8,7 +8,6 @@ own sheet with a caption (stand, panel, unit and side, real size, scale).
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pikepdf
@@ -17,8 +16,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .errors import InputError, Problem, display_path
-from .model import Format
+from ..errors import InputError, Problem, display_path
+from ..manifest import STANDS_JSON, StandEntry, StandsManifest
+from ..model import Format
 
 MARGIN = 12.0  # mm around the panel on the proof sheet
 CAPTION = 14.0  # mm of caption below it
@@ -26,22 +26,23 @@ CAPTION = 14.0  # mm of caption below it
 
 def make_proofs(out: Path, sheet: Format, font: Path, stand_ids: list[str] | None = None) -> list[Path]:
     """Write ``<out>/<id>/proof-<sheet.id>.pdf`` for each stand in ``stands.json``."""
-    summary_path = Path(out) / "stands.json"
+    summary_path = Path(out) / STANDS_JSON
     if not summary_path.is_file():
         raise InputError("nothing to proof", [Problem(
             "stands.json not found", display_path(summary_path), hint="run standpress build first")])
-    summary = json.loads(summary_path.read_text("utf-8"))
+    summary = StandsManifest.read(summary_path)
     written = []
-    for stand in summary["stands"]:
-        if stand_ids and stand["id"] not in stand_ids:
+    for stand in summary.stands:
+        if stand_ids and stand.id not in stand_ids:
             continue
-        target = Path(out) / stand["id"] / f"proof-{sheet.id}.pdf"
-        target.write_bytes(proof_pdf(Path(out) / stand["file"], stand, sheet, font))
+        target = Path(out) / stand.id / f"proof-{sheet.id}.pdf"
+        target.write_bytes(proof_pdf(Path(out) / (stand.file or f"{stand.id}/{stand.id}.pdf"),
+                                     stand, sheet, font))
         written.append(target)
     return written
 
 
-def proof_pdf(stand_pdf: Path, stand: dict, sheet: Format, font: Path) -> bytes:
+def proof_pdf(stand_pdf: Path, stand: StandEntry, sheet: Format, font: Path) -> bytes:
     name = "SP-proof-" + font.stem
     try:
         pdfmetrics.getFont(name)
@@ -50,12 +51,13 @@ def proof_pdf(stand_pdf: Path, stand: dict, sheet: Format, font: Path) -> bytes:
     with pikepdf.open(stand_pdf) as src:
         boxes = [[float(v) for v in p.obj.get("/TrimBox", p.obj.MediaBox)] for p in src.pages]
         units = [float(p.obj.get("/UserUnit", 1)) for p in src.pages]
+    title = stand.name or stand.id
     buf = io.BytesIO()
     c = Canvas(buf, invariant=1, initialFontName=name, pageCompression=1)
-    c.setTitle(f"{stand.get('name', stand['id'])} — коректура {sheet.id.upper()}")
+    c.setTitle(f"{title} — коректура {sheet.id.upper()}")
     places = []
     for i, (box, uu) in enumerate(zip(boxes, units)):
-        panel = stand["panels"][i] if i < len(stand["panels"]) else {}
+        panel = stand.panels[i] if i < len(stand.panels) else None
         w_mm = (box[2] - box[0]) * uu / mm
         h_mm = (box[3] - box[1]) * uu / mm
         landscape = w_mm > h_mm
@@ -71,13 +73,14 @@ def proof_pdf(stand_pdf: Path, stand: dict, sheet: Format, font: Path) -> bytes:
         c.rect(x0 * mm, y0 * mm, pw * mm, ph * mm, stroke=1, fill=0)
         c.setFillColorCMYK(0, 0, 0, 1)
         c.setFont(name, 9)
-        where = f"конструкція {panel.get('unit', '?')}, бік {panel.get('side', '?')}"
+        unit, side = (panel.unit, panel.side) if panel is not None else ("?", "?")
+        where = f"конструкція {'?' if unit is None else unit}, бік {side or '?'}"
         c.drawString(x0 * mm, (MARGIN + CAPTION * 0.55) * mm,
-                     f"{stand.get('name', stand['id'])} · панель {i + 1}/{len(boxes)} · {where}")
+                     f"{title} · панель {i + 1}/{len(boxes)} · {where}")
         c.setFont(name, 7.5)
         c.drawString(x0 * mm, (MARGIN + CAPTION * 0.15) * mm,
                      f"КОРЕКТУРА, не для друку · справжній розмір {w_mm:.0f}×{h_mm:.0f} мм · "
-                     f"масштаб 1:{1 / scale:.1f} · {Path(panel.get('file', '')).name}")
+                     f"масштаб 1:{1 / scale:.1f} · {Path(panel.file if panel else '').name}")
         c.showPage()
         places.append((x0 * mm, y0 * mm, (x0 + pw) * mm, (y0 + ph) * mm))
     c.save()

@@ -1,0 +1,162 @@
+"""The runner: every check on every file, a crash of one check reported, not fatal.
+
+Each check is a function ``(Context) -> list[Finding]`` (one module each: ``file.py``,
+``twins.py``, ``boxes.py``, ``pdfx.py``, ``fonts.py``, ``colour.py``, ``images.py``,
+``qr.py``, ``text.py``, ``ink.py``). :func:`check_pdf` opens the file, starts
+Ghostscript's ink render, runs them all in :data:`CHECK_FUNCTIONS` order and turns a
+crash of one into the error "check could not run: …" so the others still report.
+:func:`check_paths` finds the files and their expectations (``stands.json``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+
+from ..pdfread import Lighter
+from .boxes import check_boxes
+from .colour import check_colour
+from .context import Context
+from .expect import MANIFEST, find_manifest, load_expectations
+from .file import check_file
+from .fonts import check_fonts
+from .images import check_images
+from .ink import check_ink, start_ink_render
+from .pdfx import check_pdfx
+from .qr import check_qr
+from .report import FileReport, Finding
+from .text import check_text
+from .twins import check_twins, find_twins
+
+__all__ = ["CHECK_FUNCTIONS", "check_paths", "check_pdf"]
+
+CHECK_FUNCTIONS: tuple[tuple[str, Callable[[Context], list[Finding]]], ...] = (
+    ("file", check_file),
+    ("twin", check_twins),
+    ("boxes", check_boxes),
+    ("pdfx", check_pdfx),
+    ("fonts", check_fonts),
+    ("colour", check_colour),
+    ("images", check_images),
+    ("qr", check_qr),
+    ("text", check_text),
+    ("ink", check_ink),  # last: Ghostscript has been rendering meanwhile
+)
+
+
+def check_pdf(path: Path, expect: dict | None = None, *,
+              render_dpi: float | None = None,
+              lighter: Lighter | None = None) -> FileReport:
+    """Preflight one PDF.
+
+    ``expect`` is one panel entry of ``stands.json`` (trim, bleed, ink_limit,
+    warn_ppi, min_ppi, qr, texts), or ``{"pages": [entry, …]}`` for a
+    multi-page file (one entry per page, in order), or None for the generic
+    checks only. ``render_dpi`` overrides the automatic resolution of the ink
+    and QR renders.
+
+    A multi-page expectation with ``"twins_checked": True`` says that the files its
+    pages name (``file``, relative to the folder ``base``, itself relative to this
+    file's folder) are checked in the same run: a page identical to its file's page
+    (see ``pdfread/fingerprint.py``) is then not rendered again for the ink, QR and text
+    checks.
+
+    ``lighter`` (a :class:`~standpress.pdfread.Lighter` of ``path``) shares the lighter
+    copy the renders are made from with the caller's own renders (the build's previews).
+    """
+    path = Path(path)
+    started = time.perf_counter()
+    report = FileReport(str(path), [])
+    try:
+        ctx = Context(path, expect, render_dpi, lighter)
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        report.findings.append(Finding("file", "error", f"bad expectation for this file: {exc}"))
+        ctx = Context(path, None, render_dpi, lighter)
+    try:
+        try:
+            ctx.pdf = pikepdf.open(path)
+        except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds
+            report.findings.append(Finding("file", "error", f"cannot be opened as a PDF: {exc}"))
+            return report
+        try:
+            ctx.twins = find_twins(ctx, expect)
+        except Exception as exc:  # noqa: BLE001 - then every page is rendered
+            report.findings.append(Finding("twin", "warning", f"pages not compared with their "
+                                           f"panel files: {type(exc).__name__}: {exc}"))
+        try:
+            if ctx.rendered_pages():
+                ctx.ink_job = start_ink_render(ctx)
+        except Exception:  # noqa: BLE001 - check_ink retries and reports the reason
+            ctx.ink_job = None
+        for name, fn in CHECK_FUNCTIONS:
+            try:
+                report.findings += fn(ctx)
+            except Exception as exc:  # noqa: BLE001 - one broken check must not stop the rest
+                report.findings.append(Finding(name, "error", f"check could not run: "
+                                                              f"{type(exc).__name__}: {exc}"))
+    finally:
+        ctx.close()
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _pdfs_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+
+
+def check_paths(paths: list[Path], *, render_dpi: float | None = None) -> list[FileReport]:
+    """Preflight files and folders.
+
+    A folder is searched recursively for PDFs. For each path the nearest
+    ``stands.json`` (in it or a parent folder) maps each PDF to its
+    expectation; a PDF it does not list gets the generic checks. A file the
+    manifest lists under a checked folder but that is missing is reported.
+    """
+    reports: list[FileReport] = []
+    manifests: dict[Path, dict[Path, dict] | None] = {}
+    done: set[Path] = set()
+    todo: list[tuple[Path, dict | None]] = []
+    for raw in paths:
+        path = Path(raw)
+        manifest = find_manifest(path)
+        table: dict[Path, dict] = {}
+        if manifest is not None:
+            if manifest not in manifests:
+                try:
+                    manifests[manifest] = load_expectations(manifest)
+                except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
+                    manifests[manifest] = None
+                    reports.append(FileReport(str(manifest), [Finding(
+                        "manifest", "error", f"cannot read {MANIFEST}: {exc}; "
+                                             "generic checks only")]))
+            table = manifests[manifest] or {}
+        if path.is_dir():
+            files = _pdfs_in(path)
+            root = path.resolve()
+            for listed in sorted(table):
+                if (listed == root or root in listed.parents) and not listed.exists():
+                    reports.append(FileReport(str(listed), [Finding(
+                        "file", "error", f"listed in {MANIFEST} but missing")]))
+        else:
+            files = [path]
+        for f in files:
+            resolved = f.resolve()
+            if resolved in done:
+                continue
+            done.add(resolved)
+            todo.append((f, table.get(resolved)))
+    checked = {f.resolve() for f, _ in todo if f.exists()}
+    for f, expect in todo:
+        if not f.exists():
+            reports.append(FileReport(str(f), [Finding("file", "error", "no such file")]))
+            continue
+        if expect and "pages" in expect and "base" in expect:
+            twins = [(f.parent / expect["base"] / e["file"]).resolve()
+                     for e in expect["pages"] if isinstance(e, dict) and e.get("file")]
+            expect = dict(expect, twins_checked=bool(twins) and all(t in checked
+                                                                    for t in twins))
+        reports.append(check_pdf(f, expect, render_dpi=render_dpi))
+    return reports

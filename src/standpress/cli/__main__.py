@@ -1,0 +1,5 @@
+"""``python -m standpress.cli``: the ``standpress`` command."""
+
+from . import main
+
+main()

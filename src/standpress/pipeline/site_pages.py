@@ -1,0 +1,79 @@
+"""The site stage: previews linked into each stand's ``preview/``, a scale mock-up per
+stand, and the HTML pages (``site/``), each replayed from the cache when its inputs are
+the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..manifest import PREFLIGHT_JSON, STANDS_JSON, StandsManifest
+from ..site.html import write_site
+from .cache import code_fingerprint, digest, link
+from .state import Run
+
+
+def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run: Run) -> None:
+    """The preview site, with previews from the cache (``previews``: key by panel file)."""
+    cache, made, progress = run.cache, run.made, run.progress
+    code = code_fingerprint()
+    mockups = []
+    tasks, labels = [], []
+    for stand in summary.stands:
+        sid = stand.id
+        pdir = tmp / sid / "preview"
+        faces, keys = [], []
+        trim, bleed = None, 0.0
+        for p in stand.panels:
+            key = previews.get(p.file)
+            if key is None:
+                continue
+            entry = cache.get("preview", key)
+            pdir.mkdir(parents=True, exist_ok=True)
+            for i, page in enumerate(entry.meta["pages"]):
+                for role, name in page["names"].items():
+                    if name is not None:
+                        link(entry.paths[f"{i}-{role}"], pdir / name)
+            if entry.meta["pages"]:
+                faces.append((str(pdir / entry.meta["pages"][0]["names"]["screen"]),
+                              p.unit if p.unit is not None else 1,
+                              str(p.side if p.side is not None else "A")))
+                keys.append(key)
+            if trim is None and p.trim:
+                trim = (float(p.trim[0]), float(p.trim[1]))
+                bleed = float(p.bleed or 0)
+        if faces and trim:
+            units = stand.units if isinstance(stand.units, int) else None
+            nfaces = stand.faces if isinstance(stand.faces, int) else None
+            key = digest("mockup", code, keys, [f[1:] for f in faces], trim, bleed, units, nfaces)
+            mockups.append((pdir, key))
+            if key in {t[1][0] for t in tasks}:
+                pass
+            elif cache.get("mockup", key) is None:
+                tasks.append(("mockup", (key, faces, trim, bleed, units, nfaces)))
+                labels.append(f"mockup {sid}")
+            else:
+                made.reused += 1
+    progress.step("mock-ups", len(mockups), "stands", reused=len(mockups) - len(tasks))
+    run.make(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
+    progress.end()
+    made += labels
+    for pdir, key in mockups:
+        link(cache.get("mockup", key).paths["png"], pdir / "mockup.png")
+    # the pages: a function of the folder (file names and sizes, the JSON files) and of
+    # the previews' and mock-ups' keys (their content)
+    listing = sorted([p.relative_to(tmp).as_posix(), p.stat().st_size]
+                     for p in tmp.rglob("*") if p.is_file())
+    key = digest("html", code, listing, (tmp / STANDS_JSON).read_bytes(),
+                 (tmp / PREFLIGHT_JSON).read_bytes() if (tmp / PREFLIGHT_JSON).exists()
+                 else None, sorted(previews.items()), [k for _, k in mockups])
+    entry = cache.get("html", key)
+    if entry is not None:
+        for i, rel in enumerate(entry.meta["files"]):
+            link(entry.paths[str(i)], tmp / rel)
+        made.reused += 1
+        return
+    written = write_site(tmp)
+    rels = [p.relative_to(tmp).as_posix() for p in written]
+    cache.put("html", key, {str(i): p.read_bytes() for i, p in enumerate(written)},
+              {"files": rels})
+    made.append("html index.html")
