@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -304,9 +305,10 @@ def test_no_pixel_of_a_built_panel_is_over_the_limit_in_a_ghostscript_render(tmp
         if not ppi:
             continue
         photos += 1
-        # at the photos' own resolution (or finer) each device pixel shows one image pixel:
-        # nothing is averaged, so a pixel over the limit in the JPEG would show
-        dpi = max(ppi)
+        # a little finer than the photos' own resolution (pdfimages rounds it): each device
+        # pixel shows one image pixel (no interpolation, no averaging) and each image pixel
+        # covers the centre of at least one device pixel, so a pixel over the limit would show
+        dpi = math.ceil(max(ppi) * 1.05)
         with tempfile.TemporaryDirectory() as tmp:
             pages = _gs_cmyk(pdf, dpi, Path(tmp), "-dUseTrimBox")
         for number, page in enumerate(pages, 1):
