@@ -74,7 +74,9 @@ Encoding
     Baseline JPEG, quality 90, ``subsampling=0`` (4:4:4; libjpeg never
     subsamples CMYK anyway, and this keeps gray edges crisp), not
     progressive, ``optimize=False``, no EXIF, ICC, comment or XMP: the same
-    input gives the same bytes.
+    input gives the same bytes (:func:`standpress.load.ink.encode_jpeg`).
+    With ``ink_limit``, CMYK is encoded so that every decoded pixel is
+    within it (:mod:`standpress.load.ink`).
 
 "passthrough" mode
     When ``mode="passthrough"`` and the file is a baseline or progressive
@@ -126,20 +128,19 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
 from standpress.errors import InputError, Problem, display_path
+from standpress.load.ink import encode_jpeg, encode_within_limit
 
 MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
 
 __all__ = ["PreparedImage", "prepare_image"]
 
 MM_PER_INCH = 25.4
-JPEG_QUALITY = 90
 WARN_PPI = 100.0
 FLOOR_PPI = 70.0
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
 REDUCING_GAP = 3.0
 RENDERING_INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
 TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
-JPEG_MAX_SIDE = 65_500
 
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _RGB_LIKE = {"P", "PA", "RGB", "RGBA", "RGBX", "RGBa", "YCbCr"}
@@ -201,9 +202,10 @@ def prepare_image(
 ) -> PreparedImage:
     """Prepare the photo at ``path`` for a frame of ``box_mm`` (see module doc).
 
-    ``ink_limit`` (total area coverage, %): CMYK pixels above it less
-    ``INK_MARGIN`` have their C, M and Y lowered (K kept) so that JPEG
-    compression cannot push the print over the limit.
+    ``ink_limit`` (total area coverage, %): a CMYK result is limited and
+    encoded by :func:`standpress.load.ink.encode_within_limit`, so that no
+    pixel of the decoded JPEG is over it (C, M and Y lowered, K kept, only
+    where needed); ``screen`` shows those limited pixels.
 
     ``screen_size`` (px): in convert mode, also a small sRGB JPEG of the very pixels
     prepared (``screen``, see :func:`screen_jpeg`), made while they are decoded.
@@ -251,10 +253,13 @@ def _prepare_open(
     work, alpha = _crop_and_resize(work, alpha, plan, scale)
     out = _to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
     if ink_limit is not None and out.mode == "CMYK":
-        out = limit_ink(out, ink_limit - INK_MARGIN)
+        limited = encode_within_limit(out, ink_limit)
+        out, data = limited.image, limited.data
+    else:
+        data = encode_jpeg(out)
     notes += _resolution_warnings(plan.effective_ppi, box_mm, target_ppi)
     return PreparedImage(
-        data=_encode_jpeg(out),
+        data=data,
         pixel_width=out.width,
         pixel_height=out.height,
         mode=out.mode,
@@ -687,55 +692,7 @@ def _srgb_bytes() -> bytes:
 
 
 # --------------------------------------------------------------------------
-# encoding, warnings
-
-
-INK_MARGIN = 10.0  # % kept free below the limit for JPEG's rounding and ringing
-
-
-def limit_ink(img: Image.Image, limit: float) -> Image.Image:
-    """Lower C, M and Y where C+M+Y+K exceeds ``limit`` %; K and all other pixels unchanged."""
-    import numpy as np
-
-    a = np.asarray(img)  # uint8, H × W × 4
-    cap = limit / 100.0 * 255.0
-    flat = a.reshape(-1, 4)
-    parts = []
-    step = 1 << 18  # pixels at a time: the sums stay in the processor's cache
-    for start in range(0, len(flat), step):
-        block = flat[start:start + step]
-        total = block[:, 0].astype(np.uint16)
-        for ch in (1, 2, 3):
-            total += block[:, ch]
-        hit = np.flatnonzero(total > cap)
-        if hit.size:
-            parts.append(hit + start)
-    if not parts:  # usually few pixels are over, or none: only they are touched
-        return img
-    over = np.concatenate(parts)
-    px = flat[over].astype(np.float32)
-    cmy = px[:, :3]
-    cmy_sum = cmy.sum(axis=1)
-    room = np.maximum(cap - px[:, 3], 0.0)
-    factor = np.where(cmy_sum > 0, room / np.maximum(cmy_sum, 1e-6), 1.0)
-    px[:, :3] = cmy * np.minimum(factor, 1.0)[:, None]
-    out = flat.copy()
-    out[over] = np.clip(np.floor(px), 0, 255).astype(np.uint8)
-    return Image.fromarray(out.reshape(a.shape), "CMYK")
-
-
-def _encode_jpeg(img: Image.Image) -> bytes:
-    if max(img.size) > JPEG_MAX_SIDE:
-        raise ValueError(
-            f"prepared image {img.width}×{img.height} px exceeds JPEG's size limit; "
-            "lower target_ppi or use the 1:10 scale layout"
-        )
-    buf = io.BytesIO()
-    # no EXIF, ICC or dpi unless given here; the one thing Pillow takes from ``img.info``
-    # is a comment, emptied (no copy of the picture needed to clear its info)
-    img.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False,
-             progressive=False, comment=b"")
-    return buf.getvalue()
+# warnings
 
 
 def _resolution_warnings(

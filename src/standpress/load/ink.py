@@ -1,0 +1,296 @@
+"""CMYK photos encoded as JPEG with total ink within a limit at every decoded pixel.
+
+Contract
+========
+
+:func:`encode_within_limit` turns a CMYK image into the JPEG bytes a PDF embeds, such
+that **every pixel of the decoded JPEG** has C + M + Y + K ≤ :func:`allowed_levels`
+(``limit`` % of 255 per channel, less :data:`DECODER_SLACK`). The guarantee is checked on
+the bytes themselves: they are decoded and measured before they are returned.
+
+Why limiting before encoding is not enough
+    JPEG quantises each 8×8 block's DCT coefficients; the decoded pixels differ from the
+    encoded ones by up to about ±45 levels (18 %) summed over the four channels at quality
+    90 (measured on noisy texture, and ringing beside sharp edges). CMYK is not subsampled, but every channel is
+    quantised, and the errors of the four add. A fixed margin below the limit would have to
+    be 17 % for the worst photo measured (``benchmarks/bench_ink.py``), and about 70 % to
+    be a proof (the bound of the quantisation error at quality 90, four channels): it would
+    move the colours of every dark pixel of every photo.
+
+How (decode what was encoded, limit again where it is over)
+    1. Pixels over ``limit − margin`` have C, M and Y lowered in proportion (K kept,
+       lowered only when K alone is over), the cheapest move of the least ink:
+       :func:`limit_ink`. The image is encoded and decoded.
+    2. The 8×8 blocks with a decoded pixel over the limit are gathered into a small mosaic.
+       In baseline JPEG without subsampling each block is coded on its own (the same
+       quantisation tables, no smoothing across blocks), so a block decodes to the same
+       pixels in the mosaic as in the photo; the right and bottom edge blocks are padded
+       by repeating the last column and row, as libjpeg does. In each round, the ceiling of
+       each block still over is lowered by its largest excess plus a step (1, 2, 4, 8, then
+       16 levels), and the block is limited to it again **from its source pixels**: only
+       its pixels above the new ceiling move, each by the least that brings it there. After
+       :data:`MAX_ROUNDS` a block still over is made flat (its mean colour, limited to
+       ``allowed − 4``): a flat block has only a DC coefficient, which decodes within
+       ±1 per channel, so it cannot be over. (No photo measured needed it.)
+    3. The limited photo is encoded again and the whole JPEG decoded again; a block still
+       over (a decoder that disagrees with the mosaic) goes back to step 2, up to three
+       times, then :class:`RuntimeError` (a bug, never bad input).
+
+Decoders
+    Pillow (libjpeg-turbo) and Ghostscript (IJG libjpeg) decode these JPEGs to identical
+    pixels (both use the accurate integer IDCT; the tests check it, and on the sample's 56
+    photos no pixel differs). A RIP with another IDCT may round differently:
+    :data:`DECODER_SLACK` = 4 levels (≈ 1.6 %) are kept free, one level a channel
+    (``allowed_levels(300)`` is 761 of 765). IEEE 1180 allows a conforming IDCT one level
+    from the exact one, so two conforming decoders could in theory differ by two levels a
+    channel; raise the slack to 8 if a printer's RIP is known to use a coarse IDCT.
+
+Encoding
+    :func:`encode_jpeg`: baseline JPEG, quality 90, 4:4:4 (libjpeg never subsamples CMYK),
+    not progressive, no optimised tables, no EXIF, ICC, comment or XMP: the same pixels
+    give the same bytes. CMYK is written by Pillow inverted with an Adobe APP14 marker
+    (the PDF image needs ``/Decode [1 0 1 0 1 0 1 0]``); Pillow decodes it back to ink
+    values.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+__all__ = ["DECODER_SLACK", "INK_MARGIN", "InkLimited", "allowed_levels", "encode_jpeg",
+           "encode_within_limit", "limit_ink"]
+
+JPEG_QUALITY = 90
+JPEG_MAX_SIDE = 65_500
+BLOCK = 8  # JPEG's DCT block; CMYK is never subsampled, so a block is an MCU
+DECODER_SLACK = 4  # levels of C+M+Y+K kept free for another decoder's IDCT (±1 a channel)
+INK_MARGIN = 0.0  # % below the limit aimed at before the first encoding: 0 moves the least
+# colour (benchmarks/bench_ink.py, sample photos at 260 %: mean ΔCMYK 0.509 % at 0, 0.537 %
+# at 2, 0.588 % at 4; the margin saves only 8‒14 % of the CPU)
+MAX_ROUNDS = 16  # rounds of the mosaic before a block still over is made flat
+MAX_PASSES = 3  # whole-image encode + decode checks after the first
+MOSAIC_COLUMNS = 256  # blocks per row of the mosaic (2048 px wide)
+
+
+@dataclass(frozen=True)
+class InkLimited:
+    """The JPEG (``data``), the pixels it was encoded from (``image``), and how they came.
+
+    ``peak`` is the largest C+M+Y+K of the decoded JPEG, in levels (255 = 100 %);
+    ``blocks`` the 8×8 blocks limited again after decoding; ``rounds`` the most rounds of
+    the mosaic any of them needed; ``flat`` those made flat; ``passes`` the whole-image
+    encodings.
+    """
+
+    data: bytes
+    image: Image.Image
+    peak: int
+    blocks: int
+    flat: int
+    passes: int
+    rounds: int = 0
+
+
+def allowed_levels(limit: float) -> int:
+    """The largest C+M+Y+K (levels, 255 = 100 %) a decoded pixel may have at ``limit`` %."""
+    return math.floor(limit * 255 / 100 + 1e-9) - DECODER_SLACK
+
+
+def encode_jpeg(img: Image.Image) -> bytes:
+    """The JPEG bytes of ``img`` (see the module doc; ``ValueError`` past JPEG's size)."""
+    if max(img.size) > JPEG_MAX_SIDE:
+        raise ValueError(
+            f"prepared image {img.width}×{img.height} px exceeds JPEG's size limit; "
+            "lower target_ppi or use the 1:10 scale layout"
+        )
+    buf = io.BytesIO()
+    # no EXIF, ICC or dpi unless given here; the one thing Pillow takes from ``img.info``
+    # is a comment, emptied (no copy of the picture needed to clear its info)
+    img.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=False,
+             progressive=False, comment=b"")
+    return buf.getvalue()
+
+
+def limit_ink(img: Image.Image, limit: float) -> Image.Image:
+    """Lower C, M and Y where C+M+Y+K exceeds ``limit`` %; K and all other pixels unchanged.
+
+    (K is lowered too where K alone exceeds the limit, i.e. only below 100 %.)"""
+    a = np.asarray(img)
+    out = _limited(a, np.float32(limit / 100 * 255))
+    return img if out is a else Image.fromarray(out, "CMYK")
+
+
+def encode_within_limit(img: Image.Image, limit: float, *,
+                        margin: float = INK_MARGIN) -> InkLimited:
+    """The JPEG of CMYK ``img`` with no decoded pixel over ``limit`` % (see the module doc)."""
+    if img.mode != "CMYK":
+        raise ValueError(f"encode_within_limit needs a CMYK image, got {img.mode!r}")
+    allowed = allowed_levels(limit)
+    if allowed < 0:
+        raise ValueError(f"ink limit {limit!r} % is below the decoder slack")
+    src = np.asarray(img)
+    lim = _limited(src, np.float32(allowed - margin * 255 / 100))
+    ceilings: dict[tuple[int, int], float] = {}  # block → its ceiling, once lowered
+    flat: set[tuple[int, int]] = set()
+    rounds = 0
+    for passes in range(1, MAX_PASSES + 2):
+        data = encode_jpeg(img if lim is src else Image.fromarray(lim, "CMYK"))
+        totals = _decoded_totals(data)
+        over = _over_blocks(totals, allowed)
+        if not over:
+            image = img if lim is src else Image.fromarray(lim, "CMYK")
+            return InkLimited(data, image, int(totals.max()), len(ceilings.keys() | flat),
+                              len(flat), passes, rounds)
+        if passes > MAX_PASSES:
+            break
+        if lim is src:  # (nothing was over the first cap: no copy made yet)
+            lim = src.copy()
+        rounds = max(rounds, _settle(src, lim, totals, over, allowed, ceilings, flat))
+    raise RuntimeError(f"JPEG still over the ink limit in {len(over)} blocks after "
+                       f"{MAX_PASSES} passes: a bug in standpress.load.ink")
+
+
+# --------------------------------------------------------------------------
+# limiting
+
+
+def _limited(a: np.ndarray, cap) -> np.ndarray:
+    """``a`` (… × 4, uint8) with C, M, Y scaled down where C+M+Y+K > ``cap`` (a scalar, or
+    one per pixel or block, broadcast against ``a``'s shape without the channels); ``a``
+    itself when nothing is over."""
+    totals = _totals(a)
+    hit = np.flatnonzero(totals > cap)
+    if not hit.size:  # usually few pixels are over, or none: only they are touched
+        return a
+    px = a.reshape(-1, 4)[hit].astype(np.float32)
+    if np.ndim(cap):
+        cap = np.broadcast_to(np.asarray(cap, np.float32), totals.shape).reshape(-1)[hit]
+    k = np.minimum(px[:, 3], np.maximum(np.floor(cap), 0))
+    room = np.maximum(cap - k, 0)
+    cmy = px[:, 0] + px[:, 1] + px[:, 2]  # (no C, M or Y: the factor is 1, and moves nothing)
+    px[:, :3] *= np.minimum(room / np.maximum(cmy, 1e-6), 1.0)[:, None]
+    px[:, 3] = k
+    out = a.copy()
+    out.reshape(-1, 4)[hit] = px.astype(np.uint8)  # ≥ 0: truncation is the floor
+    return out
+
+
+def _totals(a: np.ndarray) -> np.ndarray:
+    """C+M+Y+K of each pixel of ``a`` (… × 4, uint8) as uint16 (channel by channel: eight
+    times faster than ``a.sum(axis=-1)``)."""
+    totals = a[..., 0].astype(np.uint16)
+    for channel in (1, 2, 3):
+        totals += a[..., channel]
+    return totals
+
+
+# --------------------------------------------------------------------------
+# decoding and blocks
+
+
+def _decoded_totals(data: bytes) -> np.ndarray:
+    """C+M+Y+K (levels) of each pixel of the JPEG as Pillow decodes it (ink values)."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return _totals(np.asarray(im))
+
+
+def _over_blocks(totals: np.ndarray, allowed: int) -> list[tuple[int, int]]:
+    """The 8×8 blocks (row, column) with a pixel over ``allowed``."""
+    ys, xs = np.nonzero(totals > allowed)
+    if not ys.size:
+        return []
+    grid = np.zeros((-(-totals.shape[0] // BLOCK), -(-totals.shape[1] // BLOCK)), bool)
+    grid[ys // BLOCK, xs // BLOCK] = True
+    rows, cols = np.nonzero(grid)
+    return list(zip(rows.tolist(), cols.tolist()))
+
+
+def _block_view(a: np.ndarray) -> np.ndarray:
+    """``a`` (H × W × …, H and W multiples of 8) as rows × 8 × columns × 8 × … (a view)."""
+    h, w = a.shape[:2]
+    return a.reshape(h // BLOCK, BLOCK, w // BLOCK, BLOCK, *a.shape[2:])
+
+
+def _padded(a: np.ndarray) -> np.ndarray:
+    """``a`` padded to whole blocks by repeating its last column and row, as libjpeg pads."""
+    ph, pw = -a.shape[0] % BLOCK, -a.shape[1] % BLOCK
+    if not (ph or pw):
+        return a
+    return np.pad(a, ((0, ph), (0, pw)) + ((0, 0),) * (a.ndim - 2), mode="edge")
+
+
+def _blocks_of(a: np.ndarray, where: list[tuple[int, int]]) -> np.ndarray:
+    """The 8×8 blocks of ``a`` (H × W × …) at ``where`` (N × 8 × 8 × …), padded at the
+    right and bottom edges as libjpeg pads them."""
+    rows, cols = np.asarray(where, np.intp).reshape(-1, 2).T
+    return _block_view(_padded(a))[rows, :, cols]
+
+
+def _put_blocks(a: np.ndarray, where: list[tuple[int, int]], blocks: np.ndarray) -> None:
+    """Write ``blocks`` back into ``a`` (their padding past the edges is dropped)."""
+    rows, cols = np.asarray(where, np.intp).reshape(-1, 2).T
+    padded = _padded(a)
+    _block_view(padded)[rows, :, cols] = blocks
+    if padded is not a:
+        a[...] = padded[:a.shape[0], :a.shape[1]]
+
+
+def _mosaic_totals(blocks: np.ndarray) -> np.ndarray:
+    """Encode ``blocks`` side by side as one JPEG, decode it: each block's C+M+Y+K."""
+    n = len(blocks)
+    cols = min(n, MOSAIC_COLUMNS)
+    rows = -(-n // cols)
+    tiles = np.zeros((rows * cols, BLOCK, BLOCK, 4), np.uint8)
+    tiles[:n] = blocks
+    mosaic = tiles.reshape(rows, cols, BLOCK, BLOCK, 4).swapaxes(1, 2)
+    mosaic = np.ascontiguousarray(mosaic).reshape(rows * BLOCK, cols * BLOCK, 4)
+    totals = _decoded_totals(encode_jpeg(Image.fromarray(mosaic, "CMYK")))
+    totals = totals.reshape(rows, BLOCK, cols, BLOCK).swapaxes(1, 2)
+    return totals.reshape(rows * cols, BLOCK, BLOCK)[:n]
+
+
+def _block_max(values: np.ndarray) -> np.ndarray:
+    """The largest of ``values`` (N × 8 × 8) in each block."""
+    return values.max(axis=(1, 2))
+
+
+def _settle(src: np.ndarray, lim: np.ndarray, totals: np.ndarray,
+            over: list[tuple[int, int]], allowed: int,
+            ceilings: dict[tuple[int, int], float], flat: set[tuple[int, int]]) -> int:
+    """Limit the ``over`` blocks of ``lim`` again, from ``src``, until each decodes within
+    ``allowed`` (``totals``: the decoded photo's); record their ceilings (or that they were
+    made flat). The rounds taken."""
+    source = _blocks_of(src, over)
+    current = _blocks_of(lim, over)
+    ceiling = np.array([ceilings.get(b, np.inf) for b in over], np.float32)
+    todo = np.arange(len(over))  # blocks still over: all, then those the mosaic finds
+    excess = _block_max(_blocks_of(totals, over)).astype(np.int32) - allowed
+    rounds = 0
+    while True:
+        keep = excess > 0
+        todo, excess = todo[keep], excess[keep]
+        if not todo.size:
+            break
+        if rounds == MAX_ROUNDS:
+            for i in todo:  # a flat block decodes within ±1 a channel: within ``allowed``
+                mean = np.round(current[i].reshape(-1, 4).mean(axis=0)).astype(np.uint8)
+                current[i] = _limited(mean[None, :], np.float32(allowed - 4))[0]
+                flat.add(over[i])
+            break
+        reached = _block_max(_totals(current[todo])).astype(np.float32)
+        extra = 1 << min(rounds, 4)  # 1, 2, 4, 8, 16, 16 … levels
+        ceiling[todo] = np.minimum(ceiling[todo], reached) - excess - extra
+        current[todo] = _limited(source[todo], ceiling[todo, None, None])
+        rounds += 1
+        excess = _block_max(_mosaic_totals(current[todo]).astype(np.int32)) - allowed
+    for b, c in zip(over, ceiling.tolist()):
+        if c != np.inf:
+            ceilings[b] = c
+    _put_blocks(lim, over, current)
+    return rounds
