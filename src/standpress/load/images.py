@@ -25,34 +25,9 @@ Resolution
     floor printers accept). ``source_ppi`` is what the source crop gives at
     the placed size before any resampling.
 
-Colour ("convert" mode, the default)
-    * RGB sources (RGB, RGBA, P, PA, 1-bit…) are converted from their
-      embedded ICC profile (sRGB assumed when there is none or it is
-      unusable; a warning says so) to the CMYK ``output_profile`` with
-      LittleCMS via ``ImageCms``: **relative colorimetric intent with black
-      point compensation**. The shipped FOGRA39L_300 profile has no separate
-      perceptual table (Argyll built none without a source gamut), so
-      perceptual would give the same numbers; relative colorimetric + BPC
-      is also predictable with a printer's own profile.
-    * CMYK sources with an embedded profile different from the output
-      profile are converted CMYK → CMYK the same way; CMYK sources without a
-      profile (or with the output profile itself) are assumed to be in the
-      output condition already and keep their values.
-    * Gray sources (L, LA, 16-bit gray, I) stay gray: mode ``"L"``, to be
-      embedded as DeviceGray, which PDF/X prints on the black plate
-      (K = 1 − gray). Their embedded profile, if any, is not used: values
-      are not tone-corrected for dot gain.
-    * 16-bit sources are reduced to 8 bits by scaling (``v / 257``), not by
-      clipping.
-
-Alpha
-    Transparency (RGBA, LA, palette with ``tRNS``) is flattened onto
-    ``background_cmyk`` (fractions 0‒1, like ReportLab's ``CMYKColor``)
-    **after** colour conversion, by blending in output CMYK: fully
-    transparent pixels get exactly the background's CMYK numbers, so the
-    image meets a vector background of the same colour without a seam. A
-    gray source with alpha stays gray when the background is K-only;
-    otherwise it goes the RGB route to CMYK.
+Colour and alpha
+    See :mod:`standpress.load.colour` (conversion to the output profile, gray,
+    16-bit, flattening transparency onto the card).
 
 CMYK JPEG polarity (facts checked with Pillow 13, Ghostscript and pdfium)
     * Pillow *decodes* every 4-channel JPEG as Adobe-inverted (raw mode
@@ -118,7 +93,6 @@ Errors
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import warnings
@@ -127,7 +101,9 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
-from standpress.errors import InputError, Problem, display_path
+from standpress.errors import InputError, display_path
+from standpress.load.colour import (fail, icc_transform, load_output_profile, normalise_mode, srgb_bytes,
+                                    to_output_colour, usable_profile)
 from standpress.load.ink import encode_jpeg, encode_within_limit
 
 MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
@@ -139,12 +115,8 @@ WARN_PPI = 100.0
 FLOOR_PPI = 70.0
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
 REDUCING_GAP = 3.0
-RENDERING_INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
-TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
 
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
-_RGB_LIKE = {"P", "PA", "RGB", "RGBA", "RGBX", "RGBa", "YCbCr"}
-_GRAY_16 = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
 _PASSTHROUGH_SOF = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive
 
 
@@ -212,7 +184,7 @@ def prepare_image(
     """
     path = Path(path)
     _check_arguments(box_mm, target_ppi, background_cmyk, mode, focus, max_pixels)
-    out_bytes = _load_output_profile(Path(output_profile))
+    out_bytes = load_output_profile(Path(output_profile))
     img = _open(path, max_pixels)
     try:
         return _prepare_open(
@@ -249,9 +221,9 @@ def _prepare_open(
     img = _decode(img, path, orientation)
     img = _fix_cmyk_polarity(img, source_format, source_info)
     scale = (img.width / oriented[0], img.height / oriented[1])
-    work, alpha, icc = _normalise_mode(img, path, source_info, notes)
+    work, alpha, icc = normalise_mode(img, path, source_info, notes)
     work, alpha = _crop_and_resize(work, alpha, plan, scale)
-    out = _to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
+    out = to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
     if ink_limit is not None and out.mode == "CMYK":
         limited = encode_within_limit(out, ink_limit)
         out, data = limited.image, limited.data
@@ -288,11 +260,11 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
     # a box reduction to within 2× of the size, then Lanczos: a screen copy, not the print
     small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=1.0)
     if small.mode == "CMYK":
-        small = ImageCms.applyTransform(small, _transform(out_bytes, _srgb_bytes(), "CMYK", "RGB"))
+        small = ImageCms.applyTransform(small, icc_transform(out_bytes, srgb_bytes(), "CMYK", "RGB"))
     elif small.mode == "RGB" and img.info.get("icc_profile"):
         try:
             small = ImageCms.applyTransform(
-                small, _transform(img.info["icc_profile"], _srgb_bytes(), "RGB", "RGB"))
+                small, icc_transform(img.info["icc_profile"], srgb_bytes(), "RGB", "RGB"))
         except (OSError, ImageCms.PyCMSError):
             pass  # an unusable embedded profile: shown as sRGB
     buf = io.BytesIO()
@@ -305,7 +277,7 @@ def screen_jpeg_of(data: bytes, crop: tuple[float, float, float, float] | None,
     """:func:`screen_jpeg` of a prepared JPEG (``data``; in passthrough the original, of
     which ``crop`` is what the frame shows), decoded at 1/2, 1/4 or 1/8 scale when that
     still leaves the pixels ``size`` needs."""
-    out_bytes = _load_output_profile(Path(output_profile))
+    out_bytes = load_output_profile(Path(output_profile))
     with Image.open(io.BytesIO(data)) as src:
         full = src.size
         x0, y0, x1, y1 = crop if crop else (0, 0, *full)
@@ -347,44 +319,7 @@ def _check_arguments(
         raise ValueError(f"max_pixels must be positive, got {max_pixels!r}")
 
 
-def _fail(path: Path, message: str, hint: str) -> InputError:
-    name = display_path(path)
-    problem = Problem(message=message, file=name, hint=hint)
-    return InputError(f"{name}: {message}", [problem])
 
-
-# --------------------------------------------------------------------------
-# output profile
-
-
-def _load_output_profile(path: Path) -> bytes:
-    """The bytes of a valid CMYK output profile (cached per file version)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        raise _fail(path, "output ICC profile not found",
-                    "name an existing CMYK output profile (.icc)") from None
-    return _load_output_profile_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=8)
-def _load_output_profile_cached(resolved: str, mtime_ns: int, size: int) -> bytes:
-    path = Path(resolved)
-    data = path.read_bytes()
-    try:
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
-    except (OSError, ImageCms.PyCMSError) as exc:
-        raise _fail(path, f"output ICC profile cannot be read ({exc})",
-                    "use a valid ICC output profile") from None
-    space = profile.profile.xcolor_space.strip()
-    if space != "CMYK" or profile.profile.device_class != "prtr":
-        raise _fail(
-            path,
-            f"output profile is class {profile.profile.device_class!r}, "
-            f"colour space {space!r}, not a CMYK output (prtr) profile",
-            "use the printer's CMYK output profile",
-        )
-    return data
 
 
 # --------------------------------------------------------------------------
@@ -394,10 +329,10 @@ def _load_output_profile_cached(resolved: str, mtime_ns: int, size: int) -> byte
 def _open(path: Path, max_pixels: int) -> Image.Image:
     """Open lazily (header only) and refuse decompression bombs."""
     if not path.exists():
-        raise _fail(path, "image file not found",
+        raise fail(path, "image file not found",
                     "check the file name and the path relative to the campaign")
     if not path.is_file():
-        raise _fail(path, "image path is not a file", "name an image file")
+        raise fail(path, "image path is not a file", "name an image file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -405,10 +340,10 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError:
         raise _bomb(path, None, max_pixels) from None
     except UnidentifiedImageError:
-        raise _fail(path, "not an image file Pillow can read",
+        raise fail(path, "not an image file Pillow can read",
                     "export the picture as JPEG, PNG or TIFF") from None
     except OSError as exc:
-        raise _fail(path, f"cannot open image ({exc})",
+        raise fail(path, f"cannot open image ({exc})",
                     "check the file's permissions and export it again") from None
     width, height = img.size
     if width * height > max_pixels or width <= 0 or height <= 0:
@@ -419,7 +354,7 @@ def _open(path: Path, max_pixels: int) -> Image.Image:
 
 def _bomb(path: Path, size: tuple[int, int] | None, max_pixels: int) -> InputError:
     dims = f"{size[0]}×{size[1]} px " if size else ""
-    return _fail(
+    return fail(
         path,
         f"image {dims}has more than the {max_pixels:,} pixels allowed "
         "(possible decompression bomb)",
@@ -463,10 +398,10 @@ def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
         img.load()
         return ImageOps.exif_transpose(img) if orientation != 1 else img
     except MemoryError:
-        raise _fail(path, "image too large to decode in memory",
+        raise fail(path, "image too large to decode in memory",
                     "downscale the original") from None
     except Exception as exc:  # Pillow raises many types for bad data
-        raise _fail(path, f"image data is truncated or corrupt ({exc})",
+        raise fail(path, f"image data is truncated or corrupt ({exc})",
                     "export or download the file again") from None
 
 
@@ -555,143 +490,6 @@ def _with_alpha(work: Image.Image, alpha: Image.Image) -> Image.Image:
 
 
 # --------------------------------------------------------------------------
-# modes and colour
-
-
-def _normalise_mode(
-    img: Image.Image, path: Path, info: dict, notes: list[str]
-) -> tuple[Image.Image, Image.Image | None, bytes | None]:
-    """Return (RGB | L | CMYK image, alpha or None, source ICC bytes or None)."""
-    icc = info.get("icc_profile") or None
-    mode = img.mode
-    if mode in _GRAY_16:
-        return _sixteen_bit_to_l(img), None, None
-    if mode in ("1", "L", "LA", "La"):
-        if mode in ("1", "L"):
-            return img.convert("L"), None, None
-        la = img.convert("LA")
-        return la.getchannel("L"), _opaque_or(la.getchannel("A")), None
-    if mode == "CMYK":
-        return img, None, icc
-    if mode in _RGB_LIKE:
-        if mode in ("RGBA", "RGBa", "PA", "P"):  # P: tRNS becomes alpha
-            rgba = img.convert("RGBA")
-            return rgba.convert("RGB"), _opaque_or(rgba.getchannel("A")), icc
-        return (img if mode == "RGB" else img.convert("RGB")), None, icc
-    raise _fail(path, f"unsupported image mode {mode!r}",
-                "save the picture as 8- or 16-bit RGB, gray or CMYK")
-
-
-def _sixteen_bit_to_l(img: Image.Image) -> Image.Image:
-    """Scale 16-bit (or 32-bit integer) gray to 8 bits instead of clipping."""
-    as_int = img.convert("I")
-    low, high = as_int.getextrema()
-    if high > 255:
-        as_int = as_int.point(lambda v: v * (1 / 257))
-    return as_int.convert("L")
-
-
-def _opaque_or(alpha: Image.Image) -> Image.Image | None:
-    """``None`` when the alpha channel is fully opaque (nothing to flatten)."""
-    return None if alpha.getextrema() == (255, 255) else alpha
-
-
-def _to_output_colour(
-    work: Image.Image,
-    alpha: Image.Image | None,
-    icc: bytes | None,
-    out_bytes: bytes,
-    background_cmyk: tuple[float, float, float, float],
-    notes: list[str],
-) -> Image.Image:
-    bg = tuple(round(v * 255) for v in background_cmyk)
-    if work.mode == "L":
-        if alpha is None:
-            return work
-        if bg[:3] == (0, 0, 0):
-            gray_bg = Image.new("L", work.size, 255 - bg[3])
-            return Image.composite(work, gray_bg, alpha)
-        work, icc = work.convert("RGB"), None
-    if work.mode == "RGB":
-        cmyk = _rgb_to_cmyk(work, icc, out_bytes, notes)
-    else:
-        cmyk = _cmyk_to_cmyk(work, icc, out_bytes, notes)
-    if alpha is None:
-        return cmyk
-    return Image.composite(cmyk, Image.new("CMYK", cmyk.size, bg), alpha)
-
-
-def _rgb_to_cmyk(
-    img: Image.Image,
-    icc: bytes | None,
-    out_bytes: bytes,
-    notes: list[str],
-) -> Image.Image:
-    source = _usable_profile(icc, "RGB", notes)
-    if icc is None:
-        notes.append("no embedded ICC profile; assumed sRGB")
-    elif source is None:
-        notes.append("assumed sRGB instead")
-    transform = _transform(source, out_bytes, "RGB", "CMYK")
-    return ImageCms.applyTransform(img, transform)
-
-
-def _cmyk_to_cmyk(
-    img: Image.Image,
-    icc: bytes | None,
-    out_bytes: bytes,
-    notes: list[str],
-) -> Image.Image:
-    if icc == out_bytes:
-        return img
-    source = _usable_profile(icc, "CMYK", notes)
-    if source is None:
-        notes.append(
-            "CMYK image without a usable ICC profile; its values are used as they "
-            "are (assumed to be for the output condition already)"
-        )
-        return img
-    return ImageCms.applyTransform(img, _transform(source, out_bytes, "CMYK", "CMYK"))
-
-
-def _usable_profile(icc: bytes | None, space: str, notes: list[str]) -> bytes | None:
-    """The embedded profile if it parses and describes ``space``, else None."""
-    if not icc:
-        return None
-    try:
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-    except (OSError, ImageCms.PyCMSError):
-        notes.append("embedded ICC profile is unreadable; ignored")
-        return None
-    found = profile.profile.xcolor_space.strip()
-    if found != space:
-        notes.append(f"embedded ICC profile is for {found}, not {space}; ignored")
-        return None
-    return icc
-
-
-@functools.lru_cache(maxsize=16)
-def _transform(
-    source_icc: bytes | None, out_icc: bytes, in_mode: str, out_mode: str
-) -> ImageCms.ImageCmsTransform:
-    """From ``source_icc`` (None: sRGB) to ``out_icc``."""
-    if source_icc is None:
-        source = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-    else:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(source_icc))
-    output = ImageCms.ImageCmsProfile(io.BytesIO(out_icc))
-    return ImageCms.buildTransform(
-        source, output, in_mode, out_mode,
-        renderingIntent=RENDERING_INTENT, flags=TRANSFORM_FLAGS,
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _srgb_bytes() -> bytes:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-
-
-# --------------------------------------------------------------------------
 # warnings
 
 
@@ -765,11 +563,11 @@ def _passthrough(
     img.draft(mode, (max(1, size[0] // 8), max(1, size[1] // 8)))
     _decode(img, path, 1)
     if mode == "RGB":
-        usable = _usable_profile(icc, "RGB", notes)
+        usable = usable_profile(icc, "RGB", notes)
         if usable is None:
             notes.append("no embedded ICC profile; tagged as sRGB" if icc is None
                          else "tagged as sRGB instead")
-            usable = _srgb_bytes()
+            usable = srgb_bytes()
         icc = usable
     else:
         icc = None
