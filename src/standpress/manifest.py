@@ -32,7 +32,8 @@ from typing import Any
 from .errors import InputError, Problem, display_path
 
 __all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "CHECKS", "SEVERITIES", "PanelEntry", "StandEntry",
-           "RiverMap", "StandsManifest", "Finding", "FileReport", "PreflightManifest"]
+           "RiverMap", "StandsManifest", "PrintSpec", "Finding", "FileReport",
+           "PreflightManifest"]
 
 STANDS_JSON = "stands.json"
 PREFLIGHT_JSON = "preflight.json"
@@ -229,6 +230,42 @@ class StandsManifest:
 
     def write(self, path: Path) -> None:
         _dump(self.to_json(), path, indent=1)
+
+
+# ------------------------------------------------------------------ a file's own spec
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """What one finished PDF says about itself: its stand and format and, per page, the
+    :class:`PanelEntry` the preflight judges it by (one page for a panel file, one per
+    panel for a stand file).
+
+    The build writes it into each PDF's XMP (``render/pdfx.py``, namespace
+    :data:`standpress.pdfread.SPEC_NS`) and into the print package's ``manifest.json``
+    (``"spec"`` of each file), so that ``standpress check`` judges a file by its own
+    format's floors and limits wherever it lies.
+    """
+
+    stand: str | None = None  # stand id
+    format: str | None = None  # format id
+    format_name: str | None = None
+    pages: tuple[PanelEntry, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"stand": self.stand, "format": self.format, "format_name": self.format_name,
+                "pages": [p.to_json() for p in self.pages]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PrintSpec:
+        """Raises ``ValueError`` when ``data`` is not a spec (no list of pages with files)."""
+        if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
+            raise ValueError('no "pages" list')
+        if not all(isinstance(p, dict) and p.get("file") for p in data["pages"]):
+            raise ValueError('a page has no "file"')
+        return cls(stand=data.get("stand"), format=data.get("format"),
+                   format_name=data.get("format_name"),
+                   pages=tuple(PanelEntry.from_json(p) for p in data["pages"]))
 
 
 # ------------------------------------------------------------------ preflight.json

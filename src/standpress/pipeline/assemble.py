@@ -14,11 +14,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import Problem, RenderError
-from ..manifest import PanelEntry, RiverMap, StandEntry, StandsManifest
+from ..manifest import RiverMap, StandEntry, StandsManifest
 from ..model import Project
 from ..plan import StandPlan
 from .cache import Cache, code_fingerprint, link
 from .options import BuildOptions, StandResult
+from .finish import panel_entry
 from .package import write_print_folder
 from .state import PanelRecord
 from .tasks import page_key
@@ -95,20 +96,6 @@ def stands_manifest(project: Project, plans: list[StandPlan],
                     warnings: list[Problem], outlined: bool = False) -> StandsManifest:
     """``stands.json``: what was built, and what the preflight must find in it."""
 
-    def panel_entry(plan: StandPlan, p, rec: PanelRecord) -> PanelEntry:
-        fmt = plan.format
-        texts = [c.title for c in p.cases]
-        if p.kind == "cover":
-            texts.append(project.campaign.title)
-        if p.kind == "locator":
-            texts += [loc.name for loc in project.locations]
-        return PanelEntry(file=f"{plan.location.id}/{p.name}.pdf", kind=p.kind, unit=p.unit,
-                          side=p.side, cases=tuple(c.id for c in p.cases),
-                          trim=(fmt.width, fmt.height), bleed=fmt.bleed, safe=fmt.safe,
-                          ink_limit=fmt.ink_limit, warn_ppi=fmt.warn_ppi, min_ppi=fmt.min_ppi,
-                          qr=tuple(rec.qr), texts=() if outlined else tuple(texts),
-                          outlined_text=outlined)
-
     def stand_entry(plan: StandPlan) -> StandEntry:
         loc = plan.location
         return StandEntry(
@@ -118,7 +105,7 @@ def stands_manifest(project: Project, plans: list[StandPlan],
             faces=plan.format.faces, file=f"{loc.id}/{loc.id}.pdf",
             case_titles={c.id: c.title for c in plan.cases},
             urls={c.id: c.url for c in plan.cases},
-            panels=tuple(panel_entry(plan, p, rec)
+            panels=tuple(panel_entry(project, plan, p, rec.qr, outlined)
                          for p, rec in zip(plan.panels, panels[loc.id])))
 
     c = project.campaign
