@@ -18,7 +18,8 @@ from .common import handle_errors
 @click.argument("stand_ids", nargs=-1)
 @handle_errors
 def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
-    """Zip each stand's print/ folder for the print shop."""
+    """Zip each stand's print/ folder for the print shop, into <out>/_packages/ (a folder
+    builds leave alone)."""
     if not Path(out).is_dir():
         raise StandpressError(f"{out} does not exist; run standpress build first")
     for z in run_pack(Path(out), list(stand_ids) or None):
@@ -34,7 +35,8 @@ def pack(out: Path, stand_ids: tuple[str, ...]) -> None:
 @click.argument("stand_ids", nargs=-1)
 @handle_errors
 def proof(out: Path, locations: Path, sheet: str, stand_ids: tuple[str, ...]) -> None:
-    """Office proofs: each stand's real panels scaled onto one sheet each (A3)."""
+    """Office proofs: each stand's real panels scaled onto one sheet each (A3), into
+    <out>/_proofs/ (a folder builds leave alone)."""
     project, _ = load_project(locations)
     if sheet not in project.formats:
         raise InputError("unknown proof format", [Problem(
