@@ -174,6 +174,10 @@ def test_pack_and_proof_survive_a_rebuild(printshop) -> None:
     assert r.exit_code == 0, r.output
     proof = out / "_proofs" / "obolon-proof-a3.pdf"
     kept = {p: sha(p) for p in (zipped, proof)}
+    # a proof is for the office, not for print: check names it and leaves it out
+    r = run("check", str(out))
+    assert r.exit_code == 0, r.output
+    assert "not checked: 1 office proof (" in r.output and "obolon-proof-a3.pdf" in r.output
     build_campaign(src, out, cache)
     assert {p: sha(p) for p in kept} == kept
     # and packing again gives the same bytes (deterministic)

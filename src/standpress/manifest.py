@@ -31,12 +31,16 @@ from typing import Any
 
 from .errors import InputError, Problem, display_path
 
-__all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "CHECKS", "SEVERITIES", "PanelEntry", "StandEntry",
+__all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "PACKAGES_DIR", "PROOFS_DIR", "CHECKS", "SEVERITIES", "PanelEntry", "StandEntry",
            "RiverMap", "StandsManifest", "PrintSpec", "Finding", "FileReport",
            "PreflightManifest"]
 
 STANDS_JSON = "stands.json"
 PREFLIGHT_JSON = "preflight.json"
+#: folders of the output folder that builds never write, swap or remove: ``pack``'s zips
+#: and ``proof``'s office proofs (not for print: the preflight does not read them)
+PACKAGES_DIR = "_packages"
+PROOFS_DIR = "_proofs"
 SEVERITIES = ("ok", "warning", "error")
 #: the preflight's checks in the order of its table's and its JSON's columns; a check not
 #: listed comes after these, in order of appearance

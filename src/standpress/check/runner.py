@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from ..errors import InputError
-from ..manifest import PrintSpec
+from ..manifest import PROOFS_DIR, PrintSpec
 from ..pdfread import Lighter, read_spec
 from .boxes import check_boxes
 from .colour import check_colour
@@ -126,8 +126,15 @@ def check_pdf(path: Path, expect: dict | None = None, *,
     return FileReport(str(path), tuple(findings), time.perf_counter() - started)
 
 
-def _pdfs_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+def pdfs_in(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The PDFs below ``folder``, and the office proofs left out (``_proofs/``: sheets for
+    the office, not for print; named, not judged). A folder named itself is searched."""
+    pdfs, proofs = [], []
+    for p in sorted(folder.rglob("*")):
+        if p.suffix.lower() == ".pdf" and p.is_file():
+            inner = p.relative_to(folder).parts[:-1]
+            (proofs if PROOFS_DIR in inner else pdfs).append(p)
+    return pdfs, proofs
 
 
 class _Manifests:
@@ -166,14 +173,16 @@ class _Manifests:
         return self.table(candidate, load_package_manifest).get(pdf.resolve())
 
 
-def check_paths(paths: list[Path], *, render_dpi: float | None = None) -> list[FileReport]:
+def check_paths(paths: list[Path], *, render_dpi: float | None = None,
+                skipped: list[Path] | None = None) -> list[FileReport]:
     """Preflight files and folders.
 
     A folder is searched recursively for PDFs. Each PDF is judged by its own spec (its
     XMP), with what the nearest ``stands.json`` (in its folder or a parent) and a print
     package's ``manifest.json`` beside it say of it (see :func:`check_pdf`); a PDF
     nothing describes gets the generic checks. A file ``stands.json`` lists under a
-    checked folder but that is missing is reported.
+    checked folder but that is missing is reported. Office proofs (``_proofs/``) found in
+    a folder are not checked; they are added to ``skipped`` when it is given.
     """
     manifests = _Manifests()
     reports: list[FileReport] = []
@@ -183,7 +192,9 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None) -> list[F
         path = Path(raw)
         table = manifests.table(find_manifest(path), load_expectations)
         if path.is_dir():
-            files = _pdfs_in(path)
+            files, proofs = pdfs_in(path)
+            if skipped is not None:
+                skipped += proofs
             root = path.resolve()
             for listed in sorted(table):
                 if (listed == root or root in listed.parents) and not listed.exists():

@@ -55,10 +55,15 @@ def run_check(paths: list[Path], report: Path | None = None, *, as_json: bool = 
             for p in missing])
     if report is not None:
         refuse_build_report(Path(report))
-    reports = check_paths(paths)
+    proofs: list[Path] = []
+    reports = check_paths(paths, skipped=proofs)
     if not reports:
         raise InputError("nothing to check", [
             Problem("no PDF files found", file=", ".join(display_path(p) for p in paths))])
+    if proofs and not as_json:
+        echo(f"not checked: {len(proofs)} office proof{'s' if len(proofs) != 1 else ''} "
+             f"({', '.join(display_path(p) for p in proofs[:3])}{', …' if len(proofs) > 3 else ''}"
+             "): sheets for the office, not for print")
     if as_json:
         echo(json.dumps(report_dict(reports), ensure_ascii=False, indent=2))
     else:

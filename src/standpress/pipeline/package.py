@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pikepdf
 
-from ..manifest import PrintSpec
+from ..manifest import PACKAGES_DIR, PrintSpec
 from ..model import Project
 from ..pdfread import read_spec
 from ..plan import StandPlan
 
 #: where ``pack`` writes the zips, inside the output folder; builds leave it alone
-PACKAGES = "_packages"
+PACKAGES = PACKAGES_DIR
 
 FIELDS = ("file", "stand", "panel", "kind", "unit", "side", "trim_w_mm", "trim_h_mm", "bleed_mm",
           "scale", "output_profile", "output_condition", "pages", "sha256")

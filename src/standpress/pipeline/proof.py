@@ -20,10 +20,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import InputError, Problem, display_path
-from ..manifest import STANDS_JSON, StandEntry, StandsManifest
+from ..manifest import PROOFS_DIR, STANDS_JSON, StandEntry, StandsManifest
 from ..model import Format
 
-PROOFS = "_proofs"  # inside the output folder; builds leave it alone
+PROOFS = PROOFS_DIR  # inside the output folder; builds leave it alone
 MARGIN = 12.0  # mm around the panel on the proof sheet
 CAPTION = 14.0  # mm of caption below it
 
