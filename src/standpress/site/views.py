@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from PIL import Image as PILImage
 
+from ..manifest import PACKAGES_DIR
 from .data import Panel, Preflight, Report, Stand, Summary
 from .mapview import MapView, map_view
 
@@ -203,7 +204,8 @@ def _downloads(out: Path, s: Stand) -> Downloads:
     return Downloads(
         stand_pdf=url(s.file, page_dir) if (out / s.file).is_file() else None,
         print_dir=url(f"{s.id}/print/", page_dir) if print_dir.is_dir() else None,
-        zip=url(f"{s.id}/{zip_name}", page_dir) if (out / s.id / zip_name).is_file() else None,
+        zip=url(f"{PACKAGES_DIR}/{zip_name}", page_dir)  # `standpress pack`'s, kept by builds
+        if (out / PACKAGES_DIR / zip_name).is_file() else None,
         zip_name=zip_name,
         print_files=tuple((f, url(f"{s.id}/print/{f}", page_dir)) for f in files))
 
