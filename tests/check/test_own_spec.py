@@ -118,3 +118,10 @@ def test_a_package_manifest_is_read_beside_its_files(tmp_path: Path) -> None:
     assert manifest_errors(report) == [
         f"manifest.json of the print package says warn_ppi 20, {OWN_SPEC} says 25: judged by "
         f"{OWN_SPEC}; the file and its manifest do not belong together (rebuild, or pack again)"]
+
+
+def test_a_manifest_json_that_is_not_a_packages_is_ignored(tmp_path: Path) -> None:
+    finished(tmp_path / "p.pdf", spec())
+    (tmp_path / "manifest.json").write_text('{"name": "a web app", "icons": []}', "utf-8")
+    reports = check_paths([tmp_path])
+    assert [Path(r.path).name for r in reports] == ["p.pdf"] and reports[0].ok

@@ -122,11 +122,12 @@ def load_expectations(manifest: Path) -> dict[Path, dict]:
 
 def load_package_manifest(path: Path) -> dict[Path, dict]:
     """Map each PDF a print package's ``manifest.json`` describes (resolved path) to the
-    expectation of its ``"spec"``; files without one are left out. Raises ``ValueError``
-    (or ``OSError``) when the file is not a package manifest."""
+    expectation of its ``"spec"``; files without one are left out, and a ``manifest.json``
+    without a ``"files"`` list is not a package's (empty map). Raises ``ValueError`` (or
+    ``OSError``) when it is not JSON or a row or spec is malformed."""
     data = json.loads(Path(path).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
-        raise ValueError('no "files" list')
+        return {}  # some other manifest.json: it describes nothing here
     table: dict[Path, dict] = {}
     for row in data["files"]:
         if not isinstance(row, dict) or not row.get("file"):
