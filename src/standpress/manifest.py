@@ -9,6 +9,9 @@ the two top-level types also have ``read(path)`` and ``write(path)``.
   one :class:`StandEntry` per stand with its :class:`PanelEntry` per panel file) and
   what the preflight must find in each file (trim, bleed, safe margin, ink limit,
   resolution, QR payloads, texts).
+* :class:`PrintSpec` — what one finished PDF says about itself (stand, format, one
+  :class:`PanelEntry` per page), carried in its XMP and in the print package's
+  ``manifest.json``.
 * :class:`PreflightManifest` — ``preflight.json``: one :class:`FileReport` per file
   read back, each a list of :class:`Finding` (check, severity, detail, page).
 
@@ -31,9 +34,9 @@ from typing import Any
 
 from .errors import InputError, Problem, display_path
 
-__all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "PACKAGES_DIR", "PROOFS_DIR", "CHECKS", "SEVERITIES", "PanelEntry", "StandEntry",
-           "RiverMap", "StandsManifest", "PrintSpec", "Finding", "FileReport",
-           "PreflightManifest"]
+__all__ = ["STANDS_JSON", "PREFLIGHT_JSON", "PACKAGES_DIR", "PROOFS_DIR", "CHECKS", "SEVERITIES",
+           "PanelEntry", "StandEntry", "RiverMap", "StandsManifest", "PrintSpec", "Finding",
+           "FileReport", "PreflightManifest"]
 
 STANDS_JSON = "stands.json"
 PREFLIGHT_JSON = "preflight.json"
