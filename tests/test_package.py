@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -197,6 +198,9 @@ def test_job_sheet_counts_in_ukrainian_and_aligns_its_table(printshop) -> None:
     for row in table[1:]:  # every cell starts under its heading (characters, as printed)
         assert all(row[i] != " " and (i == 2 or row[i - 1] == " ") for i in starts), table
     assert table[2].split()[:4] == ["01-cover.pdf", "1", "A", "обкладинка"]
+    labelled = [line for line in sheet if re.match(r"^\w[\w ]* / \w+:\s", line)]
+    assert len(labelled) >= 14 and all(re.match(r"^.{21} \S", line)
+                                       for line in labelled), labelled
 
 
 @pytest.mark.parametrize("n, word", [(1, "1 поле"), (2, "2 поля"), (4, "4 поля"),

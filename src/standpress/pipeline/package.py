@@ -115,7 +115,8 @@ def job_sheet(plan: StandPlan, project: Project, date: str, page_scale: str) -> 
         "Файли / Files (одна панель — один файл; мітки різу поза вильотом):",
     ]
     lines += file_table(plan)
-    lines += ["", "Контроль / Checks: manifest.csv (SHA-256), preflight.json.",
+    lines += ["", "Контроль / Checks:    manifest.csv (SHA-256), preflight.json; "
+                  "`standpress check .` (вимоги — у XMP кожного PDF)",
               f"Контакт / Contact:    {c.contact or c.organiser}", ""]
     return "\n".join(lines)
 
