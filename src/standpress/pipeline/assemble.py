@@ -18,8 +18,8 @@ from ..manifest import RiverMap, StandEntry, StandsManifest
 from ..model import Project
 from ..plan import StandPlan
 from .cache import Cache, code_fingerprint, link
-from .options import BuildOptions, StandResult
 from .finish import panel_entry
+from .options import BuildOptions, StandResult
 from .package import write_print_folder
 from .state import PanelRecord
 from .tasks import page_key
