@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import csv
 import random
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTRICTS = ("Печерський", "Оболонський")
+
+sys.path.insert(0, str(ROOT / "tests" / "campaigns"))
+import make  # noqa: E402
+
+#: the next city's 6×3 m billboard read from 8 m, with a floor of 15 ppi (warn 20)
+BILLBOARD = (make.LVIV_TOML[make.LVIV_TOML.index("[format.billboard]"):
+                            make.LVIV_TOML.index("[format.poster]")]
+             .replace("warn_ppi = 15", "warn_ppi = 20").replace("min_ppi = 10", "min_ppi = 15"))
 
 FORMATS_AND_LOCATIONS = '''
 [format.banner]
@@ -27,20 +36,7 @@ target_ppi = 100
 warn_ppi = 60
 min_ppi = 45
 
-[format.billboard]
-name = "Білборд 6×3 м"
-width = 6000
-height = 3000
-bleed = 50
-safe = 150
-faces = 1
-viewing_distance = 8
-scan_distance = 2.5
-template = "billboard"
-target_ppi = 30
-warn_ppi = 20
-min_ppi = 15
-
+{billboard}
 [format.a3]
 name = "A3, офісна коректура"
 width = 297
@@ -100,7 +96,8 @@ def make(out: Path, photo_px: tuple[int, int] = (1900, 1216)) -> Path:
     head = (ROOT / "locations.toml").read_text("utf-8").split("\n[format.")[0]
     start, end = head.index("districts = ["), head.index("]", head.index("districts = ["))
     head = head[:start] + 'districts = ["Печерський", "Оболонський"' + head[end:]
-    (out / "locations.toml").write_text(head + FORMATS_AND_LOCATIONS, encoding="utf-8")
+    toml = head + FORMATS_AND_LOCATIONS.replace("{billboard}", BILLBOARD)
+    (out / "locations.toml").write_text(toml, encoding="utf-8")
     for shared in ("templates", "fonts", "profiles"):
         if not (out / shared).exists():
             (out / shared).symlink_to(ROOT / shared)
