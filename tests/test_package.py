@@ -210,3 +210,17 @@ def test_ukrainian_plural_forms(n: int, word: str) -> None:
     from standpress.pipeline.package import plural
 
     assert plural(n, "поле", "поля", "полів") == word
+
+
+def test_a_print_copy_linked_to_its_panel_is_checked_once_and_judged_by_its_package(
+        printshop, tmp_path) -> None:
+    _, out, _ = printshop
+    r = run("check", str(out / "obolon"), "--json")
+    assert r.exit_code == 0, r.output
+    reports = {rep["path"]: rep for rep in json.loads(r.stdout)["reports"]}
+    copy = reports[str(out / "obolon" / "print" / "01-cover.pdf")]
+    assert copy["checks"] == {"twin": "ok", "manifest": "ok"}
+    assert copy["findings"][0]["detail"].startswith("the same bytes as ")
+    assert "manifest.json of the print package agrees" in copy["findings"][1]["detail"]
+    panel = reports[str(out / "obolon" / "01-cover.pdf")]
+    assert {"images", "ink", "qr", "text"} <= set(panel["checks"])

@@ -11,13 +11,16 @@ XMP), ``stands.json``, a print package's ``manifest.json`` (``expect.py``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
 
-from ..errors import InputError
+from ..errors import InputError, display_path
 from ..manifest import PROOFS_DIR, PrintSpec
 from ..pdfread import Lighter, read_spec
 from .boxes import check_boxes
@@ -49,6 +52,53 @@ CHECK_FUNCTIONS: tuple[tuple[str, Callable[[Context], list[Finding]]], ...] = (
     ("text", check_text),
     ("ink", check_ink),  # last: Ghostscript has been rendering meanwhile
 )
+
+
+def judged_by(pdf: pikepdf.Pdf, sources: list[tuple[str, dict | None]]
+              ) -> tuple[dict | None, list[Finding]]:
+    """What the open ``pdf`` is judged by: its own spec (its XMP) reconciled with what
+    ``sources`` ((who, expectation), in order) say of it, and the ``manifest`` findings."""
+    findings: list[Finding] = []
+    own = None
+    try:
+        data = read_spec(pdf)
+        own = spec_expectation(PrintSpec.from_json(data)) if data is not None else None
+    except (ValueError, TypeError, KeyError) as exc:
+        findings.append(Finding("manifest", "error", f"the file's own spec (XMP) cannot "
+                                                     f"be read: {exc}"))
+    expect, said = reconcile([(OWN_SPEC, own), *sources])
+    return expect, findings + said
+
+
+def _identity(path: Path, sources: list[tuple[str, dict | None]]) -> tuple:
+    """The file's bytes (SHA-256) and what it is judged by: two files with the same
+    identity get the same verdict from every check of their content."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    try:
+        with pikepdf.open(path) as pdf:
+            expect = judged_by(pdf, sources)[0]
+    except Exception:  # noqa: BLE001 - then it is checked in full, and says why
+        return (h.hexdigest(), str(path))
+    expect = {k: v for k, v in (expect or {}).items() if k not in ("file", "base")}
+    return (h.hexdigest(), json.dumps(expect, sort_keys=True, default=str))
+
+
+def same_file(path: Path, first: Path, sources: list[tuple[str, dict | None]]) -> FileReport:
+    """The report of a file whose bytes and expectations are a file's checked in full in
+    the same run (a stand's ``print/`` copies are its panel files): only what describes
+    it here is judged again; every check of its content is the first path's."""
+    started = time.perf_counter()
+    findings = [Finding("twin", "ok", f"the same bytes as {display_path(first)}, judged by the "
+                                      "same: every check of its content is there")]
+    try:
+        with pikepdf.open(path) as pdf:
+            findings += judged_by(pdf, sources)[1]
+    except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds
+        findings.append(Finding("file", "error", f"cannot be opened as a PDF: {exc}"))
+    return FileReport(str(path), tuple(findings), time.perf_counter() - started)
 
 
 def check_pdf(path: Path, expect: dict | None = None, *,
@@ -89,14 +139,7 @@ def check_pdf(path: Path, expect: dict | None = None, *,
         except Exception as exc:  # noqa: BLE001 - pikepdf raises several kinds
             findings.append(Finding("file", "error", f"cannot be opened as a PDF: {exc}"))
             return FileReport(str(path), tuple(findings), time.perf_counter() - started)
-        own = None
-        try:
-            data = read_spec(pdf)
-            own = spec_expectation(PrintSpec.from_json(data)) if data is not None else None
-        except (ValueError, TypeError, KeyError) as exc:
-            findings.append(Finding("manifest", "error", f"the file's own spec (XMP) cannot "
-                                                         f"be read: {exc}"))
-        expect, said = reconcile([(OWN_SPEC, own), (source, expect), *beside])
+        expect, said = judged_by(pdf, [(source, expect), *beside])
         findings += said
         try:
             ctx = Context(path, expect, render_dpi, lighter)
@@ -181,8 +224,11 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None,
     XMP), with what the nearest ``stands.json`` (in its folder or a parent) and a print
     package's ``manifest.json`` beside it say of it (see :func:`check_pdf`); a PDF
     nothing describes gets the generic checks. A file ``stands.json`` lists under a
-    checked folder but that is missing is reported. Office proofs (``_proofs/``) found in
-    a folder are not checked; they are added to ``skipped`` when it is given.
+    checked folder but that is missing is reported. A file with the same bytes as one
+    checked in full in this run, judged by the same expectation (a stand's ``print/``
+    copies), is only judged against what describes it there (:func:`same_file`). Office
+    proofs (``_proofs/``) found in a folder are not checked; they are added to ``skipped``
+    when it is given.
     """
     manifests = _Manifests()
     reports: list[FileReport] = []
@@ -209,6 +255,8 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None,
             done.add(resolved)
             todo.append((f, table.get(resolved)))
     checked = {f.resolve() for f, _ in todo if f.exists()}
+    sizes = Counter(f.stat().st_size for f, _ in todo if f.exists())
+    seen: dict[tuple, Path] = {}  # (SHA-256, what it is judged by) → the path checked in full
     for f, expect in todo:
         if not f.exists():
             reports.append(FileReport(str(f), (Finding("file", "error", "no such file"),)))
@@ -220,5 +268,12 @@ def check_paths(paths: list[Path], *, render_dpi: float | None = None,
                                                                     for t in twins))
         package = manifests.package(f)
         beside = [(f"{PACKAGE_MANIFEST} of the print package", package)] if package else []
+        sources = [(MANIFEST, expect), *beside]
+        size = f.stat().st_size
+        if sizes[size] > 1:  # maybe the same bytes as another file, judged by the same
+            first = seen.setdefault(_identity(f, sources), f)
+            if first is not f:
+                reports.append(same_file(f, first, sources))
+                continue
         reports.append(check_pdf(f, expect, render_dpi=render_dpi, beside=beside))
     return manifests.reports + reports
