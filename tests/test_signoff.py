@@ -116,7 +116,7 @@ def test_pack_refuses_an_unapproved_stand_naming_the_panels(out):
     assert r.exit_code == 2
     assert all(f in r.output for f in PANELS) and "not reviewed" in r.output
     assert "--force" in r.output
-    assert not (out / "opera" / "opera-print.zip").exists()
+    assert not (out / "_packages" / "opera-print.zip").exists()
     # one panel approved: the other three are still named, the approved one is not
     assert run("signoff", "opera/1", "--approve", "--by", "Олена", "--out", out).exit_code == 0
     r = run("pack", "--out", out, "opera")
@@ -127,7 +127,7 @@ def test_pack_refuses_an_unapproved_stand_naming_the_panels(out):
 def test_pack_passes_with_force_and_the_job_sheet_says_not_approved(out):
     r = run("pack", "--out", out, "--force", "opera")
     assert r.exit_code == 0, r.output
-    with zipfile.ZipFile(out / "opera" / "opera-print.zip") as z:
+    with zipfile.ZipFile(out / "_packages" / "opera-print.zip") as z:
         sheet = z.read("opera/job-sheet.txt").decode("utf-8")
     assert sheet.count("НЕ ПЕРЕГЛЯНУТО / NOT REVIEWED") == 4
 
@@ -138,7 +138,7 @@ def test_pack_after_approval_lists_who_when_and_the_hash_of_each_panel(out):
     r = run("pack", "--out", out, "opera")
     assert r.exit_code == 0, r.output
     at = {e["file"]: e["at"] for v in record(out)["decisions"].values() for e in v}
-    with zipfile.ZipFile(out / "opera" / "opera-print.zip") as z:
+    with zipfile.ZipFile(out / "_packages" / "opera-print.zip") as z:
         sheet = z.read("opera/job-sheet.txt").decode("utf-8")
         for file in PANELS:  # the hash in the sheet is the hash of the PDF in the zip
             assert f"sha256 {hashlib.sha256(z.read(file)).hexdigest()}" in sheet

@@ -9,6 +9,9 @@ the two top-level types also have ``read(path)`` and ``write(path)``.
   one :class:`StandEntry` per stand with its :class:`PanelEntry` per panel file) and
   what the preflight must find in each file (trim, bleed, safe margin, ink limit,
   resolution, QR payloads, texts).
+* :class:`PrintSpec` — what one finished PDF says about itself (stand, format, one
+  :class:`PanelEntry` per page), carried in its XMP and in the print package's
+  ``manifest.json``.
 * :class:`PreflightManifest` — ``preflight.json``: one :class:`FileReport` per file
   read back, each a list of :class:`Finding` (check, severity, detail, page).
 
@@ -31,11 +34,16 @@ from typing import Any
 
 from .errors import InputError, Problem, display_path
 
-__all__ = ["package_path", "STANDS_JSON", "PREFLIGHT_JSON", "CHECKS", "SEVERITIES", "PhotoEntry", "PanelEntry",
-           "StandEntry", "RiverMap", "Note", "StandsManifest", "Finding", "FileReport", "PreflightManifest"]
+__all__ = ["package_path", "STANDS_JSON", "PREFLIGHT_JSON", "PACKAGES_DIR", "PROOFS_DIR", "CHECKS",
+           "SEVERITIES", "PhotoEntry", "PanelEntry", "StandEntry", "RiverMap", "Note",
+           "StandsManifest", "PrintSpec", "Finding", "FileReport", "PreflightManifest"]
 
 STANDS_JSON = "stands.json"
 PREFLIGHT_JSON = "preflight.json"
+#: folders of the output folder that builds never write, swap or remove: ``pack``'s zips
+#: and ``proof``'s office proofs (not for print: the preflight does not read them)
+PACKAGES_DIR = "_packages"
+PROOFS_DIR = "_proofs"
 SEVERITIES = ("ok", "warning", "error")
 #: the preflight's checks in the order of its table's and its JSON's columns; a check not
 #: listed comes after these, in order of appearance
@@ -46,7 +54,7 @@ RANK = {s: i for i, s in enumerate(SEVERITIES)}
 def package_path(out: Path, stand_id: str) -> Path:
     """Where ``standpress pack`` writes the zip of one stand's ``print/`` folder, and where
     the site and the sign-off look for it (``pipeline/package.py`` re-exports it)."""
-    return Path(out) / stand_id / f"{stand_id}-print.zip"
+    return Path(out) / PACKAGES_DIR / f"{stand_id}-print.zip"
 
 
 def _unreadable(path: Path, message: str, hint: str | None = None) -> InputError:
@@ -295,6 +303,42 @@ class StandsManifest:
 
     def write(self, path: Path) -> None:
         _dump(self.to_json(), path, indent=1)
+
+
+# ------------------------------------------------------------------ a file's own spec
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """What one finished PDF says about itself: its stand and format and, per page, the
+    :class:`PanelEntry` the preflight judges it by (one page for a panel file, one per
+    panel for a stand file).
+
+    The build writes it into each PDF's XMP (``render/pdfx.py``, namespace
+    :data:`standpress.pdfread.SPEC_NS`) and into the print package's ``manifest.json``
+    (``"spec"`` of each file), so that ``standpress check`` judges a file by its own
+    format's floors and limits wherever it lies.
+    """
+
+    stand: str | None = None  # stand id
+    format: str | None = None  # format id
+    format_name: str | None = None
+    pages: tuple[PanelEntry, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"stand": self.stand, "format": self.format, "format_name": self.format_name,
+                "pages": [p.to_json() for p in self.pages]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PrintSpec:
+        """Raises ``ValueError`` when ``data`` is not a spec (no list of pages with files)."""
+        if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
+            raise ValueError('no "pages" list')
+        if not all(isinstance(p, dict) and p.get("file") for p in data["pages"]):
+            raise ValueError('a page has no "file"')
+        return cls(stand=data.get("stand"), format=data.get("format"),
+                   format_name=data.get("format_name"),
+                   pages=tuple(PanelEntry.from_json(p) for p in data["pages"]))
 
 
 # ------------------------------------------------------------------ preflight.json

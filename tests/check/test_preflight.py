@@ -433,10 +433,10 @@ def test_report_and_table(stands: Path, tmp_path: Path) -> None:
     reports = check_paths([stands])
     table = format_table(reports)
     lines = table.splitlines()
-    assert lines[0].split() == ["file", "file", "boxes", "pdfx", "fonts", "colour", "ink",
-                                "images", "qr", "text"]
+    assert lines[0].split() == ["file", "manifest", "file", "boxes", "pdfx", "fonts", "colour",
+                                "ink", "images", "qr", "text"]
     cover = next(line for line in lines if line.split()[0].endswith("01-cover.pdf"))
-    assert cover.split()[6] == "ERR" and cover.split()[1] == "ok"
+    assert cover.split()[7] == "ERR" and cover.split()[1] == "ok"
     assert any("p.1 ink ERR: total ink 320 %" in line for line in lines)
     assert lines[-1] == "4 files checked: 3 ok, 0 with warnings, 1 with errors"
     out = tmp_path / "report" / "preflight.json"
@@ -455,22 +455,28 @@ def test_report_and_table(stands: Path, tmp_path: Path) -> None:
 def test_run_check_and_command(stands: Path, tmp_path: Path) -> None:
     lines: list[str] = []
     assert run_check([stands], None, echo=lines.append) == 0
-    assert (stands / "preflight.json").exists()
+    assert not (stands / "preflight.json").exists()  # a report only where it is told
     assert "4 files checked: 4 ok" in lines[0]
 
     runner = CliRunner()
     cover = stands / "opera" / "01-cover.pdf"
-    result = runner.invoke(check_command, [str(cover), "--json", str(tmp_path / "r.json")])
+    result = runner.invoke(check_command, [str(cover), "--report", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["ok"] is True
+    result = runner.invoke(check_command, [str(cover), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["reports"][0]["checks"]["qr"] == "ok"
 
     loose = stands / "loose.pdf"
     build(loose, [[*good_items(), Rect(100, 30, 60, 50, fill=(80.0, 80.0, 80.0, 80.0))]])
-    result = runner.invoke(check_command, [str(loose)])
+    result = runner.invoke(check_command, [str(loose), "--report", str(tmp_path / "r.json")])
     assert result.exit_code == 1
     assert "p.1 ink ERR: total ink 320 %" in result.output
     assert "Error: preflight failed: 1 file with errors" in result.output
-    assert json.loads((stands / "preflight.json").read_text(encoding="utf-8"))["ok"] is False
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["ok"] is False
+    # never the build's own report (beside stands.json)
+    result = runner.invoke(check_command, [str(loose), "--report", str(stands / "preflight.json")])
+    assert result.exit_code == 2 and not (stands / "preflight.json").exists()
 
     result = runner.invoke(check_command, [str(tmp_path / "nowhere")])
     assert result.exit_code == 2

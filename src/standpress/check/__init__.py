@@ -7,14 +7,21 @@ The preflight reads the files the render stage wrote with readers other than
 the one that wrote them — pikepdf (qpdf) for structure, pypdfium2 (PDFium)
 for text and the gray render QR codes are decoded from (zxing-cpp),
 Ghostscript for the CMYK render ink is measured on — and judges each file
-against the generic PDF/X-4 rules and, when ``stands.json`` lists it, against
-what the build meant it to be.
+against the generic PDF/X-4 rules and against what the build meant it to be:
+the file's own spec (the ``standpress:`` properties of its XMP, see
+``pdfread/xmp.py`` and :class:`~standpress.manifest.PrintSpec`), to which
+``stands.json`` and a print package's ``manifest.json`` beside it may add but
+not contradict (a contradiction is an error of the ``manifest`` check; see
+``expect.py``). So a file is judged by its own format's floors and limits in
+``stands/``, in a ``print/`` folder, alone, or in an unzipped package on
+another machine.
 
 Public API::
 
-    Finding(check, severity, detail, page=None)     # severity "ok" | "warning" | "error"
-    FileReport(path, findings); .ok (no errors)
-    check_pdf(path, expect=None, *, render_dpi=None, lighter=None) -> FileReport
+    Finding(check, severity, detail, page=None)     # manifest.Finding
+    FileReport(path, findings, seconds); .ok       # manifest.FileReport (frozen)
+    check_pdf(path, expect=None, *, render_dpi=None, lighter=None,
+              source="stands.json", beside=()) -> FileReport
     check_paths(paths, *, render_dpi=None) -> list[FileReport]
     write_report(reports, json_path) -> None
     format_table(reports) -> str
@@ -36,6 +43,8 @@ generic checks, listed files that are missing are reported as errors.
 Checks (one column each; each returns Findings, a crash becomes the error
 "check could not run: …" and the others go on):
 
+``manifest`` who the file is judged by (its own spec, a manifest, or the generic
+            limits) and which limits; a manifest contradicting the spec → error.
 ``file``    the file opens, has the expected page count, qpdf's syntax check.
 ``boxes``   TrimBox present and the expected trim (±0.1 mm, UserUnit applied),
             BleedBox = trim + bleed on every side (±0.1 mm), MediaBox ⊇
@@ -78,7 +87,8 @@ Checks (one column each; each returns Findings, a crash becomes the error
             the trim's top-left), the region over the limit and its share;
             mean coverage per separation is reported.
 
-Only the CLI (``check/cli.py``) prints or sets exit codes.
+Only the CLI (``cli/preflight.py``) prints or sets exit codes; it writes a report
+only where it is told (``--report``), never the build's ``preflight.json``.
 
 Modules: ``runner.py`` (``check_pdf``, ``check_paths``, ``CHECK_FUNCTIONS``),
 ``expect.py`` (``stands.json`` → ``PageExpect``), ``context.py`` (the readers one file

@@ -21,7 +21,8 @@ from .common import handle_errors
 @click.argument("stand_ids", nargs=-1)
 @handle_errors
 def pack(out: Path, stand_ids: tuple[str, ...], force: bool) -> None:
-    """Zip each stand's print/ folder for the print shop (every panel approved first)."""
+    """Zip each stand's print/ folder for the print shop (every panel approved first), into
+    <out>/_packages/ (a folder builds leave alone)."""
     if not Path(out).is_dir():
         raise StandpressError(f"{out} does not exist; run standpress build first")
     for s in check_signoff(Path(out), list(stand_ids) or None, force):
@@ -40,7 +41,8 @@ def pack(out: Path, stand_ids: tuple[str, ...], force: bool) -> None:
 @click.argument("stand_ids", nargs=-1)
 @handle_errors
 def proof(out: Path, locations: Path, sheet: str, stand_ids: tuple[str, ...]) -> None:
-    """Office proofs: each stand's real panels scaled onto one sheet each (A3)."""
+    """Office proofs: each stand's real panels scaled onto one sheet each (A3), into
+    <out>/_proofs/ (a folder builds leave alone)."""
     project, _ = load_project(locations)
     if sheet not in project.formats:
         raise InputError("unknown proof format", [Problem(

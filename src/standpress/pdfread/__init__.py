@@ -53,6 +53,13 @@ Renders (``render.py``)::
     ghostscript() -> str | None
     CmykRender(source, dpi, pages=None); .pages() -> [tiff paths]; .cleanup()
     gray_render(pdfium_page, region, scale) -> H × W uint8 array
+
+A file's own spec in its XMP (``xmp.py``)::
+
+    SPEC_NS, SPEC_PREFIX                           # the private ``standpress:`` schema
+    spec_xmp(spec_json) -> str                     # properties for the XMP packet
+    read_spec(pdf) -> dict | None                  # PrintSpec JSON data, or None
+    parse_spec(xmp_bytes) -> dict | None
 """
 
 from .colourspace import describe_colour_space, named_space
@@ -62,6 +69,7 @@ from .objects import (IDENTITY, NEST_TOLERANCE, Box, Matrix, actions, appearance
                       font_embedded, inherited, inside, key, multiply, page_box, trim_box,
                       user_unit)
 from .render import GS_MAX_BITMAP, CmykRender, ghostscript, gray_render
+from .xmp import SPEC_NS, SPEC_PREFIX, parse_spec, read_spec, spec_xmp
 from .walk import SHOW_TEXT, ColourUse, FontUse, Placement, WalkResult, Walker, walk_pages
 
 __all__ = [
@@ -70,5 +78,6 @@ __all__ = [
     "actions", "appearance_streams", "box", "describe_colour_space", "file_page_fingerprints",
     "font_embedded", "ghostscript", "gray_render", "inherited", "inside", "key",
     "lighter_pdf", "multiply", "named_space", "page_box", "page_fingerprint",
-    "scale_for_render", "trim_box", "user_unit", "walk_pages",
+    "parse_spec", "read_spec", "scale_for_render", "spec_xmp", "SPEC_NS", "SPEC_PREFIX",
+    "trim_box", "user_unit", "walk_pages",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
@@ -18,6 +19,7 @@ from ..manifest import Note, PanelEntry, PhotoEntry, RiverMap, StandEntry, Stand
 from ..model import Project
 from ..plan import StandPlan
 from .cache import Cache, code_fingerprint, link
+from .finish import panel_entry
 from .options import BuildOptions, StandResult
 from .package import write_print_folder
 from .state import PanelRecord
@@ -95,22 +97,11 @@ def stands_manifest(project: Project, plans: list[StandPlan],
                     warnings: list[Problem], outlined: bool = False) -> StandsManifest:
     """``stands.json``: what was built, and what the preflight must find in it."""
 
-    def panel_entry(plan: StandPlan, p, rec: PanelRecord) -> PanelEntry:
-        fmt = plan.format
-        texts = [c.title for c in p.cases]
-        if p.kind == "cover":
-            texts.append(project.campaign.title)
-        if p.kind == "locator":
-            texts += [loc.name for loc in project.locations]
-        return PanelEntry(file=f"{plan.location.id}/{p.name}.pdf", kind=p.kind, unit=p.unit,
-                          side=p.side, cases=tuple(c.id for c in p.cases),
-                          trim=(fmt.width, fmt.height), bleed=fmt.bleed, safe=fmt.safe,
-                          ink_limit=fmt.ink_limit, warn_ppi=fmt.warn_ppi, min_ppi=fmt.min_ppi,
-                          qr=tuple(rec.qr), texts=() if outlined else tuple(texts),
-                          outlined_text=outlined,
-                          photos=tuple(PhotoEntry(str(label), Path(str(src)).name, float(w),
-                                                  float(h))
-                                       for src, w, h, _focus, label in rec.images))
+    def entry(plan: StandPlan, p, rec: PanelRecord) -> PanelEntry:
+        """The panel's print spec (as its XMP carries it) and the photos placed on it."""
+        return replace(panel_entry(project, plan, p, rec.qr, outlined), photos=tuple(
+            PhotoEntry(str(label), Path(str(src)).name, float(w), float(h))
+            for src, w, h, _focus, label in rec.images))
 
     def stand_entry(plan: StandPlan) -> StandEntry:
         loc = plan.location
@@ -121,7 +112,7 @@ def stands_manifest(project: Project, plans: list[StandPlan],
             faces=plan.format.faces, file=f"{loc.id}/{loc.id}.pdf",
             case_titles={c.id: c.title for c in plan.cases},
             urls={c.id: c.url for c in plan.cases},
-            panels=tuple(panel_entry(plan, p, rec)
+            panels=tuple(entry(plan, p, rec)
                          for p, rec in zip(plan.panels, panels[loc.id])))
 
     c = project.campaign

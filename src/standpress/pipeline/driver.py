@@ -31,7 +31,7 @@ from ..plan import StandPlan
 from ..report_problems import sort_problems
 from .assemble import assemble, stands_manifest
 from .cache import Cache, FileHashes, code_fingerprint, default_cache_dir, digest
-from .finish import finish_params
+from .finish import finish_params, panel_spec
 from .options import BuildOptions, BuildResult, StandResult, cpu_count
 from .prepare import NormaliseMemo, font_keys, prepare, source_date
 from .progress import Progress
@@ -291,11 +291,13 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         lid, fmt = plan.location.id, plan.format
         recs = panels[lid]
         finish = finish_params(project, created, fmt, profile)
-        for rec in recs:
+        for panel, rec in zip(plan.panels, recs):
             photos = {placement(source, w, h, focus): (key, fmt)
                       for (source, w, h, focus, _), key in zip(rec.images, rec.photos)}
-            rec.pdf = digest("pdf", code, rec.page, rec.photos, fonts, finish, opts.outline_text)
-            want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, photos, fmt)),
+            spec = panel_spec(project, plan, panel, rec.qr, opts.outline_text)
+            rec.pdf = digest("pdf", code, rec.page, rec.photos, fonts, finish, opts.outline_text,
+                             spec.to_json())
+            want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, photos, fmt, spec)),
                  1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf", rec.photos)
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,

@@ -1,8 +1,13 @@
 """The printer's package: per stand, a ``print/`` folder a print shop can act on.
 
 It holds the panel PDFs, a manifest (CSV and JSON: file, stand, unit and side,
-trim and bleed in mm, profile, page count, SHA-256), the preflight report and
-a one-page job sheet in plain text. ``standpress pack`` zips the folders.
+trim and bleed in mm, profile, page count, SHA-256; the JSON also each file's ``spec``,
+what the preflight judges it by — the spec the PDF carries in its own XMP), the
+preflight report and a one-page job sheet in plain text.
+
+``standpress pack`` zips the folders into ``<out>/_packages/<id>-print.zip``
+(:data:`PACKAGES`): a folder no build writes, swaps or removes, so a package made
+yesterday is still there, unchanged, after today's build.
 """
 
 from __future__ import annotations
@@ -16,11 +21,17 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pikepdf
+
 from ..errors import InputError, Problem
-from ..manifest import package_path
+from ..manifest import PACKAGES_DIR, PrintSpec, package_path
 from ..model import Project
+from ..pdfread import read_spec
 from ..plan import StandPlan
 from ..signoff import PanelState, panel_states
+
+#: where ``pack`` writes the zips, inside the output folder; builds leave it alone
+PACKAGES = PACKAGES_DIR
 
 FIELDS = ("file", "stand", "panel", "kind", "unit", "side", "trim_w_mm", "trim_h_mm", "bleed_mm",
           "scale", "output_profile", "output_condition", "pages", "sha256")
@@ -32,6 +43,16 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def file_spec(path: Path) -> dict | None:
+    """The spec a finished PDF carries in its XMP (``PrintSpec`` JSON), or None."""
+    try:
+        with pikepdf.open(path) as pdf:
+            data = read_spec(pdf)
+        return PrintSpec.from_json(data).to_json() if data is not None else None
+    except (pikepdf.PdfError, OSError, ValueError):
+        return None
 
 
 def write_print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
@@ -62,8 +83,9 @@ def write_print_folder(folder: Path, plan: StandPlan, project: Project, date: st
     writer.writeheader()
     writer.writerows(rows)
     (out / "manifest.csv").write_text(buf.getvalue(), encoding="utf-8")
+    files = [dict(row, spec=file_spec(out / row["file"])) for row in rows]
     (out / "manifest.json").write_text(
-        json.dumps({"stand": loc.id, "date": date, "files": rows}, ensure_ascii=False, indent=1)
+        json.dumps({"stand": loc.id, "date": date, "files": files}, ensure_ascii=False, indent=1)
         + "\n", encoding="utf-8")
     (out / "job-sheet.txt").write_text(job_sheet(plan, project, date, page_scale), encoding="utf-8")
     written += [out / "manifest.csv", out / "manifest.json", out / "job-sheet.txt"]
@@ -84,7 +106,7 @@ def job_sheet(plan: StandPlan, project: Project, date: str, page_scale: str) -> 
         f"Виліт / Bleed:        {fmt.bleed:g} мм з кожного боку → {fmt.width + 2 * fmt.bleed:g} × "
         f"{fmt.height + 2 * fmt.bleed:g} мм",
         f"Масштаб / Scale:      {page_scale}",
-        f"Конструкцій / Units:  {loc.units} × {fmt.faces} бік(и) = {loc.units * fmt.faces} полів",
+        f"Конструкцій / Units:  {units_line(loc.units, fmt.faces)}",
         f"Панелей / Panels:     {len(plan.panels)} (по 1 примірнику кожної)",
         f"Матеріал / Material:  {fmt.material or '—'}",
         f"Обробка / Finishing:  {fmt.finishing or '—'}",
@@ -94,25 +116,64 @@ def job_sheet(plan: StandPlan, project: Project, date: str, page_scale: str) -> 
         "",
         "Файли / Files (одна панель — один файл; мітки різу поза вильотом):",
     ]
-    for p in plan.panels:
-        lines.append(f"  {p.name}.pdf   конструкція {p.unit}, бік {p.side}   {p.kind}")
-    lines += ["", "Контроль / Checks: manifest.csv (SHA-256), preflight.json.",
+    lines += file_table(plan)
+    lines += ["", "Контроль / Checks:    manifest.csv (SHA-256), preflight.json; "
+                  "`standpress check .` (вимоги — у XMP кожного PDF)",
               f"Контакт / Contact:    {c.contact or c.organiser}", ""]
     return "\n".join(lines)
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """``n`` and the Ukrainian form for it: 1 конструкція, 2 конструкції, 5 конструкцій
+    (21 бік, 22 боки, 11–14 and 25 полів)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} {one}"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
+def units_line(units: int, faces: int) -> str:
+    """«4 конструкції × 1 бік = 4 поля»."""
+    return (f"{plural(units, 'конструкція', 'конструкції', 'конструкцій')} × "
+            f"{plural(faces, 'бік', 'боки', 'боків')} = "
+            f"{plural(units * faces, 'поле', 'поля', 'полів')}")
+
+
+KIND_NAMES = {"cover": "обкладинка / cover", "cases": "справи / cases",
+              "locator": "карта / locator", "catalogue": "каталог / catalogue"}
+
+
+def file_table(plan: StandPlan) -> list[str]:
+    """The job sheet's table of files: one row per panel, columns aligned (in characters,
+    as a terminal and a text editor show them)."""
+    head = ("Файл / File", "Конструкція / Unit", "Бік / Side", "Вміст / Content")
+    rows = [(f"{p.name}.pdf", str(p.unit), str(p.side), KIND_NAMES.get(p.kind, p.kind))
+            for p in plan.panels]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+
+    def line(cells) -> str:
+        return ("  " + "   ".join(c.ljust(w) for c, w in zip(cells, widths))).rstrip()
+
+    return [line(head), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
 def pack(out: Path, stand_ids: list[str] | None = None) -> list[Path]:
-    """Zip each stand's ``print/`` folder into ``<out>/<id>/<id>-print.zip`` (deterministic)."""
+    """Zip each stand's ``print/`` folder into ``<out>/_packages/<id>-print.zip``
+    (deterministic: same files, same bytes), where no build removes it."""
     made = []
     for folder in sorted(p for p in out.iterdir() if (p / "print").is_dir()):
         if stand_ids and folder.name not in stand_ids:
             continue
         target = package_path(out, folder.name)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        target.parent.mkdir(exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted((folder / "print").iterdir()):
                 info = zipfile.ZipInfo(f"{folder.name}/{f.name}", date_time=(2000, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, packed_bytes(f, out, folder.name))
+        partial.replace(target)
         made.append(target)
     return made
 

@@ -3,6 +3,9 @@
 City staff sign off what will be printed, so a proof is not laid out again: each
 page of the finished stand PDF is placed, trimmed and scaled down whole, on its
 own sheet with a caption (stand, panel, unit and side, real size, scale).
+
+Proofs are written to ``<out>/_proofs/<id>-proof-<sheet>.pdf`` (:data:`PROOFS`): a folder
+no build writes, swaps or removes, so a proof being signed off survives the next build.
 """
 
 from __future__ import annotations
@@ -17,15 +20,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import InputError, Problem, display_path
-from ..manifest import STANDS_JSON, StandEntry, StandsManifest
+from ..manifest import PROOFS_DIR, STANDS_JSON, StandEntry, StandsManifest
 from ..model import Format
 
+PROOFS = PROOFS_DIR  # inside the output folder; builds leave it alone
 MARGIN = 12.0  # mm around the panel on the proof sheet
 CAPTION = 14.0  # mm of caption below it
 
 
 def make_proofs(out: Path, sheet: Format, font: Path, stand_ids: list[str] | None = None) -> list[Path]:
-    """Write ``<out>/<id>/proof-<sheet.id>.pdf`` for each stand in ``stands.json``."""
+    """Write :func:`proof_path` for each stand in ``stands.json``."""
     summary_path = Path(out) / STANDS_JSON
     if not summary_path.is_file():
         raise InputError("nothing to proof", [Problem(
@@ -35,9 +39,12 @@ def make_proofs(out: Path, sheet: Format, font: Path, stand_ids: list[str] | Non
     for stand in summary.stands:
         if stand_ids and stand.id not in stand_ids:
             continue
-        target = Path(out) / stand.id / f"proof-{sheet.id}.pdf"
-        target.write_bytes(proof_pdf(Path(out) / (stand.file or f"{stand.id}/{stand.id}.pdf"),
-                                     stand, sheet, font))
+        target = proof_path(out, stand.id, sheet.id)
+        target.parent.mkdir(exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        partial.write_bytes(proof_pdf(Path(out) / (stand.file or f"{stand.id}/{stand.id}.pdf"),
+                                      stand, sheet, font))
+        partial.replace(target)
         written.append(target)
     return written
 
@@ -49,6 +56,11 @@ def sheet_for(w_mm: float, h_mm: float, sheet: Format) -> tuple[float, float, fl
     long, short = max(sheet.width, sheet.height), min(sheet.width, sheet.height)
     sw, sh = (long, short) if w_mm > h_mm else (short, long)
     return sw, sh, min((sw - 2 * MARGIN) / w_mm, (sh - 2 * MARGIN - CAPTION) / h_mm)
+
+
+def proof_path(out: Path, stand_id: str, sheet_id: str) -> Path:
+    """Where the proof of a stand on a sheet format is written."""
+    return Path(out) / PROOFS / f"{stand_id}-proof-{sheet_id}.pdf"
 
 
 def proof_pdf(stand_pdf: Path, stand: StandEntry, sheet: Format, font: Path) -> bytes:

@@ -163,11 +163,12 @@ def _provider(photos: dict):
     return provide
 
 
-def make_pdf(key: str, layout_key: str, photos: dict, fmt: Format) -> dict:
+def make_pdf(key: str, layout_key: str, photos: dict, fmt: Format, spec=None) -> dict:
+    """The finished panel PDF; ``spec`` (``finish.panel_spec``) goes into its XMP."""
     ctx = _Worker.ctx
     page = _load_page(layout_key)
     data = finish_pdf(render_pdf([page], _provider(photos), outline_text=ctx.outline_text),
-                      page.title, ctx.project, ctx.created, fmt)
+                      page.title, ctx.project, ctx.created, fmt, spec=spec)
     meta = {"sha256": hashlib.sha256(data).hexdigest()}
     _Worker.cache.put("pdf", key, {"pdf": data}, meta)
     return meta

@@ -22,7 +22,10 @@ What it adds or replaces
   ``xmpMM:VersionID`` ``1``, ``xmpMM:RenditionClass`` ``default``,
   ``dc:title`` (x-default), ``dc:creator``, ``dc:description``,
   ``dc:format``, ``pdf:Producer``, ``pdf:Trapped`` ``False``,
-  ``pdf:PDFVersion`` and ``pdf:Keywords`` (when given);
+  ``pdf:PDFVersion`` and ``pdf:Keywords`` (when given); with ``info.spec``, the
+  file's own spec (``manifest.PrintSpec``) as ``standpress:`` properties of the
+  private schema ``pdfread.SPEC_NS`` (``pdfread/xmp.py``) — what ``standpress
+  check`` judges the file by wherever it lies;
 * a new Info dictionary in sync with the XMP: Title, Author, Subject,
   Creator, Producer, CreationDate, ModDate, Keywords (when given),
   ``GTS_PDFXVersion (PDF/X-4)``, ``Trapped /False``;
@@ -61,6 +64,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import re
 import uuid
 from dataclasses import dataclass, fields
@@ -75,7 +79,8 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from standpress.errors import InputError, Problem, RenderError, display_path
-from standpress.pdfread import actions, box, font_embedded, inside, key, page_box, walk_pages
+from standpress.pdfread import (SPEC_NS, SPEC_PREFIX, actions, box, font_embedded, inside, key,
+                                page_box, spec_xmp, walk_pages)
 
 __all__ = ["PdfxInfo", "make_pdfx4"]
 
@@ -100,6 +105,7 @@ class PdfxInfo:
     registry_name: str = "http://www.color.org"
     keywords: str = ""
     user_unit: float = 1.0  # written as /UserUnit on every page when not 1
+    spec: dict | None = None  # manifest.PrintSpec.to_json(): written into the XMP
 
 
 def make_pdfx4(src: bytes | pikepdf.Pdf, info: PdfxInfo, identity: bytes | None = None) -> bytes:
@@ -192,6 +198,10 @@ def _digest(src: bytes, info: PdfxInfo, profile: bytes) -> bytes:
         if f.name == "output_profile":
             continue  # the path is irrelevant; the bytes are hashed above
         value = getattr(info, f.name)
+        if f.name == "spec":
+            if value is None:
+                continue  # (IDs of files without a spec as they always were)
+            value = json.dumps(value, sort_keys=True, ensure_ascii=False)
         text = value.isoformat() if isinstance(value, datetime) else str(value)
         h.update(f"{f.name}={text}\x00".encode())
     return h.digest()
@@ -324,6 +334,10 @@ def _xmp_packet(
 ) -> bytes:
     date = _xmp_date(created)
     keywords = f"\n   <pdf:Keywords>{_x(info.keywords)}</pdf:Keywords>" if info.keywords else ""
+    spec_ns = spec = ""
+    if info.spec is not None:
+        spec_ns = f'\n    xmlns:{SPEC_PREFIX}="{SPEC_NS}"'
+        spec = "\n" + spec_xmp(info.spec)
     body = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -332,7 +346,7 @@ def _xmp_packet(
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"{spec_ns}>
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_x(info.title)}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{_x(info.author)}</rdf:li></rdf:Seq></dc:creator>
@@ -348,7 +362,7 @@ def _xmp_packet(
    <pdf:Producer>{_x(producer)}</pdf:Producer>
    <pdf:Trapped>False</pdf:Trapped>
    <pdf:PDFVersion>{PDF_VERSION}</pdf:PDFVersion>{keywords}
-   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>
+   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>{spec}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>

@@ -6,7 +6,7 @@ In: a finished output folder ``out`` holding ``stands.json`` (written by the bui
 and the PDFs it names; optionally ``preflight.json`` (the build's or ``standpress
 check``'s: a list of per-file reports ``{path, ok, findings[{check, severity, detail,
 page}]}``, bare or under ``"reports"``), each stand's ``print/`` folder (with its own
-``preflight.json``) and ``<id>-print.zip``. Only ``data.py`` parses these files.
+``preflight.json``) and ``_packages/<id>-print.zip``. Only ``data.py`` parses these files.
 
 Fields read from ``stands.json`` — required: ``stands[].id``, ``stands[].panels[]``
 (objects); used when present (absence degrades gracefully): ``campaign``,
