@@ -39,7 +39,7 @@ class Slot:
     cols: int = 1
     rows: int = 1
     case: Case | None = None
-    spare: str = ""  # what a spare card carries ("index", "figures", "howto")
+    spare: str = ""  # what a spare card carries ("index", "howto", "intro", …; "": a ground)
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,8 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 "it gets its cover and locator only", **at(loc, "serves"), severity="warning"))
         for slots in pages:  # a case that takes more room than one card: say so
             for s in slots:
-                if s.case is not None and s.cols * s.rows > 1:
+                if s.case is not None and s.cols * s.rows > 1 and (sizer.best_scale(
+                        fmt, (grid.cols, grid.rows), s.case, (1, 1)) or 0) < grid.scale - 1e-9:
                     src = s.case.source
                     field = sizer.overflow_field(fmt, (grid.cols, grid.rows), s.case, grid.scale)
                     whole = s.cols == grid.cols and s.rows == grid.rows
@@ -364,7 +365,9 @@ def _place(run: list[Case], span_of: dict, cols: int, rows: int) -> list[Slot] |
 def _spares(pages: list[list[Slot]], cols: int, rows: int,
             kinds: tuple[str, ...]) -> list[tuple[Slot, ...]]:
     """Empty modules become spare cards: the rest of a row is one card, empty rows one more;
-    each carries the next kind of content, so nothing on a stand repeats."""
+    each carries the next kind of content (the template's kinds, less what its other panels
+    print), so nothing on a stand repeats. When the kinds run out, a case card beside the
+    spare room grows into it (a double card) instead."""
     out: list[tuple[Slot, ...]] = []
     queue = list(kinds)
     for slots in pages:
@@ -381,9 +384,36 @@ def _spares(pages: list[list[Slot]], cols: int, rows: int,
                 spare += [Slot(c, r) for c in free]
         if full_rows:
             spare.append(Slot(0, full_rows[0], cols, len(full_rows)))
-        named = []
+        cards = list(slots)
         for s in sorted(spare, key=lambda s: (s.row, s.col)):
-            kind = queue.pop(0) if queue else "mark"
-            named.append(Slot(s.col, s.row, s.cols, s.rows, None, kind))
-        out.append(tuple(sorted(list(slots) + named, key=lambda s: (s.row, s.col))))
+            if queue:
+                cards.append(Slot(s.col, s.row, s.cols, s.rows, None, queue.pop(0)))
+                continue
+            grown = _grow(cards, s)
+            if grown is None:  # no case card borders it: an empty ground, never a repeat
+                cards.append(Slot(s.col, s.row, s.cols, s.rows, None, ""))
+        out.append(tuple(sorted(cards, key=lambda s: (s.row, s.col))))
     return out
+
+
+def _grow(cards: list[Slot], room: Slot) -> Slot | None:
+    """Let a single case card that shares a whole edge with ``room`` take it over (beside
+    it first: a double card; else above it). Replaces the card in ``cards``."""
+    def beside(s: Slot) -> bool:
+        return s.row == room.row and s.rows == room.rows and (
+            s.col + s.cols == room.col or room.col + room.cols == s.col)
+
+    def above(s: Slot) -> bool:
+        return s.col == room.col and s.cols == room.cols and (
+            s.row + s.rows == room.row or room.row + room.rows == s.row)
+
+    for test in (beside, above):
+        found = [s for s in cards if s.case is not None and s.cols * s.rows == 1 and test(s)]
+        if found:
+            s = found[-1]
+            grown = Slot(min(s.col, room.col), min(s.row, room.row),
+                         s.cols + (room.cols if test is beside else 0),
+                         s.rows + (room.rows if test is above else 0), s.case)
+            cards[cards.index(s)] = grown
+            return grown
+    return None

@@ -77,23 +77,42 @@ class CardOverflow(Exception):
 
 def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
               scale: float, photo_h: float, module_w: float) -> tuple[list[Item], float]:
-    """The card's items and the height its fullest column leaves over (mm).
+    """The card's items and the height its photo column leaves over (mm): what its photo
+    may grow by.
 
     ``module_w`` is the width of one module: a card wider than one module (a double card
-    or a whole panel with columns) puts the summary in a column of its own on the right.
+    or a whole panel with columns) puts the summary in a column of its own on the right
+    (it raises ``CardOverflow`` when that column overflows).
     """
+    split = w > module_w * 1.5 and not kit.omits("summary")
+    if split:  # the photo across the card, the columns under it; else the summary beside
+        try:
+            return _card(kit, case, x, y, w, h, scale, photo_h, module_w, True)
+        except CardOverflow:
+            pass
+    return _card(kit, case, x, y, w, h, scale, photo_h, module_w, False)
+
+
+def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scale: float,
+          photo_h: float, module_w: float, wide_head: bool) -> tuple[list[Item], float]:
     st = kit.style
-    split = w > module_w * 1.5
+    split = w > module_w * 1.5 and not kit.omits("summary")
     left_w = module_w if split else w
+    head_w = w if wide_head else left_w
     pad = kit.padding(module_w)
     ph = photo_h or kit.least_photo(module_w)
+    ph = min(ph, max(kit.least_photo(module_w), (head_w if case.photo is None else left_w)
+                     * kit.card.photo_ratio_max))
     items: list[Item] = [Rect(x, y, w, h, fill=st.color(kit.card.ground))]
     inner = left_w - 2 * pad
     title_in_field = False
+    field_x = x  # a photo keeps one module's width (its resolution); a field takes the rest
     if case.photo is not None:
         items.append(Image(x, y, left_w, ph, str(case.photo), label=case.id))
-    else:
-        field, title_in_field = _typographic(kit, case, x, y, left_w, ph, pad, scale)
+        field_x = x + left_w
+    if field_x < x + head_w - 1e-6:
+        field, title_in_field = _typographic(kit, case, field_x, y, x + head_w - field_x, ph,
+                                             pad, scale)
         items += field
     ty = y + ph + pad * 0.45
     if case.photo is not None and case.photo_credit and not kit.omits("photo_credit"):
@@ -105,8 +124,9 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     foot, foot_top = _foot(kit, case, x, y, left_w, h, pad)
     items += foot
     district = f"{case.district} район"
+    in_field = field_x < x + head_w - 1e-6  # the category is on the field
     stack: list[tuple[str, list[str], str]] = [
-        ("kicker", [district if case.photo is None else f"{case.category} · {district}"],
+        ("kicker", [district if in_field else f"{case.category} · {district}"],
          "category"),
     ]
     if not title_in_field:
@@ -120,15 +140,15 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
         stack.append(("partner", [f"Партнер: {case.partner}"], "partner"))
     placed, slack = _stack(kit, stack, inner, foot_top - pad * 0.4 - ty, scale)
     items.extend(t for block, dy in placed for t in block.moved(x + pad, ty + dy))
-    if split and not kit.omits("summary"):
+    if split:
         bx = x + left_w + pad
         bw = w - left_w - 2 * pad
-        body, right_slack = _stack(kit, [("body", [case.summary], "summary")], bw,
-                                   h - 2 * pad, scale)
-        items.extend(t for block, dy in body for t in block.moved(bx, y + pad + dy))
-        items.append(Rect(x + left_w, y + pad, max(kit.bases.body * 0.1, 0.3), h - 2 * pad,
+        by = ty if wide_head else y + pad
+        body, _ = _stack(kit, [("body", [case.summary], "summary")], bw, y + h - pad - by,
+                         scale)
+        items.extend(t for block, dy in body for t in block.moved(bx, by + dy))
+        items.append(Rect(x + left_w, by, max(kit.bases.body * 0.1, 0.3), y + h - pad - by,
                           fill=st.color("paper")))
-        slack = min(slack, right_slack)
     return items, slack
 
 

@@ -170,4 +170,4 @@ class CardSizer:
         return "summary"
 
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
-        return self.template(fmt).card.spare
+        return self.template(fmt).spare_kinds()
