@@ -157,3 +157,37 @@ def test_a_stand_with_few_faces_takes_a_denser_grid_before_refusing(project, des
     assert len(plan.panels) <= 4  # two units of a double-sided citylight
     assert plan.grid.cols * plan.grid.rows >= 6  # denser than the format's own 2 × 2
     assert [len(p.cases) for p in plan.panels if p.kind == "cases"] == [6, 6]
+
+
+def case_codes(page):
+    """(printed size of the code without its quiet zone, the card it sits on) per case code."""
+    from standpress.layout.frame import Rect
+
+    for q in (i for i in page.items if isinstance(i, QR) and "/2022/0" in i.data):
+        inset = q.size * QUIET / len(q.modules)
+        cards = [i for i in page.items if isinstance(i, Rect) and i.w > q.size * 1.5]
+        card = min((c for c in cards if c.x <= q.x + inset <= c.x + c.w
+                    and c.y <= q.y + inset <= c.y + c.h), key=lambda c: c.w * c.h)
+        yield q.size - 2 * inset, card
+
+
+def test_case_codes_on_a_small_format_keep_their_minimum_size_and_do_not_dominate(project,
+                                                                                 design):
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt="a3")
+    need = plan.format.scan_distance * 100  # mm: the scan distance ÷ 10
+    found = [(code, card) for p in pages for code, card in case_codes(p)]
+    assert found
+    for code, card in found:
+        assert need - 1e-6 <= code <= need * 1.01, (code, need)  # no margin where room is short
+        assert code <= card.w * 0.3, (code, card.w)
+
+
+def test_case_codes_on_a_citylight_keep_the_templates_margin_above_the_minimum(project, design):
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)])
+    need = plan.format.scan_distance * 100
+    for code, card in (x for p in pages for x in case_codes(p)):
+        assert code >= need * 1.2 and code <= card.w * 0.2, (code, card.w)
+
+
+def test_the_root_a3_format_is_laid_out_with_the_poster_template(project):
+    assert project.formats["a3"].template == "poster"

@@ -24,6 +24,7 @@ from .templates import CardSpec, Style
 # a stand's type scale: up to 1.6 × the style sheet's sizes where the cards leave room;
 # below 0.59 every card style is at its minimum
 SCALES = tuple(round(1.6 - 0.04 * i, 2) for i in range(26))
+QR_SHARE = 0.16  # a case code's margin above its minimum ends at this share of the card width
 GAPS = {"kicker": 0.55, "title": 0.55, "org": 0.7, "body": 0.6, "partner": 0.0}
 
 
@@ -191,7 +192,7 @@ def _foot(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
           pad: float) -> tuple[list[Item], float]:
     """The case's QR code in the card's lower left corner, its address in words beside it."""
     st = kit.style
-    code = min_code_size(kit.fmt.scan_distance) * kit.card.qr_scale
+    code = qr_code_size(kit, w)
     modules = qr_modules(case.url)
     qsize = total_size(code, case.url)
     inset = qsize * QUIET / len(modules)
@@ -208,6 +209,15 @@ def _foot(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     items.extend(url.moved(ux, uy))
     items.extend(label.moved(ux, uy - label.height - kit.bases.caption * 0.35))
     return items, min(foot_top, uy - label.height - kit.bases.caption * 0.6)
+
+
+def qr_code_size(kit: CardKit, module_w: float) -> float:
+    """A case code's printed size (without its quiet zone): the minimum for the format's
+    scan distance (distance ÷ 10), with the template's margin ``qr_scale`` only as far as
+    the code stays within ``QR_SHARE`` of the card's width — small formats get the
+    minimum, never a code that dominates the card."""
+    least = min_code_size(kit.fmt.scan_distance)
+    return max(least, min(least * kit.card.qr_scale, module_w * QR_SHARE))
 
 
 def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...]:
