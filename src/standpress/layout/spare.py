@@ -74,6 +74,8 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
 def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
     st = lay.style
     out = []
+    ids = [c.id for _, cs in groups for c in cs]
+    widest = max(ids, key=lambda i: st.stack(number_style.font).width(f"№\u00a0{i}", 1.0))
     num_w = None
     for district, cases in groups:
         if headed:
@@ -83,7 +85,8 @@ def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
         for case in cases:
             num = fit_block([f"№\u00a0{case.id}"], number_style, inner, 1e9, lay.bases, st, scale)
             if num_w is None:
-                num_w = st.stack(number_style.font).width("№\u00a0000", num.size) + num.size * 0.6
+                num_w = st.stack(number_style.font).width(f"№\u00a0{widest}", num.size) \
+                    + num.size * 0.6
             title = fit_block([case.title], title_style, inner - num_w, 1e9, lay.bases, st, scale)
             moved = tuple(Text(t.x + num_w, t.y, t.text, t.font, t.size, t.color, t.advances,
                                t.overprint) for t in title.lines)
