@@ -191,3 +191,27 @@ def test_case_codes_on_a_citylight_keep_the_templates_margin_above_the_minimum(p
 
 def test_the_root_a3_format_is_laid_out_with_the_poster_template(project):
     assert project.formats["a3"].template == "poster"
+
+
+def photo_case(n, summary=SUMMARY):
+    from pathlib import Path
+    return dataclasses.replace(case(n, summary=summary), photo=Path(f"p{n}.jpg"))
+
+
+def test_cards_of_like_length_share_a_row_and_short_rows_get_larger_photos(project, design):
+    from standpress.layout.frame import Image
+
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги."
+    cases = [photo_case(1), photo_case(2, short), photo_case(3), photo_case(4, short)]
+    plan, pages = pages_for(project, design, cases)
+    panel = next(p for p in plan.panels if p.kind == "cases")
+    rows = {s.row: [] for s in panel.slots}
+    for s in panel.slots:
+        rows[s.row].append(s.case.id)
+    assert sorted(map(sorted, rows.values())) == [["001", "003"], ["002", "004"]]
+    page = next(p for p in pages if p.meta["kind"] == "cases")
+    heights = {i.label: round(i.h, 2) for i in page.items if isinstance(i, Image)}
+    assert heights["002"] == heights["004"] and heights["001"] == heights["003"]
+    assert heights["002"] > heights["001"]  # the short row's photos take its room
+    # the panel's cases are still listed in their order
+    assert [c.id for c in panel.cases] == ["001", "002", "003", "004"]

@@ -109,6 +109,9 @@ class Sizer(Protocol):
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
         """What spare cards carry on this format, in order."""
 
+    def room(self, fmt: Format, grid: tuple[int, int], case: Case, scale: float) -> float:
+        """The height (mm) the case's single card leaves over at ``scale`` (its length)."""
+
     def overflow_field(self, fmt: Format, grid: tuple[int, int], case: Case,
                        scale: float) -> str:
         """The field that keeps the case's card from fitting one module at ``scale``."""
@@ -136,6 +139,9 @@ class FixedSizer:
 
     def spare_kinds(self, fmt):
         return ("index", "howto", "figures")
+
+    def room(self, fmt, grid, case, scale):
+        return 0.0
 
     def overflow_field(self, fmt, grid, case, scale):  # pragma: no cover - never wider
         return "summary"
@@ -233,7 +239,8 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                         src.file if src else None, src.place if src else None, field,
                         hint=f"shorten the {field} to keep it a single card", severity="warning"))
         panels = tuple(
-            PanelPlan(kind, n + 1, tuple(s.case for s in slots if s.case is not None),
+            PanelPlan(kind, n + 1, tuple(sorted((s.case for s in slots if s.case is not None),
+                                                key=own.index)),
                       unit=n // fmt.faces + 1, side="AB"[n % fmt.faces], slots=slots)
             for n, (kind, slots) in enumerate(kinds))
         plans.append(StandPlan(loc, fmt, panels, grid))
@@ -317,6 +324,9 @@ def _at_best_scale(fmt, cases, sizer, grid, best, start, limit):
                 if pages is not None:
                     singles = [c for c in cases if span_of[c.id] == (1, 1)] or cases
                     photo = sizer.photo(fmt, grid, singles, scale)
+                    room = {c.id: sizer.room(fmt, grid, c, scale) for c in cases
+                            if span_of[c.id] == (1, 1)}
+                    pages = [_pair_rows(page, room) for page in pages]
                     return Grid(cols, rows, scale, photo), _spares(pages, cols, rows, kinds)
     return None
 
@@ -360,6 +370,17 @@ def _place(run: list[Case], span_of: dict, cols: int, rows: int) -> list[Slot] |
                 taken[cy + j][cx + i] = True
         placed[case.id] = Slot(cx, cy, sc, sr, case)
     return sorted(placed.values(), key=lambda s: (s.row, s.col))
+
+
+def _pair_rows(page: list[Slot], room: dict) -> list[Slot]:
+    """The single cards of a panel in order of length, shortest first: cards of like length
+    share a row, so a long case never holds its short neighbour's photo down to its own
+    (a row's photos are one height), and the longest sits beside any spare room."""
+    singles = [s for s in page if s.cols * s.rows == 1]
+    ranked = sorted((s.case for s in singles), key=lambda c: -room[c.id])
+    moved = {(s.col, s.row): Slot(s.col, s.row, 1, 1, c) for s, c in zip(singles, ranked)}
+    return sorted([moved.get((s.col, s.row), s) if s.cols * s.rows == 1 else s for s in page],
+                  key=lambda s: (s.row, s.col))
 
 
 def _spares(pages: list[list[Slot]], cols: int, rows: int,
