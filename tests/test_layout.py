@@ -215,3 +215,17 @@ def test_cards_of_like_length_share_a_row_and_short_rows_get_larger_photos(proje
     assert heights["002"] > heights["001"]  # the short row's photos take its room
     # the panel's cases are still listed in their order
     assert [c.id for c in panel.cases] == ["001", "002", "003", "004"]
+
+
+def test_titles_set_in_the_fields_of_a_stands_cards_share_one_size(project, design):
+    titles = ["Сад", "Громадський город у дворі для переселенців і ветеранів району",
+              "Теплі обіди", "Укриття", "Громадський город у дворі для переселенців"]
+    cases = [case(i + 1, summary="Коротко: 40 волонтерів, 3 тонни допомоги.", title=t)
+             for i, t in enumerate(titles)]
+    _, pages = pages_for(project, design, cases)
+    field = design.style.text["title_field"]
+    color = design.style.color(field.color)
+    sizes = {round(t.size, 2) for p in pages if p.meta["kind"] == "cases" for t in p.items
+             if isinstance(t, Text) and t.color == color and t.font == field.font
+             and t.text != "ТОП-100 · 2022"}  # not the band's
+    assert len(sizes) == 1, sizes

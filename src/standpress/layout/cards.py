@@ -12,6 +12,7 @@ Far formats leave out the fields their template's ``[card] omit`` names.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..model import Case, Format
@@ -77,7 +78,8 @@ class CardOverflow(Exception):
 
 
 def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
-              scale: float, photo_h: float, module_w: float) -> tuple[list[Item], float]:
+              scale: float, photo_h: float, module_w: float,
+              title_cap: float = math.inf) -> tuple[list[Item], float]:
     """The card's items and the height its photo column leaves over (mm): what its photo
     may grow by.
 
@@ -88,14 +90,15 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     split = w > module_w * 1.5 and not kit.omits("summary")
     if split:  # the photo across the card, the columns under it; else the summary beside
         try:
-            return _card(kit, case, x, y, w, h, scale, photo_h, module_w, True)
+            return _card(kit, case, x, y, w, h, scale, photo_h, module_w, True, title_cap)
         except CardOverflow:
             pass
-    return _card(kit, case, x, y, w, h, scale, photo_h, module_w, False)
+    return _card(kit, case, x, y, w, h, scale, photo_h, module_w, False, title_cap)
 
 
 def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scale: float,
-          photo_h: float, module_w: float, wide_head: bool) -> tuple[list[Item], float]:
+          photo_h: float, module_w: float, wide_head: bool,
+          title_cap: float = math.inf) -> tuple[list[Item], float]:
     st = kit.style
     split = w > module_w * 1.5 and not kit.omits("summary")
     left_w = module_w if split else w
@@ -113,7 +116,7 @@ def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scal
         field_x = x + left_w
     if field_x < x + head_w - 1e-6:
         field, title_in_field = _typographic(kit, case, field_x, y, x + head_w - field_x, ph,
-                                             pad, scale)
+                                             pad, scale, title_cap)
         items += field
     ty = y + ph + pad * 0.45
     if case.photo is not None and case.photo_credit and not kit.omits("photo_credit"):
@@ -230,34 +233,54 @@ def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...
 
 
 def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, pad: float,
-                 scale: float) -> tuple[list[Item], bool]:
+                 scale: float, cap: float = math.inf) -> tuple[list[Item], bool]:
     """A card without a photo: its category on a coloured field, its title set large.
 
     The title goes into the field when it fits there at the stand's title size or larger
-    (up to 1.6×); else it stays in the text below and the category takes the field.
+    (up to 1.6×, and no larger than ``cap``: one field size for every card of a stand);
+    else it stays in the text below and the category takes the field.
     """
     st = kit.style
     items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
+    kicker, title = _field_text(kit, case, w, h, pad, scale, cap)
+    items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
+    items.extend(kicker.moved(x + pad, y + pad + kit.bases.body * 0.9))
+    if title is None:
+        return items, False
+    items.extend(title.moved(x + pad, y + h - pad - title.height))
+    return items, True
+
+
+def _field_text(kit: CardKit, case: Case, w: float, h: float, pad: float, scale: float,
+                cap: float = math.inf) -> tuple[SetBlock, SetBlock | None]:
+    st = kit.style
     inner = w - 2 * pad
     kicker = _set(kit, [case.category], "kicker", inner, scale, "category")
     kicker = SetBlock(tuple(Text(t.x, t.y, t.text, t.font, t.size, st.color("accent"),
                                  t.advances, False) for t in kicker.lines),
                       kicker.height, kicker.size)
-    items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
-    top = y + pad + kit.bases.body * 0.9
-    items.extend(kicker.moved(x + pad, top))
-    room = h - (top - y) - kicker.height - pad * 1.4
+    room = h - pad - kit.bases.body * 0.9 - kicker.height - pad * 1.4
     ts = st.text["title_field"]
     least = style_size(st.text["title"], kit.bases, scale)
-    title = None
-    size = least * 1.6
+    size = min(least * 1.6, max(cap, least))
     while size >= least - 1e-6:
         block = set_paragraphs([case.title], ts, size, inner, st, wrap=False)
         if block is not None and block.height <= room + 1e-6:
-            title = block
-            break
+            return kicker, block
         size *= 0.93
-    if title is None:
-        return items, False
-    items.extend(title.moved(x + pad, y + h - pad - title.height))
-    return items, True
+    return kicker, None
+
+
+def field_title_size(kit: CardKit, cases: tuple[Case, ...], module_w: float, photo_h: float,
+                     scale: float) -> float:
+    """The one size of the titles set in the fields of a stand's cards without a photo: the
+    largest every such title fits at in a single card's field (inf: no such card)."""
+    pad = kit.padding(module_w)
+    ph = photo_h or kit.least_photo(module_w)
+    sizes = []
+    for case in cases:
+        if case.photo is None:
+            title = _field_text(kit, case, module_w, ph, pad, scale)[1]
+            if title is not None:
+                sizes.append(title.size)
+    return min(sizes, default=math.inf)

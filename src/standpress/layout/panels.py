@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 
 from ..errors import FitError, Problem
-from .cards import CardKit, CardOverflow, case_card
+from .cards import CardKit, CardOverflow, case_card, field_title_size
 from .context import Layout, PanelInput, bases_for, printed_url
 from .fit import DoesNotFit, fit_display
 from .frame import CMYK, QR, Item, Page, Rect
@@ -169,19 +169,20 @@ def _cards(lay: Layout, spec: ItemSpec) -> list[Item]:
     kit = CardKit(lay.style, lay.inp.template.card, lay.fmt, lay.bases)
     items: list[Item] = []
     photos = _row_photos(kit, g, panel.slots, grid.scale, grid.photo)
+    cap = field_title_size(kit, stand.cases, g.module_w, grid.photo, grid.scale)
     for slot in panel.slots:
         x, y, w, h = g.rect(slot.col, slot.row, slot.cols, slot.rows)
         if slot.case is None:
             items += spare_card(lay, slot.spare, x, y, w, h, g.module_w, grid.scale)
             continue
-        items += _case(kit, slot, (x, y, w, h), grid.scale, photos[slot], g.module_w)[0]
+        items += _case(kit, slot, (x, y, w, h), grid.scale, photos[slot], g.module_w, cap)[0]
     return items
 
 
-def _case(kit: CardKit, slot, rect, scale: float, photo: float,
-          module_w: float) -> tuple[list[Item], float]:
+def _case(kit: CardKit, slot, rect, scale: float, photo: float, module_w: float,
+          cap: float = math.inf) -> tuple[list[Item], float]:
     try:
-        return case_card(kit, slot.case, *rect, scale, photo, module_w)
+        return case_card(kit, slot.case, *rect, scale, photo, module_w, cap)
     except CardOverflow as exc:  # the plan sized every card: this is a planner's bug
         message, hint = exc.describe()
         src = slot.case.source
