@@ -1,4 +1,6 @@
-"""Spare cards carry content of their own: never a text another panel of the stand shows.
+"""Spare cards carry content of their own, never a text another panel of the stand shows,
+and read at the stand's distance: their text (its most common size) no smaller than the
+panel's body text.
 
 For every stand of the bundled sample and of both generated campaigns, the plan says
 where its spare cards lie; the stands that have any are built through the CLI and each
@@ -9,11 +11,13 @@ of its own panel.
 
 from __future__ import annotations
 
+import collections
 import re
 import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from standpress.layout.grid import geometry
@@ -50,8 +54,34 @@ def text_in(path: Path, rects_mm: list[tuple[float, float, float, float]] | None
         pdf.close()
 
 
+def sizes_in(path: Path, rect_mm, width_mm: float) -> tuple[list[float], float]:
+    """The font sizes (pt) of the characters inside the rectangle, and the page's most
+    common size (its body text)."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[0]
+        tp = page.get_textpage()
+        left, bottom, right, top = page.get_trimbox()
+        k = (right - left) / width_mm
+        x, y, w, h = rect_mm
+        x0, x1, y0, y1 = left + x * k, left + (x + w) * k, top - (y + h) * k, top - y * k
+        inside, every = [], []
+        for i in range(tp.count_chars()):
+            if tp.get_text_range(i, 1).isspace():
+                continue
+            size = round(pdfium_c.FPDFText_GetFontSize(tp.raw, i), 1)
+            every.append(size)
+            cl, cb, cr, ct = tp.get_charbox(i)
+            if x0 <= (cl + cr) / 2 <= x1 and y0 <= (cb + ct) / 2 <= y1:
+                inside.append(size)
+    finally:
+        pdf.close()
+    return inside, collections.Counter(every).most_common(1)[0][0]
+
+
 def spare_repeats(cases: Path, locations: Path, out: Path) -> tuple[list[str], int]:
-    """Every line of a spare card found elsewhere on its stand, and how many spares."""
+    """Every line of a spare card found elsewhere on its stand, every spare card set smaller
+    than its panel's body text, and how many spares."""
     _, _, templates, _, plans, _ = prepare(BuildOptions(cases=cases, locations=locations,
                                                         out=out, use_cache=False))
     with_spares = [p for p in plans if any(s.case is None for pp in p.panels for s in pp.slots)]
@@ -74,6 +104,12 @@ def spare_repeats(cases: Path, locations: Path, out: Path) -> tuple[list[str], i
                 if slot.case is not None:
                     continue
                 count += 1
+                sizes, body = sizes_in(files[panel.name], g.rect(slot.col, slot.row, slot.cols,
+                                                                 slot.rows), fmt.width)
+                common = collections.Counter(sizes).most_common(1)[0][0] if sizes else body
+                if common < body * 0.97:  # its list or its text, not its labels
+                    found.append(f"{plan.location.id}/{panel.name} {slot.spare} card: set at "
+                                 f"{common} pt, under the body text's {body} pt")
                 elsewhere = " | ".join([t for n, t in whole.items() if n != panel.name]
                                        + [norm(t) for j, t in enumerate(cards) if j != i])
                 lines = [norm(line) for line in re.split(r"[\r\n]+", cards[i])]
@@ -88,14 +124,14 @@ def spare_repeats(cases: Path, locations: Path, out: Path) -> tuple[list[str], i
     return found, count
 
 
-def test_no_spare_card_repeats_a_text_of_its_stand_on_the_sample(tmp_path):
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_than_its_body_on_the_sample(tmp_path):
     found, count = spare_repeats(ROOT / "data" / "cases.csv", ROOT / "locations.toml",
                                  tmp_path / "out")
     assert count  # the sample has spare cards (peremoha-park: 9 cases on 2 × 2 grids)
     assert not found, found
 
 
-def test_no_spare_card_repeats_a_text_of_its_stand_on_the_second_campaign(tmp_path):
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_on_the_second_campaign(tmp_path):
     make.NO_HASHTAG = not hashtag_breaks()
     make.second(tmp_path / "src")
     found, _ = spare_repeats(tmp_path / "src" / "cases.csv", ROOT / "locations.toml",
@@ -103,7 +139,7 @@ def test_no_spare_card_repeats_a_text_of_its_stand_on_the_second_campaign(tmp_pa
     assert not found, found
 
 
-def test_no_spare_card_repeats_a_text_of_its_stand_in_another_city(tmp_path):
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_in_another_city(tmp_path):
     make.NO_HASHTAG = not hashtag_breaks()
     make.city(tmp_path / "src")
     found, _ = spare_repeats(tmp_path / "src" / "cases.csv", tmp_path / "src" / "locations.toml",

@@ -37,7 +37,8 @@ def _recolor(block: SetBlock, color) -> SetBlock:
 
 
 def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
-    """The stand's cases: number and title, grouped by district when it serves several."""
+    """The stand's cases: number and title (or the titles alone where the numbered list
+    does not fit at the body size), grouped by district when the stand serves several."""
     st = lay.style
     card = lay.inp.template.card
     items: list[Item] = [Rect(x, y, w, h, fill=lay.color("paper")),
@@ -55,10 +56,13 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
         (d, [c for c in cases if c.district == d]) for d in serves]
     groups = [(d, cs) for d, cs in groups if cs]
     number_style, title_style = st.text["index_number"], st.text["list"]
-    for attempt in (1.6, 1.45, 1.3, 1.2, 1.1, 1.0):  # never below the body text
+    # never below the body text: where the numbered list does not fit, the titles alone
+    # (the cards print no numbers; a title column a number wide more keeps titles on a line)
+    for numbered, attempt in [(n, a) for n in (True, False)
+                              for a in (1.6, 1.45, 1.3, 1.2, 1.1, 1.0)]:
         try:
             blocks = _index_blocks(lay, groups, len(groups) > 1, inner, scale * attempt,
-                                   number_style, title_style)
+                                   number_style, title_style, numbered)
         except DoesNotFit:
             continue
         need = sum(dy for _, dy in blocks)
@@ -71,7 +75,7 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     raise DoesNotFit(0.0, "the index does not fit", 0.0)
 
 
-def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
+def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style, numbered=True):
     st = lay.style
     out = []
     ids = [c.id for _, cs in groups for c in cs]
@@ -83,6 +87,10 @@ def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
                              scale)
             out.append((head.lines, head.height + lay.bases.body * 0.5))
         for case in cases:
+            if not numbered:
+                title = fit_block([case.title], title_style, inner, 1e9, lay.bases, st, scale)
+                out.append((title.lines, title.height + lay.bases.body * 0.45))
+                continue
             num = fit_block([f"№\u00a0{case.id}"], number_style, inner, 1e9, lay.bases, st, scale)
             if num_w is None:
                 num_w = st.stack(number_style.font).width(f"№\u00a0{widest}", num.size) \
