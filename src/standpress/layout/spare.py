@@ -175,8 +175,8 @@ def _ceremony(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
                          scale * 1.6, color=lay.color("ink"))
         items.extend(head.moved(x + pad, ty))
         ty += head.height + lay.bases.body * 1.5
-    body = fit_block(list(c.ceremony), st.text["lead"], inner, y + h - pad - ty, lay.bases, st,
-                     scale * 1.6, color=lay.color("ink"))
+    body = fit_block(list(c.ceremony), st.text["figure_label"], inner, y + h - pad - ty,
+                     lay.bases, st, scale * 1.6, color=lay.color("ink"))
     items.extend(body.moved(x + pad, ty))
     return items
 
