@@ -157,3 +157,97 @@ def test_a_stand_with_few_faces_takes_a_denser_grid_before_refusing(project, des
     assert len(plan.panels) <= 4  # two units of a double-sided citylight
     assert plan.grid.cols * plan.grid.rows >= 6  # denser than the format's own 2 × 2
     assert [len(p.cases) for p in plan.panels if p.kind == "cases"] == [6, 6]
+
+
+def case_codes(page):
+    """(printed size of the code without its quiet zone, the card it sits on) per case code."""
+    from standpress.layout.frame import Rect
+
+    for q in (i for i in page.items if isinstance(i, QR) and "/2022/0" in i.data):
+        inset = q.size * QUIET / len(q.modules)
+        cards = [i for i in page.items if isinstance(i, Rect) and i.w > q.size * 1.5]
+        card = min((c for c in cards if c.x <= q.x + inset <= c.x + c.w
+                    and c.y <= q.y + inset <= c.y + c.h), key=lambda c: c.w * c.h)
+        yield q.size - 2 * inset, card
+
+
+def test_case_codes_on_a_small_format_keep_their_minimum_size_and_do_not_dominate(project,
+                                                                                 design):
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)], fmt="a3")
+    need = plan.format.scan_distance * 100  # mm: the scan distance ÷ 10
+    found = [(code, card) for p in pages for code, card in case_codes(p)]
+    assert found
+    for code, card in found:
+        assert need - 1e-6 <= code <= need * 1.01, (code, need)  # no margin where room is short
+        assert code <= card.w * 0.3, (code, card.w)
+
+
+def test_case_codes_on_a_citylight_keep_the_templates_margin_above_the_minimum(project, design):
+    plan, pages = pages_for(project, design, [case(i) for i in range(1, 9)])
+    need = plan.format.scan_distance * 100
+    for code, card in (x for p in pages for x in case_codes(p)):
+        assert code >= need * 1.2 and code <= card.w * 0.2, (code, card.w)
+
+
+def test_the_root_a3_format_is_laid_out_with_the_poster_template(project):
+    assert project.formats["a3"].template == "poster"
+
+
+def photo_case(n, summary=SUMMARY):
+    from pathlib import Path
+    return dataclasses.replace(case(n, summary=summary), photo=Path(f"p{n}.jpg"))
+
+
+def test_cards_of_like_length_share_a_row_and_short_rows_get_larger_photos(project, design):
+    from standpress.layout.frame import Image
+
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги."
+    cases = [photo_case(1), photo_case(2, short), photo_case(3), photo_case(4, short)]
+    plan, pages = pages_for(project, design, cases)
+    panel = next(p for p in plan.panels if p.kind == "cases")
+    rows = {s.row: [] for s in panel.slots}
+    for s in panel.slots:
+        rows[s.row].append(s.case.id)
+    assert sorted(map(sorted, rows.values())) == [["001", "003"], ["002", "004"]]
+    page = next(p for p in pages if p.meta["kind"] == "cases")
+    heights = {i.label: round(i.h, 2) for i in page.items if isinstance(i, Image)}
+    assert heights["002"] == heights["004"] and heights["001"] == heights["003"]
+    assert heights["002"] > heights["001"]  # the short row's photos take its room
+    # the panel's cases are still listed in their order
+    assert [c.id for c in panel.cases] == ["001", "002", "003", "004"]
+
+
+def test_titles_set_in_the_fields_of_a_stands_cards_share_one_size(project, design):
+    titles = ["Сад", "Громадський город у дворі для переселенців і ветеранів району",
+              "Теплі обіди", "Укриття", "Громадський город у дворі для переселенців"]
+    cases = [case(i + 1, summary="Коротко: 40 волонтерів, 3 тонни допомоги.", title=t)
+             for i, t in enumerate(titles)]
+    _, pages = pages_for(project, design, cases)
+    field = design.style.text["title_field"]
+    color = design.style.color(field.color)
+    sizes = {round(t.size, 2) for p in pages if p.meta["kind"] == "cases" for t in p.items
+             if isinstance(t, Text) and t.color == color and t.font == field.font
+             and t.text != "ТОП-100 · 2022"}  # not the band's
+    assert len(sizes) == 1, sizes
+
+
+def test_a_photo_grows_into_its_rows_room_only_as_far_as_its_pixels_stay_sharp(project, design):
+    """Growing a photo's frame taller crops its width: past the height where the photo
+    would print below the format's warn_ppi, the frame stops growing."""
+    import dataclasses
+
+    from standpress.layout.frame import Image
+
+    short = "Коротко: 40 волонтерів, 3 тонни допомоги."
+    sharp = [dataclasses.replace(photo_case(n, short), photo_px=(6000, 4000)) for n in (1, 2)]
+    coarse = [dataclasses.replace(photo_case(n, short), photo_px=(2600, 1500)) for n in (1, 2)]
+    grown = {}
+    for name, cases in (("sharp", sharp), ("coarse", coarse)):
+        plan, pages = pages_for(project, design, cases)
+        page = next(p for p in pages if p.meta["kind"] == "cases")
+        grown[name] = [i for i in page.items if isinstance(i, Image)]
+    warn = plan.format.warn_ppi
+    for im in grown["coarse"]:
+        ppi = min(2600 / (im.w / 25.4), 1500 / (im.h / 25.4))  # cover crop: the scarcer side
+        assert ppi >= warn, (im.label, ppi)
+    assert max(i.h for i in grown["coarse"]) < max(i.h for i in grown["sharp"])

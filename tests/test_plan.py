@@ -113,3 +113,23 @@ def test_spare_modules_carry_different_content_and_no_catalogue(project):
     spares = [s.spare for p in plans[0].panels for s in p.slots if s.case is None]
     assert spares == ["index", "howto", "figures"]
     assert [p.kind for p in plans[0].panels].count("catalogue") <= 1
+
+
+def test_spare_room_beyond_the_kinds_of_content_grows_a_case_card_never_a_repeat(project):
+    class OneKind(FixedSizer):
+        def spare_kinds(self, fmt):
+            return ("index",)
+
+    cases = make_cases(["Дніпровський"], 9)  # 3 + 3 + 3 on 2 × 2: three spare modules
+    plans, warnings = plan_stands(project, cases, OneKind(), only=("peremoha-park",))
+    slots = [s for p in plans[0].panels for s in p.slots]
+    assert [s.spare for s in slots if s.case is None] == ["index"]
+    grown = [s for s in slots if s.case is not None and s.cols * s.rows > 1]
+    assert len(grown) == 2 and all(s.cols == 2 for s in grown)  # a double card beside it
+    for p in plans[0].panels:  # every module of a case panel is covered exactly once
+        if p.kind == "cases":
+            cells = [(s.col + i, s.row + j) for s in p.slots for i in range(s.cols)
+                     for j in range(s.rows)]
+            assert sorted(cells) == sorted(set(cells)) and len(cells) == 4
+    # a card grown into spare room is not a case too long for its card: no warning
+    assert not any("double card" in w.message for w in warnings)

@@ -124,6 +124,7 @@ class Case:
     photo: Path | None
     photo_credit: str
     source: Source | None = field(default=None, compare=False)
+    photo_px: tuple[int, int] | None = None  # the photo's pixels as printed (read at load)
 
 
 LatLon = tuple[float, float]

@@ -39,7 +39,7 @@ class Slot:
     cols: int = 1
     rows: int = 1
     case: Case | None = None
-    spare: str = ""  # what a spare card carries ("index", "figures", "howto")
+    spare: str = ""  # what a spare card carries ("index", "howto", "intro", …; "": a ground)
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,9 @@ class Sizer(Protocol):
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
         """What spare cards carry on this format, in order."""
 
+    def room(self, fmt: Format, grid: tuple[int, int], case: Case, scale: float) -> float:
+        """The height (mm) the case's single card leaves over at ``scale`` (its length)."""
+
     def overflow_field(self, fmt: Format, grid: tuple[int, int], case: Case,
                        scale: float) -> str:
         """The field that keeps the case's card from fitting one module at ``scale``."""
@@ -136,6 +139,9 @@ class FixedSizer:
 
     def spare_kinds(self, fmt):
         return ("index", "howto", "figures")
+
+    def room(self, fmt, grid, case, scale):
+        return 0.0
 
     def overflow_field(self, fmt, grid, case, scale):  # pragma: no cover - never wider
         return "summary"
@@ -223,7 +229,8 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 stand=loc.id, kind="no-cases"))
         for slots in pages:  # a case that takes more room than one card: say so
             for s in slots:
-                if s.case is not None and s.cols * s.rows > 1:
+                if s.case is not None and s.cols * s.rows > 1 and (sizer.best_scale(
+                        fmt, (grid.cols, grid.rows), s.case, (1, 1)) or 0) < grid.scale - 1e-9:
                     src = s.case.source
                     field = sizer.overflow_field(fmt, (grid.cols, grid.rows), s.case, grid.scale)
                     whole = s.cols == grid.cols and s.rows == grid.rows
@@ -236,7 +243,8 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                         stand=loc.id, case=s.case.id, kind="double-card" if not whole
                         else "own-panel"))
         panels = tuple(
-            PanelPlan(kind, n + 1, tuple(s.case for s in slots if s.case is not None),
+            PanelPlan(kind, n + 1, tuple(sorted((s.case for s in slots if s.case is not None),
+                                                key=own.index)),
                       unit=n // fmt.faces + 1, side="AB"[n % fmt.faces], slots=slots)
             for n, (kind, slots) in enumerate(kinds))
         plans.append(StandPlan(loc, fmt, panels, grid))
@@ -320,6 +328,9 @@ def _at_best_scale(fmt, cases, sizer, grid, best, start, limit):
                 if pages is not None:
                     singles = [c for c in cases if span_of[c.id] == (1, 1)] or cases
                     photo = sizer.photo(fmt, grid, singles, scale)
+                    room = {c.id: sizer.room(fmt, grid, c, scale) for c in cases
+                            if span_of[c.id] == (1, 1)}
+                    pages = [_pair_rows(page, room) for page in pages]
                     return Grid(cols, rows, scale, photo), _spares(pages, cols, rows, kinds)
     return None
 
@@ -365,10 +376,23 @@ def _place(run: list[Case], span_of: dict, cols: int, rows: int) -> list[Slot] |
     return sorted(placed.values(), key=lambda s: (s.row, s.col))
 
 
+def _pair_rows(page: list[Slot], room: dict) -> list[Slot]:
+    """The single cards of a panel in order of length, shortest first: cards of like length
+    share a row, so a long case never holds its short neighbour's photo down to its own
+    (a row's photos are one height), and the longest sits beside any spare room."""
+    singles = [s for s in page if s.cols * s.rows == 1]
+    ranked = sorted((s.case for s in singles), key=lambda c: -room[c.id])
+    moved = {(s.col, s.row): Slot(s.col, s.row, 1, 1, c) for s, c in zip(singles, ranked)}
+    return sorted([moved.get((s.col, s.row), s) if s.cols * s.rows == 1 else s for s in page],
+                  key=lambda s: (s.row, s.col))
+
+
 def _spares(pages: list[list[Slot]], cols: int, rows: int,
             kinds: tuple[str, ...]) -> list[tuple[Slot, ...]]:
     """Empty modules become spare cards: the rest of a row is one card, empty rows one more;
-    each carries the next kind of content, so nothing on a stand repeats."""
+    each carries the next kind of content (the template's kinds, less what its other panels
+    print), so nothing on a stand repeats. When the kinds run out, a case card beside the
+    spare room grows into it (a double card) instead."""
     out: list[tuple[Slot, ...]] = []
     queue = list(kinds)
     for slots in pages:
@@ -385,9 +409,36 @@ def _spares(pages: list[list[Slot]], cols: int, rows: int,
                 spare += [Slot(c, r) for c in free]
         if full_rows:
             spare.append(Slot(0, full_rows[0], cols, len(full_rows)))
-        named = []
+        cards = list(slots)
         for s in sorted(spare, key=lambda s: (s.row, s.col)):
-            kind = queue.pop(0) if queue else "mark"
-            named.append(Slot(s.col, s.row, s.cols, s.rows, None, kind))
-        out.append(tuple(sorted(list(slots) + named, key=lambda s: (s.row, s.col))))
+            if queue:
+                cards.append(Slot(s.col, s.row, s.cols, s.rows, None, queue.pop(0)))
+                continue
+            grown = _grow(cards, s)
+            if grown is None:  # no case card borders it: an empty ground, never a repeat
+                cards.append(Slot(s.col, s.row, s.cols, s.rows, None, ""))
+        out.append(tuple(sorted(cards, key=lambda s: (s.row, s.col))))
     return out
+
+
+def _grow(cards: list[Slot], room: Slot) -> Slot | None:
+    """Let a single case card that shares a whole edge with ``room`` take it over (beside
+    it first: a double card; else above it). Replaces the card in ``cards``."""
+    def beside(s: Slot) -> bool:
+        return s.row == room.row and s.rows == room.rows and (
+            s.col + s.cols == room.col or room.col + room.cols == s.col)
+
+    def above(s: Slot) -> bool:
+        return s.col == room.col and s.cols == room.cols and (
+            s.row + s.rows == room.row or room.row + room.rows == s.row)
+
+    for test in (beside, above):
+        found = [s for s in cards if s.case is not None and s.cols * s.rows == 1 and test(s)]
+        if found:
+            s = found[-1]
+            grown = Slot(min(s.col, room.col), min(s.row, room.row),
+                         s.cols + (room.cols if test is beside else 0),
+                         s.rows + (room.rows if test is above else 0), s.case)
+            cards[cards.index(s)] = grown
+            return grown
+    return None

@@ -12,6 +12,7 @@ Far formats leave out the fields their template's ``[card] omit`` names.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..model import Case, Format
@@ -24,6 +25,7 @@ from .templates import CardSpec, Style
 # a stand's type scale: up to 1.6 × the style sheet's sizes where the cards leave room;
 # below 0.59 every card style is at its minimum
 SCALES = tuple(round(1.6 - 0.04 * i, 2) for i in range(26))
+QR_SHARE = 0.16  # a case code's margin above its minimum ends at this share of the card width
 GAPS = {"kicker": 0.55, "title": 0.55, "org": 0.7, "body": 0.6, "partner": 0.0}
 
 
@@ -76,24 +78,45 @@ class CardOverflow(Exception):
 
 
 def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
-              scale: float, photo_h: float, module_w: float) -> tuple[list[Item], float]:
-    """The card's items and the height its fullest column leaves over (mm).
+              scale: float, photo_h: float, module_w: float,
+              title_cap: float = math.inf) -> tuple[list[Item], float]:
+    """The card's items and the height its photo column leaves over (mm): what its photo
+    may grow by.
 
     ``module_w`` is the width of one module: a card wider than one module (a double card
-    or a whole panel with columns) puts the summary in a column of its own on the right.
+    or a whole panel with columns) puts the summary in a column of its own on the right
+    (it raises ``CardOverflow`` when that column overflows).
     """
+    split = w > module_w * 1.5 and not kit.omits("summary")
+    if split:  # the photo across the card, the columns under it; else the summary beside
+        try:
+            return _card(kit, case, x, y, w, h, scale, photo_h, module_w, True, title_cap)
+        except CardOverflow:
+            pass
+    return _card(kit, case, x, y, w, h, scale, photo_h, module_w, False, title_cap)
+
+
+def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scale: float,
+          photo_h: float, module_w: float, wide_head: bool,
+          title_cap: float = math.inf) -> tuple[list[Item], float]:
     st = kit.style
-    split = w > module_w * 1.5
+    split = w > module_w * 1.5 and not kit.omits("summary")
     left_w = module_w if split else w
+    head_w = w if wide_head else left_w
     pad = kit.padding(module_w)
     ph = photo_h or kit.least_photo(module_w)
+    ph = min(ph, max(kit.least_photo(module_w), (head_w if case.photo is None else left_w)
+                     * kit.card.photo_ratio_max))
     items: list[Item] = [Rect(x, y, w, h, fill=st.color(kit.card.ground))]
     inner = left_w - 2 * pad
     title_in_field = False
+    field_x = x  # a photo keeps one module's width (its resolution); a field takes the rest
     if case.photo is not None:
         items.append(Image(x, y, left_w, ph, str(case.photo), label=case.id))
-    else:
-        field, title_in_field = _typographic(kit, case, x, y, left_w, ph, pad, scale)
+        field_x = x + left_w
+    if field_x < x + head_w - 1e-6:
+        field, title_in_field = _typographic(kit, case, field_x, y, x + head_w - field_x, ph,
+                                             pad, scale, title_cap)
         items += field
     ty = y + ph + pad * 0.45
     if case.photo is not None and case.photo_credit and not kit.omits("photo_credit"):
@@ -105,8 +128,9 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     foot, foot_top = _foot(kit, case, x, y, left_w, h, pad)
     items += foot
     district = f"{case.district} район"
+    in_field = field_x < x + head_w - 1e-6  # the category is on the field
     stack: list[tuple[str, list[str], str]] = [
-        ("kicker", [district if case.photo is None else f"{case.category} · {district}"],
+        ("kicker", [district if in_field else f"{case.category} · {district}"],
          "category"),
     ]
     if not title_in_field:
@@ -120,15 +144,15 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
         stack.append(("partner", [f"Партнер: {case.partner}"], "partner"))
     placed, slack = _stack(kit, stack, inner, foot_top - pad * 0.4 - ty, scale)
     items.extend(t for block, dy in placed for t in block.moved(x + pad, ty + dy))
-    if split and not kit.omits("summary"):
+    if split:
         bx = x + left_w + pad
         bw = w - left_w - 2 * pad
-        body, right_slack = _stack(kit, [("body", [case.summary], "summary")], bw,
-                                   h - 2 * pad, scale)
-        items.extend(t for block, dy in body for t in block.moved(bx, y + pad + dy))
-        items.append(Rect(x + left_w, y + pad, max(kit.bases.body * 0.1, 0.3), h - 2 * pad,
+        by = ty if wide_head else y + pad
+        body, _ = _stack(kit, [("body", [case.summary], "summary")], bw, y + h - pad - by,
+                         scale)
+        items.extend(t for block, dy in body for t in block.moved(bx, by + dy))
+        items.append(Rect(x + left_w, by, max(kit.bases.body * 0.1, 0.3), y + h - pad - by,
                           fill=st.color("paper")))
-        slack = min(slack, right_slack)
     return items, slack
 
 
@@ -171,7 +195,7 @@ def _foot(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
           pad: float) -> tuple[list[Item], float]:
     """The case's QR code in the card's lower left corner, its address in words beside it."""
     st = kit.style
-    code = min_code_size(kit.fmt.scan_distance) * kit.card.qr_scale
+    code = qr_code_size(kit, w)
     modules = qr_modules(case.url)
     qsize = total_size(code, case.url)
     inset = qsize * QUIET / len(modules)
@@ -190,6 +214,15 @@ def _foot(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     return items, min(foot_top, uy - label.height - kit.bases.caption * 0.6)
 
 
+def qr_code_size(kit: CardKit, module_w: float) -> float:
+    """A case code's printed size (without its quiet zone): the minimum for the format's
+    scan distance (distance ÷ 10), with the template's margin ``qr_scale`` only as far as
+    the code stays within ``QR_SHARE`` of the card's width — small formats get the
+    minimum, never a code that dominates the card."""
+    least = min_code_size(kit.fmt.scan_distance)
+    return max(least, min(least * kit.card.qr_scale, module_w * QR_SHARE))
+
+
 def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...]:
     """Set flush right: each line (all its runs) moved so that it ends at ``x + width``."""
     ends: dict[float, float] = {}
@@ -200,34 +233,54 @@ def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...
 
 
 def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, pad: float,
-                 scale: float) -> tuple[list[Item], bool]:
+                 scale: float, cap: float = math.inf) -> tuple[list[Item], bool]:
     """A card without a photo: its category on a coloured field, its title set large.
 
     The title goes into the field when it fits there at the stand's title size or larger
-    (up to 1.6×); else it stays in the text below and the category takes the field.
+    (up to 1.6×, and no larger than ``cap``: one field size for every card of a stand);
+    else it stays in the text below and the category takes the field.
     """
     st = kit.style
     items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
+    kicker, title = _field_text(kit, case, w, h, pad, scale, cap)
+    items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
+    items.extend(kicker.moved(x + pad, y + pad + kit.bases.body * 0.9))
+    if title is None:
+        return items, False
+    items.extend(title.moved(x + pad, y + h - pad - title.height))
+    return items, True
+
+
+def _field_text(kit: CardKit, case: Case, w: float, h: float, pad: float, scale: float,
+                cap: float = math.inf) -> tuple[SetBlock, SetBlock | None]:
+    st = kit.style
     inner = w - 2 * pad
     kicker = _set(kit, [case.category], "kicker", inner, scale, "category")
     kicker = SetBlock(tuple(Text(t.x, t.y, t.text, t.font, t.size, st.color("accent"),
                                  t.advances, False) for t in kicker.lines),
                       kicker.height, kicker.size)
-    items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
-    top = y + pad + kit.bases.body * 0.9
-    items.extend(kicker.moved(x + pad, top))
-    room = h - (top - y) - kicker.height - pad * 1.4
+    room = h - pad - kit.bases.body * 0.9 - kicker.height - pad * 1.4
     ts = st.text["title_field"]
     least = style_size(st.text["title"], kit.bases, scale)
-    title = None
-    size = least * 1.6
+    size = min(least * 1.6, max(cap, least))
     while size >= least - 1e-6:
         block = set_paragraphs([case.title], ts, size, inner, st, wrap=False)
         if block is not None and block.height <= room + 1e-6:
-            title = block
-            break
+            return kicker, block
         size *= 0.93
-    if title is None:
-        return items, False
-    items.extend(title.moved(x + pad, y + h - pad - title.height))
-    return items, True
+    return kicker, None
+
+
+def field_title_size(kit: CardKit, cases: tuple[Case, ...], module_w: float, photo_h: float,
+                     scale: float) -> float:
+    """The one size of the titles set in the fields of a stand's cards without a photo: the
+    largest every such title fits at in a single card's field (inf: no such card)."""
+    pad = kit.padding(module_w)
+    ph = photo_h or kit.least_photo(module_w)
+    sizes = []
+    for case in cases:
+        if case.photo is None:
+            title = _field_text(kit, case, module_w, ph, pad, scale)[1]
+            if title is not None:
+                sizes.append(title.size)
+    return min(sizes, default=math.inf)

@@ -169,5 +169,8 @@ class CardSizer:
             return exc.field
         return "summary"
 
+    def room(self, fmt: Format, grid: tuple[int, int], case: Case, scale: float) -> float:
+        return self._fits(fmt, grid, case, (1, 1), scale) or 0.0
+
     def spare_kinds(self, fmt: Format) -> tuple[str, ...]:
-        return self.template(fmt).card.spare
+        return self.template(fmt).spare_kinds()

@@ -8,10 +8,11 @@ is known here. Items of the template are drawn by the functions of ``ITEMS``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from ..errors import FitError, Problem
-from .cards import CardKit, CardOverflow, case_card
+from .cards import CardKit, CardOverflow, case_card, field_title_size
 from .context import Layout, PanelInput, bases_for, printed_url
 from .fit import DoesNotFit, fit_display
 from .frame import CMYK, QR, Item, Page, Rect
@@ -167,21 +168,67 @@ def _cards(lay: Layout, spec: ItemSpec) -> list[Item]:
     g = geometry(lay.fmt, lay.inp.template, grid.cols, grid.rows)
     kit = CardKit(lay.style, lay.inp.template.card, lay.fmt, lay.bases)
     items: list[Item] = []
+    photos = _row_photos(kit, g, panel.slots, grid.scale, grid.photo)
+    cap = field_title_size(kit, stand.cases, g.module_w, grid.photo, grid.scale)
     for slot in panel.slots:
         x, y, w, h = g.rect(slot.col, slot.row, slot.cols, slot.rows)
         if slot.case is None:
             items += spare_card(lay, slot.spare, x, y, w, h, g.module_w, grid.scale)
             continue
-        try:
-            items += case_card(kit, slot.case, x, y, w, h, grid.scale, grid.photo, g.module_w)[0]
-        except CardOverflow as exc:  # the plan sized every card: this is a planner's bug
-            message, hint = exc.describe()
-            src = slot.case.source
-            raise FitError("a case does not fit its card", [Problem(
-                f"case {slot.case.id}: {message}", src.file if src else None,
-                src.place if src else None, exc.field, hint, case=slot.case.id,
-                kind="fit")]) from None
+        items += _case(kit, slot, (x, y, w, h), grid.scale, photos[slot], g.module_w, cap)[0]
     return items
+
+
+def _case(kit: CardKit, slot, rect, scale: float, photo: float, module_w: float,
+          cap: float = math.inf) -> tuple[list[Item], float]:
+    try:
+        return case_card(kit, slot.case, *rect, scale, photo, module_w, cap)
+    except CardOverflow as exc:  # the plan sized every card: this is a planner's bug
+        message, hint = exc.describe()
+        src = slot.case.source
+        raise FitError("a case does not fit its card", [Problem(
+            f"case {slot.case.id}: {message}", src.file if src else None,
+            src.place if src else None, exc.field, hint, case=slot.case.id,
+            kind="fit")]) from None
+
+
+def _row_photos(kit: CardKit, g, slots, scale: float, least: float) -> dict:
+    """The photo height of each card: the stand's, grown by the room every card of its
+    row leaves (so titles stay aligned along a row and no card keeps an empty band under
+    its text), up to the template's ``photo_ratio_max``; a card spanning rows alone."""
+    base = least or kit.least_photo(g.module_w)
+    slack = {}
+    for slot in slots:
+        if slot.case is not None:
+            rect = g.rect(slot.col, slot.row, slot.cols, slot.rows)
+            slack[slot] = _case(kit, slot, rect, scale, base, g.module_w)[1]
+    rows: dict[tuple[int, int], float] = {}
+    for slot, room in slack.items():
+        key = (slot.row, slot.rows) if slot.rows == 1 else (slot.row, id(slot))
+        rows[key] = min(rows.get(key, room), room)
+    # a photo grows only as far as its pixels keep the format's warn_ppi: a taller frame
+    # crops the photo's width, so past that height it would print coarser
+    sharp: dict[tuple[int, int], float] = {}
+    for slot in slack:
+        key = (slot.row, slot.rows) if slot.rows == 1 else (slot.row, id(slot))
+        px = slot.case.photo_px if slot.case.photo else None
+        if px:
+            width = g.rect(0, 0, 1, 1)[2]
+            tallest = max(width * px[1] / px[0], px[1] * MM_PER_INCH / (kit.fmt.warn_ppi * SHARP_MARGIN))
+            sharp[key] = min(sharp.get(key, math.inf), tallest)
+    out = {}
+    for slot in slack:
+        key = (slot.row, slot.rows) if slot.rows == 1 else (slot.row, id(slot))
+        # of the card's width; a photo keeps one module's width (and its resolution)
+        most = g.rect(0, 0, 1 if slot.case.photo else slot.cols, 1)[2] * kit.card.photo_ratio_max
+        most = min(most, sharp.get(key, math.inf))
+        floor = max(kit.least_photo(g.module_w), min(base, most))  # never below the least
+        out[slot] = max(floor, math.floor(min(most, base + max(0.0, rows[key])) * 100) / 100)
+    return out
+
+
+MM_PER_INCH = 25.4
+SHARP_MARGIN = 1.03  # the crop rounds to whole pixels and follows the focus: keep clear of the line
 
 
 ITEMS: dict[str, Callable[[Layout, ItemSpec], list[Item]]] = {

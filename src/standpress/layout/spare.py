@@ -1,10 +1,12 @@
 """Spare cards: modules of a case panel no case needs, each with content of its own.
 
-The planner names what each carries (``Slot.spare``), in the template's order, so
-nothing repeats on a stand: ``index`` lists the stand's cases by district with their
-numbers, ``figures`` sets the campaign's figures large, ``howto`` tells a passer-by
-how to use the case codes (the template's words). ``mark`` — the campaign's name on
-its colour — is for the rare stand with more spare room than kinds of content.
+The planner names what each carries (``Slot.spare``), in the template's order, less
+what the template's other panels print (``Template.spare_kinds``), so nothing repeats
+on a stand: ``index`` lists the stand's cases by district with their numbers (never
+smaller than the stand's body text), ``howto`` tells a passer-by how to use the case
+codes (the template's words), ``intro`` and ``ceremony`` the campaign's, ``figures``
+sets its figures large. A kind that does not fit its card gives way to a kind no other
+card of the stand carries; only when none is left is the card a plain ground.
 """
 
 from __future__ import annotations
@@ -12,18 +14,21 @@ from __future__ import annotations
 from ..errors import FitError
 from ..model import Case
 from .context import Layout
-from .fit import DoesNotFit, SetBlock, fit_block, fit_display
+from .fit import DoesNotFit, SetBlock, fit_block, fit_display, style_size
 from .frame import Item, Rect, Text
 
 
 def spare_card(lay: Layout, kind: str, x: float, y: float, w: float, h: float,
                module_w: float, scale: float) -> list[Item]:
     pad = module_w * lay.inp.template.card.padding
-    draw = {"index": _index, "figures": _figures, "howto": _howto}.get(kind, _mark)
-    try:
-        return draw(lay, x, y, w, h, pad, scale)
-    except (DoesNotFit, FitError):
-        return _mark(lay, x, y, w, h, pad, scale)
+    used = {s.spare for p in lay.inp.stand.panels for s in p.slots if s.case is None}
+    others = [k for k in lay.inp.template.spare_kinds() if k not in used]
+    for k in ([kind] if kind else []) + others:
+        try:
+            return DRAW[k](lay, x, y, w, h, pad, scale)
+        except (DoesNotFit, FitError):
+            continue
+    return [Rect(x, y, w, h, fill=lay.color(lay.inp.template.card.ground))]
 
 
 def _recolor(block: SetBlock, color) -> SetBlock:
@@ -32,7 +37,8 @@ def _recolor(block: SetBlock, color) -> SetBlock:
 
 
 def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
-    """The stand's cases: number and title, grouped by district when it serves several."""
+    """The stand's cases: number and title (or the titles alone where the numbered list
+    does not fit at the body size), grouped by district when the stand serves several."""
     st = lay.style
     card = lay.inp.template.card
     items: list[Item] = [Rect(x, y, w, h, fill=lay.color("paper")),
@@ -50,10 +56,13 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
         (d, [c for c in cases if c.district == d]) for d in serves]
     groups = [(d, cs) for d, cs in groups if cs]
     number_style, title_style = st.text["index_number"], st.text["list"]
-    for attempt in (1.6, 1.35, 1.15, 1.0, 0.85, 0.7, 0.55, 0.4):
+    # never below the body text: where the numbered list does not fit, the titles alone
+    # (the cards print no numbers; a title column a number wide more keeps titles on a line)
+    for numbered, attempt in [(n, a) for n in (True, False)
+                              for a in (1.6, 1.45, 1.3, 1.2, 1.1, 1.0)]:
         try:
             blocks = _index_blocks(lay, groups, len(groups) > 1, inner, scale * attempt,
-                                   number_style, title_style)
+                                   number_style, title_style, numbered)
         except DoesNotFit:
             continue
         need = sum(dy for _, dy in blocks)
@@ -66,9 +75,11 @@ def _index(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     raise DoesNotFit(0.0, "the index does not fit", 0.0)
 
 
-def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
+def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style, numbered=True):
     st = lay.style
     out = []
+    ids = [c.id for _, cs in groups for c in cs]
+    widest = max(ids, key=lambda i: st.stack(number_style.font).width(f"№\u00a0{i}", 1.0))
     num_w = None
     for district, cases in groups:
         if headed:
@@ -76,9 +87,14 @@ def _index_blocks(lay, groups, headed, inner, scale, number_style, title_style):
                              scale)
             out.append((head.lines, head.height + lay.bases.body * 0.5))
         for case in cases:
+            if not numbered:
+                title = fit_block([case.title], title_style, inner, 1e9, lay.bases, st, scale)
+                out.append((title.lines, title.height + lay.bases.body * 0.45))
+                continue
             num = fit_block([f"№\u00a0{case.id}"], number_style, inner, 1e9, lay.bases, st, scale)
             if num_w is None:
-                num_w = st.stack(number_style.font).width("№\u00a0000", num.size) + num.size * 0.6
+                num_w = st.stack(number_style.font).width(f"№\u00a0{widest}", num.size) \
+                    + num.size * 0.6
             title = fit_block([case.title], title_style, inner - num_w, 1e9, lay.bases, st, scale)
             moved = tuple(Text(t.x + num_w, t.y, t.text, t.font, t.size, t.color, t.advances,
                                t.overprint) for t in title.lines)
@@ -129,14 +145,41 @@ def _howto(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
     return items
 
 
-def _mark(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
-    """The campaign's name and year on its colour."""
+def _intro(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
+    """The campaign's intro, large on the brand colour."""
     st = lay.style
-    c = lay.inp.campaign
+    paras = list(lay.inp.campaign.intro)
+    if not paras:
+        raise DoesNotFit(0.0, "no intro", 0.0)
     items: list[Item] = [Rect(x, y, w, h, fill=lay.color("brand"))]
     inner = w - 2 * pad
-    title = fit_display(c.title, st.text["display"], inner, h * 0.25, st)
-    items.extend(title.moved(x + pad, y + h - pad - title.height - h * 0.12))
-    year = fit_display(str(c.year), st.text["display_accent"], inner * 0.5, h * 0.1, st)
-    items.extend(year.moved(x + pad, y + h - pad - year.height))
+    body = fit_block(paras, st.text["lead"], inner, h - 2 * pad - lay.bases.body, lay.bases, st,
+                     scale * 1.6)
+    if body.size < style_size(st.text["body"], lay.bases, scale) - 1e-6:
+        raise DoesNotFit(body.size, "smaller than the body text", 0.0)
+    items.extend(body.moved(x + pad, y + pad + lay.bases.body))
     return items
+
+
+def _ceremony(lay: Layout, x, y, w, h, pad, scale) -> list[Item]:
+    """The ceremony: its heading and its date and place, on the accent colour."""
+    st = lay.style
+    c = lay.inp.campaign
+    if not c.ceremony:
+        raise DoesNotFit(0.0, "no ceremony", 0.0)
+    items: list[Item] = [Rect(x, y, w, h, fill=lay.color("accent"))]
+    inner = w - 2 * pad
+    ty = y + pad
+    if c.ceremony_heading:
+        head = fit_block([c.ceremony_heading], st.text["heading"], inner, h * 0.3, lay.bases, st,
+                         scale * 1.6, color=lay.color("ink"))
+        items.extend(head.moved(x + pad, ty))
+        ty += head.height + lay.bases.body * 1.5
+    body = fit_block(list(c.ceremony), st.text["figure_label"], inner, y + h - pad - ty,
+                     lay.bases, st, scale * 1.6, color=lay.color("ink"))
+    items.extend(body.moved(x + pad, ty))
+    return items
+
+
+DRAW = {"index": _index, "figures": _figures, "howto": _howto, "intro": _intro,
+        "ceremony": _ceremony}

@@ -34,7 +34,11 @@ ITEM_TYPES = {
 STYLE_KEYS = {"font", "role", "size", "min", "leading", "color", "align", "hyphenate", "fit", "upper"}
 ROLES = ("body", "heading", "caption")
 ALIGNS = ("left", "right", "center", "justify", "balanced")
-SPARE_KINDS = ("index", "howto", "figures")  # what a spare card may carry
+SPARE_KINDS = ("index", "howto", "intro", "ceremony", "figures")  # what a spare card may carry
+# where a spare kind's content is bound on a panel: a template that prints it elsewhere
+# (the cover's figures, its intro) never gets it on a spare card as well
+SPARE_SOURCES = {"figures": ("{campaign.figures}",), "intro": ("{campaign.intro}",),
+                 "ceremony": ("{campaign.ceremony}", "{campaign.ceremony_heading}")}
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,21 @@ class Template:
 
     def has(self, kind: str) -> bool:
         return bool(self.panels.get(kind))
+
+    def prints(self, kind: str) -> bool:
+        """Whether a panel of the template already carries a spare kind's content."""
+        binds = SPARE_SOURCES.get(kind, ())
+        for specs in self.panels.values():
+            for spec in specs:
+                if kind == "figures" and spec.type == "figures":
+                    return True
+                if any(b in str(v) for v in spec.options.values() for b in binds):
+                    return True
+        return False
+
+    def spare_kinds(self) -> tuple[str, ...]:
+        """What spare cards carry, in the template's order, less what other panels print."""
+        return tuple(k for k in self.card.spare if not self.prints(k))
 
     def cards_rect(self) -> tuple[float, float, float, float]:
         for spec in self.panels.get("cases", ()):

@@ -237,8 +237,9 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
                                     f"use a short link (under {MAX_URL} characters)"))
             bad = True
         errors = len([p for p in problems if p.is_error])
-        photo = _photo(values["photo"], base, shown, where("photo"), problems, lenient,
+        found = _photo(values["photo"], base, shown, where("photo"), problems, lenient,
                        cid or None)
+        photo, photo_px = found if found else (None, None)
         if len([p for p in problems if p.is_error]) > errors:
             bad = True
         if photo is not None and not values["photo_credit"]:
@@ -258,7 +259,8 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
             id=cid, title=values["title"], organization=values["organization"],
             district=district or values["district"], category=values["category"],
             summary=values["summary"], partner=values["partner"], url=url, photo=photo,
-            photo_credit=values["photo_credit"], source=Source(shown, row.place),
+            photo_credit=values["photo_credit"], photo_px=photo_px,
+            source=Source(shown, row.place),
         ))
     if not seen_rows and not [p for p in problems if p.is_error]:
         place = "row 2" if path.suffix.lower() != ".toml" else None
@@ -270,8 +272,8 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
 # ---------------------------------------------------------------- photos
 
 def _photo(value: str, base: Path, shown: str, place: str, problems: list[Problem],
-           lenient: bool = False, case: str | None = None) -> Path | None:
-    """The photo's real path, or None with a problem.
+           lenient: bool = False, case: str | None = None) -> tuple[Path, tuple[int, int]] | None:
+    """The photo's real path and its size in pixels as printed, or None with a problem.
 
     A path leading out of the data folder is always an error. A photo that is
     missing or unusable is an error too — unless ``lenient`` (the campaign's
@@ -321,9 +323,10 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     if not real.is_file():
         fail(f'"{short(value)}" is not a file', "name an image file (JPEG, PNG or TIFF)")
         return None
-    if not _image_ok(real, value, fail):
+    size = _image_ok(real, value, fail)
+    if size is None:
         return None
-    return real
+    return real, size
 
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
@@ -387,8 +390,9 @@ def _missing_photo_hint(base: Path, raw: Path) -> str:
             + ", ".join(nearest[:SHOWN_PHOTOS]) + "; fix the name")
 
 
-def _image_ok(real: Path, value: str, fail) -> bool:
-    """Check the image from its header (and, when in doubt, a reduced decode)."""
+def _image_ok(real: Path, value: str, fail) -> tuple[int, int] | None:
+    """Check the image from its header (and, when in doubt, a reduced decode); its size
+    in pixels as printed (EXIF orientation applied), or None when it is unusable."""
     from PIL import Image, UnidentifiedImageError
 
     name = short(value)
@@ -398,11 +402,15 @@ def _image_ok(real: Path, value: str, fail) -> bool:
             warnings.simplefilter("ignore")
             with Image.open(real) as im:
                 w, h = im.size
+                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned by a quarter
+                    size = (h, w)
+                else:
+                    size = (w, h)
                 if w <= 0 or h <= 0 or w * h > MAX_PIXELS:
                     fail(f'"{name}" is {w}×{h} = {w * h:,} pixels, more than the {MAX_PIXELS:,} '
                          "allowed (possibly a decompression bomb)",
                          "downscale it: about 150 ppi at the printed size is plenty")
-                    return False
+                    return None
                 if im.format == "PNG":
                     im.verify()  # chunk CRCs: a cut or damaged file shows here
                 elif im.format in ("JPEG", "MPO") and not _jpeg_complete(real):
@@ -414,11 +422,11 @@ def _image_ok(real: Path, value: str, fail) -> bool:
         fail(f'"{name}" has {count}, more than the {MAX_PIXELS:,} allowed '
              "(possibly a decompression bomb)",
              "downscale it: about 150 ppi at the printed size is plenty")
-        return False
+        return None
     except UnidentifiedImageError:
         kind = "a text file" if _is_plain_text(real) else "a file Pillow cannot identify"
         fail(f'"{name}" is not an image: it is {kind}', export)
-        return False
+        return None
     except Exception as exc:  # Pillow's plugins raise OSError, SyntaxError, ValueError…
         reason = str(exc) or type(exc).__name__
         if "truncat" in reason.lower() or isinstance(exc, EOFError):
@@ -426,8 +434,8 @@ def _image_ok(real: Path, value: str, fail) -> bool:
         else:
             what = f"damaged ({short(reason, 60)})"
         fail(f'"{name}" is {what}', "copy or download the photo again, or " + export)
-        return False
-    return True
+        return None
+    return size
 
 
 def _jpeg_complete(path: Path) -> bool:
