@@ -43,7 +43,8 @@ from .scheduler import Runner, Task, execute, raise_failures
 ENV = "STANDPRESS_SCHEDULER"
 FAKE_FINGERPRINT = "STANDPRESS_TEST_FAKE_FINGERPRINT"  # tests: a worker that seems to differ
 
-_BUILDS: dict[str, tuple] = {}  # on a worker: build token → (init, initargs, refusal or None)
+ENV_SHAPING = ("SOURCE_DATE_EPOCH",)  # read by the libraries while they write the bytes
+_BUILDS: dict[str, tuple] = {}  # on a worker: token → (init, initargs, refusal or None, env)
 _CURRENT: list[str] = [""]  # on a worker: the token whose context the process holds now
 
 
@@ -95,13 +96,16 @@ class StandpressPlugin(WorkerPlugin):
     def __init__(self, token: str, init: Callable[..., None], initargs: tuple, expect: dict):
         self.token, self.init, self.initargs, self.expect = token, init, initargs, expect
         self.name = f"standpress-{token}"
+        # the client's environment that shapes the bytes: ReportLab reads SOURCE_DATE_EPOCH
+        # in the process that renders (a local pool's workers inherit it; a cluster's not)
+        self.env = {k: os.environ.get(k) for k in ENV_SHAPING}
 
     def setup(self, worker=None) -> None:
         ctx = self.initargs[0] if self.initargs else None
         diff = differences(self.expect, fingerprint(ctx)) if ctx is not None else []
         where = getattr(worker, "address", None) or socket.gethostname()
         refusal = (f"worker {where} refused: " + "; ".join(diff)) if diff else None
-        _BUILDS[self.token] = (self.init, self.initargs, refusal)
+        _BUILDS[self.token] = (self.init, self.initargs, refusal, self.env)
 
     def teardown(self, worker=None) -> None:
         _BUILDS.pop(self.token, None)
@@ -122,10 +126,15 @@ def run_on_worker(token: str, runner: Runner, task: Task, *inputs: tuple) -> tup
     if token not in _BUILDS:
         return ("error", "StandpressError", f"worker {socket.gethostname()}: the standpress "
                 "plugin of this build is not set up", [])
-    init, initargs, refusal = _BUILDS[token]
+    init, initargs, refusal, env = _BUILDS[token]
     if refusal:
         return ("error", "StandpressError", refusal, [])
     if _CURRENT[0] != token:
+        for name, value in env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         init(*initargs)
         _CURRENT[0] = token
     return execute(runner, task)
@@ -210,7 +219,7 @@ class DaskScheduler:
             self.futures.append(futures[i])
         index = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * n
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=self.client.loop):
             i = index[future.key]
             results[i] = future.result()  # a bug in a task (not a StandpressError) raises here
             if results[i][0] != "skipped":
