@@ -164,3 +164,64 @@ def test_local_build_does_not_import_dask(tmp_path):
                          env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_failed_task_skips_its_dependants_and_all_failures_are_raised_at_once(cluster):
+    """As the local pool: the failures' problems together, as their class; a task whose
+    input failed never runs; the others do."""
+    from standpress.errors import InputError, Problem
+
+    _, client = cluster
+    client.wait_for_workers(2, timeout=60)
+
+    def runner(kind, args):  # nested: pickled by value, so the workers need not import tests
+        if kind == "bad":
+            raise InputError(f"bad {args[0]}", [Problem(f"{args[0]} is bad", "x.csv")])
+        if kind == "after":
+            raise AssertionError("a task whose input failed ran")
+        return args[0]
+
+    tasks = [("bad", ("a",)), ("after", ("b",)), ("ok", ("c",)), ("bad", ("d",)),
+             ("after", ("e",))]
+    needs = [[], ["a"], [], [], ["b", "c"]]
+    ticks = []
+    scheduler = DaskScheduler(1, runner, client=client)
+    try:
+        with pytest.raises(InputError) as err:
+            scheduler.run(tasks, [1.0] * 5, ticks.append, needs)
+        assert sorted(p.message for p in err.value.problems) == ["a is bad", "d is bad"]
+        assert sorted(ticks) == ["bad", "bad", "ok"]  # the skipped ones never finished
+        assert scheduler.run(tasks[2:3]) == ["c"]
+    finally:
+        scheduler.close()
+
+
+def test_interrupted_build_cancels_its_futures_and_leaves_the_output(cluster, tmp_path,
+                                                                     monkeypatch):
+    """Ctrl-C (KeyboardInterrupt in the client) cancels the build's futures on the cluster
+    and the output folder is as it was."""
+    _, client = cluster
+    client.wait_for_workers(2, timeout=60)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("before")
+    made = []
+
+    class Interrupted(DaskScheduler):
+        def run(self, tasks, costs=None, tick=None, needs=None):
+            def interrupt(kind):
+                raise KeyboardInterrupt
+            return super().run(tasks, costs, interrupt, needs)
+
+    def make(*a):
+        made.append(Interrupted(*a, client=client))
+        return made[-1]
+
+    with pytest.raises(KeyboardInterrupt):
+        build(_opts(out, tmp_path / "cache"), scheduler=make)
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]  # no stand, no temporary
+    assert (out / "keep.txt").read_text() == "before"
+    left = client.run_on_scheduler(lambda dask_scheduler: [
+        k for k in dask_scheduler.tasks if str(k).startswith("standpress-")])
+    assert left == []
