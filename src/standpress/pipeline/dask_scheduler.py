@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from distributed import Client, as_completed
+from distributed import Client, KilledWorker, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..errors import StandpressError
@@ -214,14 +214,20 @@ class DaskScheduler:
             deps = sorted({maker[k] for k in (needs[i] if needs else ()) if k in maker} - {i})
             futures[i] = self.client.submit(
                 run_on_worker, self.token, self.runner, tasks[i], *(futures[j] for j in deps),
-                key=f"standpress-{kind}-{str(args[0])[:16]}-{run_id}-{i}", pure=False,
+                key=f"standpress-{kind}-{str(args[0])[:16]}-{self.token}-{run_id}-{i}", pure=False,
                 priority=round(100 * (costs[i] if costs else 0.0)), retries=1)
             self.futures.append(futures[i])
         index = {f.key: i for i, f in enumerate(futures)}
         results: list = [None] * n
         for future in as_completed(futures, loop=self.client.loop):
             i = index[future.key]
-            results[i] = future.result()  # a bug in a task (not a StandpressError) raises here
+            try:
+                results[i] = future.result()  # a bug in a task (not a StandpressError) raises
+            except KilledWorker as exc:
+                raise StandpressError(
+                    f"the {tasks[i][0]} task {str(tasks[i][1][0])[:12]} was running on every "
+                    f"worker that died while it ran ({exc}); look at the workers' logs (memory?)"
+                ) from None
             if results[i][0] != "skipped":
                 tick(tasks[i][0])
         self.futures = []
