@@ -29,3 +29,14 @@ def build_inputs(fn):
     for option in reversed(_INPUTS):
         fn = option(fn)
     return fn
+
+
+def scheduler_option(fn):
+    """``--scheduler ADDRESS`` (or ``STANDPRESS_SCHEDULER``): run the build's tasks on a Dask
+    cluster; without it the local pool runs them and Dask is not imported."""
+    return click.option(
+        "--scheduler", "scheduler_address", envvar="STANDPRESS_SCHEDULER", default=None,
+        metavar="ADDRESS",
+        help="Run the tasks on the Dask scheduler at ADDRESS (tcp://host:8786; "
+             "pip install 'standpress[dask]'); --cache must then be a folder every worker "
+             "shares at the same path [env: STANDPRESS_SCHEDULER].")(fn)

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import click
 
+from ..errors import StandpressError
 from ..pipeline import BuildOptions, build as run_build, clean_output
 from ..pipeline.cache import default_cache_dir, remove_cache
 from ..pipeline.progress import Bar, Progress
 from ..report_problems import group_json, group_problems, problem_json
 from .common import echo_problems, handle_errors
-from .options import build_inputs
+from .options import build_inputs, scheduler_option
 
 
 @click.command()
@@ -32,6 +33,7 @@ from .options import build_inputs
               help="Cache folder: a rebuild redoes only what changed "
                    "[default: .standpress-cache beside OUT].")
 @click.option("--no-cache", is_flag=True, help="Build everything anew; read and keep no cache.")
+@scheduler_option
 @click.option("--timings", is_flag=True, help="Print the seconds each stage took.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the summary.")
 @click.option("-v", "--verbose", is_flag=True,
@@ -42,9 +44,11 @@ from .options import build_inputs
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
           allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
-          site: bool, jobs: int, cache_dir: Path | None, no_cache: bool, timings: bool,
-          quiet: bool, verbose: bool, as_json: bool) -> None:
+          site: bool, jobs: int, cache_dir: Path | None, no_cache: bool,
+          scheduler_address: str | None, timings: bool, quiet: bool, verbose: bool,
+          as_json: bool) -> None:
     """Lay out and render every stand into OUT."""
+    on = {"scheduler": cluster(scheduler_address)} if scheduler_address else {}
     progress = Progress() if quiet or as_json else Bar()
     try:
         result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
@@ -52,7 +56,7 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
                                         allow_low_res=allow_low_res, strict=strict, svg=svg,
                                         outline_text=outline_text, check=check_, site=site,
                                         jobs=jobs, cache=cache_dir, use_cache=not no_cache),
-                           progress)
+                           progress, **on)
     finally:
         progress.close()  # a bar cut short by an error is wiped before the error is said
     if as_json:  # for scripts: the summary on stdout, nothing else
@@ -90,6 +94,17 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
     total_cases = sum(s.cases for s in result.stands)
     click.echo(f"{len(result.stands)} stands, {sum(s.panels for s in result.stands)} panels, "
                f"{total_cases} cases → {result.out}")
+
+
+def cluster(address: str):
+    """The ``scheduler=`` that runs a build on the Dask cluster at ``address`` (Dask is
+    imported here, and only here, when a build asks for it)."""
+    try:
+        from ..pipeline.dask_scheduler import dask_scheduler
+    except ImportError as exc:
+        raise StandpressError(f"--scheduler needs Dask ({exc}): "
+                              "pip install 'standpress[dask]'") from None
+    return dask_scheduler(address)
 
 
 @click.command()

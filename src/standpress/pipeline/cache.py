@@ -17,8 +17,11 @@ On disk (``kind`` is the step, ``kk`` the key's first two hex digits)::
     <cache>/<kind>/<kk>/<key>.json        the entry: its blobs (name, size, mtime) and meta
     <cache>/<kind>/<kk>/<key>.<name>      one blob (a JPEG, a PDF, a PNG, a pickle…)
 
-Writing is atomic: each blob goes to a temporary file in its folder and is renamed into
-place, then the entry's JSON is written the same way, last. A build killed at any moment
+Writing is atomic: each blob goes to a temporary file in its folder and is linked into
+place (a blob already there with the same bytes, written by another process or machine
+making the same product, is kept, so the size and mtime another writer's JSON recorded
+stay true), then the entry's JSON is written through a temporary file and ``os.replace``,
+last. A build killed at any moment
 leaves either a whole entry or none (temporary files are ignored and removed by
 ``standpress clean``). An entry whose JSON does not parse, or whose blobs are missing or
 have another size or modification time than the JSON records (a file edited in place
@@ -36,6 +39,7 @@ stale product.
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import hashlib
 import json
@@ -217,20 +221,25 @@ class Cache:
             if not name.replace("-", "").replace("_", "").replace(".", "").isalnum():
                 raise ValueError(f"bad blob name {name!r}")
             target = folder / f"{key}.{name}"
-            if isinstance(data, (bytes, bytearray, memoryview)):
-                _atomic_write(target, bytes(data))
-            else:
-                tmp = _tmp_name(target)
-                try:
-                    if move:
-                        os.replace(data, tmp)
-                    elif link:
-                        os.link(data, tmp)
-                    else:
+            tmp = _tmp_name(target)
+            try:
+                if isinstance(data, (bytes, bytearray, memoryview)):
+                    with open(tmp, "wb") as fh:
+                        fh.write(data)
+                else:
+                    try:
+                        if move:
+                            os.replace(data, tmp)
+                        elif link:
+                            os.link(data, tmp)
+                        else:
+                            shutil.copyfile(data, tmp)
+                    except OSError:
                         shutil.copyfile(data, tmp)
-                except OSError:
-                    shutil.copyfile(data, tmp)
-                os.replace(tmp, target)
+                _settle(tmp, target)
+            except BaseException:
+                _remove(tmp)
+                raise
             st = target.stat()
             record_blobs[name] = {"file": target.name, "size": st.st_size,
                                   "mtime_ns": st.st_mtime_ns}
@@ -380,6 +389,24 @@ def file_sha256(path: Path | str) -> str:
 
 def _tmp_name(target: Path) -> Path:
     return target.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}-{target.name}")
+
+
+def _settle(tmp: Path, target: Path) -> None:
+    """Put the finished temporary file ``tmp`` in place as ``target``. When ``target`` is
+    already there with the same bytes (another process, another machine sharing the cache,
+    made the same product), it is kept and ``tmp`` dropped: the file an entry's JSON
+    recorded (size, mtime) is never swapped under it, so two writers of one entry leave
+    it valid whichever writes its JSON last. Other bytes there (a stale blob) are replaced."""
+    try:
+        os.link(tmp, target)  # atomic, and only if there is no target yet
+    except FileExistsError:
+        if not filecmp.cmp(tmp, target, shallow=False):
+            os.replace(tmp, target)
+            return
+    except OSError:  # a file system without hard links
+        os.replace(tmp, target)
+        return
+    _remove(tmp)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
