@@ -14,6 +14,7 @@ Read the modules in the order the build runs them:
 ``tasks``          one function per product: layout, photo, pdf, stand, svg,
                    check(+preview), preview, mock-up
 ``scheduler``      the task graph and the worker processes, behind ``Scheduler``
+``dask_scheduler`` the same tasks on a ``dask.distributed`` cluster (``--scheduler``)
 ``finish``         PDF/X-4 finishing; the stand file merged from its panels
 ``assemble``       the stand folders from the cache; ``stands.json`` (``manifest.py``)
 ``package``        each stand's ``print/`` folder for the print shop; ``pack``
