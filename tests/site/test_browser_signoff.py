@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 
-import pytest
+from browser_support import NEEDS_BROWSER, chromium_path, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -26,29 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update"]
 
 
-def chromium_path() -> str | None:
-    named = os.environ.get("STANDPRESS_CHROMIUM")
-    if named:
-        return named if Path(named).is_file() else None
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None,
-                       reason="Playwright is not installed (pip install -e '.[test]')"),
-    pytest.mark.skipif(chromium_path() is None,
-                       reason="Debian's chromium is not installed (apt-get install chromium) "
-                              "and STANDPRESS_CHROMIUM names no browser"),
-]
+pytestmark = NEEDS_BROWSER
 
 
 def build(cases: Path, out: Path, cache: Path) -> None:
