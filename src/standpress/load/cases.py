@@ -412,7 +412,8 @@ def _image_ok(real: Path, value: str, fail) -> tuple[int, int] | None:
                          "downscale it: about 150 ppi at the printed size is plenty")
                     return None
                 if im.format == "PNG":
-                    im.verify()  # chunk CRCs: a cut or damaged file shows here
+                    with Image.open(real) as fresh:  # verify must come first after opening
+                        fresh.verify()  # chunk CRCs: a cut or damaged file shows here
                 elif im.format in ("JPEG", "MPO") and not _jpeg_complete(real):
                     im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
                     im.load()
