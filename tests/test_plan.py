@@ -133,3 +133,22 @@ def test_spare_room_beyond_the_kinds_of_content_grows_a_case_card_never_a_repeat
             assert sorted(cells) == sorted(set(cells)) and len(cells) == 4
     # a card grown into spare room is not a case too long for its card: no warning
     assert not any("double card" in w.message for w in warnings)
+
+
+def test_a_single_faced_stand_with_a_unit_to_spare_carries_the_catalogue_once(project):
+    """Posters (one face a unit) have no face left over on a unit; a unit the stand would
+    leave unused takes the catalogue panel, so the stand shows the catalogue's code."""
+    import dataclasses
+
+    a3 = dataclasses.replace(project.formats["a3"], faces=1)
+    locs = tuple(dataclasses.replace(loc, format="a3", units=12) for loc in project.locations)
+    single = dataclasses.replace(project, formats={**project.formats, "a3": a3}, locations=locs)
+    cases = make_cases(["Дніпровський"], 4)
+    plans, warnings = plan_stands(single, cases, FixedSizer(cols=1, rows=1),
+                                  only=("peremoha-park",), fill_faces=lambda f: True)
+    kinds = [p.kind for p in plans[0].panels]
+    assert kinds.count("catalogue") == 1 and kinds[-1] == "catalogue"
+    assert any(f"fills {len(kinds)} of its 12 units" in w.message for w in warnings)
+    plans, _ = plan_stands(single, cases, FixedSizer(cols=1, rows=1), only=("peremoha-park",),
+                           fill_faces=lambda f: False)  # a template without a catalogue panel
+    assert "catalogue" not in [p.kind for p in plans[0].panels]

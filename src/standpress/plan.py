@@ -213,8 +213,12 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                      "district to another stand"))
             continue
         used_units = -(-len(kinds) // fmt.faces)
-        if fill_faces(fmt) and used_units * fmt.faces > len(kinds):
-            kinds.append(("catalogue", ()))  # one catalogue face: the code at most twice
+        # one catalogue face (the code at most twice on a stand): on a face left over, or,
+        # for single-faced formats (posters), on a unit the stand would leave unused
+        if fill_faces(fmt) and (used_units * fmt.faces > len(kinds)
+                                or (fmt.faces == 1 and used_units < loc.units)):
+            kinds.append(("catalogue", ()))
+            used_units = -(-len(kinds) // fmt.faces)
         if used_units < loc.units:
             problems.append(Problem(
                 f"stand «{loc.id}» fills {used_units} of its {loc.units} units of «{fmt.id}»; "
