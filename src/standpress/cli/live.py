@@ -79,11 +79,11 @@ def serve(out: Path, port: int, host: str) -> None:
 @handle_errors
 def watch(cases: Path, locations: Path, out: Path, only: tuple[str, ...], port: int, host: str,
           serve_: bool, interval: float, check_: bool, allow_low_res: bool, fix_lookalikes: bool,
-          svg: bool, jobs: int, verbose: bool) -> None:
+          svg: bool, svg_photos: str, jobs: int, verbose: bool) -> None:
     """Rebuild when the data, photos, templates, fonts or locations change; serve the preview."""
     opts = BuildOptions(cases=cases, locations=locations, out=out, only=only,
                         fix_lookalikes=fix_lookalikes, allow_low_res=allow_low_res, svg=svg,
-                        check=check_, site=True, jobs=jobs)
+                        svg_photos=svg_photos, check=check_, site=True, jobs=jobs)
     server = None
     try:
         if serve_:

@@ -21,6 +21,9 @@ _INPUTS = [
                  help="Warn instead of failing on photos below the floor."),
     click.option("--svg/--no-svg", default=True, show_default=True,
                  help="Also write an SVG per panel."),
+    click.option("--svg-photos", type=click.Choice(["embed", "link"]), default="embed",
+                 show_default=True,
+                 help="The SVGs' photos embedded in each file, or linked files in svg/photos/."),
 ]
 
 

@@ -43,7 +43,8 @@ from .options import build_inputs, scheduler_option
               help="Print the summary as JSON on stdout (for scripts); errors still go to stderr.")
 @handle_errors
 def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lookalikes: bool,
-          allow_low_res: bool, strict: bool, svg: bool, outline_text: bool, check_: bool,
+          allow_low_res: bool, strict: bool, svg: bool, svg_photos: str, outline_text: bool,
+          check_: bool,
           site: bool, jobs: int, cache_dir: Path | None, no_cache: bool,
           scheduler_address: str | None, timings: bool, quiet: bool, verbose: bool,
           as_json: bool) -> None:
@@ -54,6 +55,7 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
         result = run_build(BuildOptions(cases=cases, locations=locations, out=out, only=only,
                                         fix_lookalikes=fix_lookalikes,
                                         allow_low_res=allow_low_res, strict=strict, svg=svg,
+                                        svg_photos=svg_photos,
                                         outline_text=outline_text, check=check_, site=site,
                                         jobs=jobs, cache=cache_dir, use_cache=not no_cache),
                            progress, **on)

@@ -53,6 +53,12 @@ def assemble(tmp: Path, project: Project, plans: list[StandPlan],
             for panel, rec in zip(plan.panels, recs):
                 _place(cache, "svg", rec.svg, "svg", folder / "svg" / f"{panel.name}.svg")
                 result.files.append(f"{lid}/svg/{panel.name}.svg")
+                for blob, href in cache.get("svg", rec.svg).meta.get("linked", {}).items():
+                    dest = folder / "svg" / href  # photos/<case>-<hash>.jpg, beside the SVG
+                    if not dest.exists():  # one file per placement, shared by the panels
+                        dest.parent.mkdir(exist_ok=True)
+                        _place(cache, "svg", rec.svg, blob, dest)
+                        result.files.append(f"{lid}/svg/{href}")
         _place(cache, "pdf", stand_pdfs[lid], "pdf", folder / f"{lid}.pdf")
         result.files.append(f"{lid}/{lid}.pdf")
         for f in print_folder(folder, plan, project, date, [r.pdf for r in recs], cache):

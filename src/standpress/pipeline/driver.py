@@ -75,7 +75,8 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         cache = Cache(scratch).open()
         hashes = FileHashes(None)
     clock.lap("prepare")
-    ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg)
+    ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg,
+                  opts.svg_photos)
     workers = scheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,))
     run = Run(cache, hashes, workers, progress)
     tmp = None
@@ -301,7 +302,7 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
                  1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf", rec.photos)
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
-                                 rec.photos)
+                                 rec.photos, opts.svg_photos)
                 want("svg", rec.svg, ("svg", (rec.svg, rec.layout, photos)), 1.0 + len(rec.images),
                      f"svg {lid}/svg/{rec.name}.svg", rec.photos)
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
@@ -332,7 +333,8 @@ def lay_out(opts: BuildOptions, cache_dir: Path, progress: Progress | None = Non
     created = source_date([opts.locations, opts.cases,
                            *(project.root / "templates").glob("*.toml")])
     cache.open()
-    ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg)
+    ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg,
+                  opts.svg_photos)
     scheduler = LocalScheduler(1, run_task, init_worker, (ctx,))
     try:
         panels = layout_stage(project, style, templates, plans, created.strftime("%Y-%m-%d"),

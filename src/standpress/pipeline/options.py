@@ -19,6 +19,7 @@ class BuildOptions:
     allow_low_res: bool = False
     strict: bool = False
     svg: bool = True
+    svg_photos: str = "embed"  # or "link": the SVGs' photos as files beside them (svg/photos/)
     outline_text: bool = False
     check: bool = True
     site: bool = True

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from ..errors import InputError, Problem, display_path
 from ..layout.grid import CardSizer
-from ..layout.templates import Style, Template
+from ..layout.templates import Style
 from ..load.cases import load_cases
 from ..load.config import load_project
 from ..load.design import load_design
-from ..model import Project
 from ..normalise import campaign_texts, case_texts, check_coverage, normalise_cases, normalise_project
 from ..plan import plan_stands
 from .cache import Cache, FileHashes, code_fingerprint, digest, stable_repr

@@ -30,7 +30,7 @@ from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format, Project
 from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
-from ..render.svg import render_svg
+from ..render.svg import linked_photo_name, render_svg
 from ..site.mockup import PERSON_MM, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
@@ -50,6 +50,7 @@ class Context:
     created: datetime
     outline_text: bool
     svg: bool = False  # photo tasks also make the SVGs' screen copies
+    svg_photos: str = "embed"  # or "link" (render_svg's photos=)
 
 
 class _Worker:
@@ -203,9 +204,16 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
             return entry.read("screen")
         return _prepare(im.source, im.w, im.h, im.focus, fmt, True)[1]
 
-    svg = render_svg(page, photo, outline_text=ctx.outline_text,
+    svg = render_svg(page, photo, outline_text=ctx.outline_text, photos=ctx.svg_photos,
                      profile=ctx.project.output_profile)
-    _Worker.cache.put("svg", key, {"svg": svg.encode("utf-8")})
+    blobs: dict[str, bytes] = {"svg": svg.encode("utf-8")}
+    linked: dict[str, str] = {}  # blob name → the href the SVG links it by
+    if ctx.svg_photos == "link":
+        for im in page.items:
+            if isinstance(im, Image) and linked_photo_name(im) not in linked.values():
+                name = f"photo{len(linked)}"
+                blobs[name], linked[name] = photo(im), linked_photo_name(im)
+    _Worker.cache.put("svg", key, blobs, {"linked": linked})
     return {}
 
 
