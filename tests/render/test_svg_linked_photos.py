@@ -14,15 +14,19 @@ from standpress.cli import main
 XLINK = "{http://www.w3.org/1999/xlink}href"
 
 
-def test_linked_svg_photos_are_files_beside_the_svg_and_decode(tmp_path, root):
-    out = tmp_path / "out"
+def build_banner_svgs(root, out, *options: str):
+    """The small campaign's banner stand, SVGs only beside its PDFs; its svg/ folder."""
     r = CliRunner().invoke(main, [
         "build", "--cases", str(root / "tests" / "data" / "small" / "cases.csv"),
         "--locations", str(root / "locations.toml"), "--out", str(out), "--only",
         "khreshchatyk", "--allow-low-res", "--no-check", "--no-site", "--jobs", "1",
-        "--svg-photos", "link", "--no-cache", "-q"])
+        "--no-cache", "-q", *options])
     assert r.exit_code == 0, r.output
-    svg_dir = out / "khreshchatyk" / "svg"
+    return out / "khreshchatyk" / "svg"
+
+
+def test_linked_svg_photos_are_files_beside_the_svg_and_decode(tmp_path, root):
+    svg_dir = build_banner_svgs(root, tmp_path / "out", "--svg-photos", "link")
     hrefs = []
     for svg in sorted(svg_dir.glob("*.svg")):
         text = svg.read_text(encoding="utf-8")
@@ -37,14 +41,7 @@ def test_linked_svg_photos_are_files_beside_the_svg_and_decode(tmp_path, root):
 
 
 def test_embedded_svg_photos_stay_the_default(tmp_path, root):
-    out = tmp_path / "out"
-    r = CliRunner().invoke(main, [
-        "build", "--cases", str(root / "tests" / "data" / "small" / "cases.csv"),
-        "--locations", str(root / "locations.toml"), "--out", str(out), "--only",
-        "khreshchatyk", "--allow-low-res", "--no-check", "--no-site", "--jobs", "1",
-        "--no-cache", "-q"])
-    assert r.exit_code == 0, r.output
-    svg_dir = out / "khreshchatyk" / "svg"
+    svg_dir = build_banner_svgs(root, tmp_path / "out")
     assert not (svg_dir / "photos").exists()
     assert any("data:image/jpeg;base64" in s.read_text(encoding="utf-8")
                for s in svg_dir.glob("*.svg"))

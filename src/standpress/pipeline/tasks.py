@@ -208,11 +208,10 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
                      profile=ctx.project.output_profile)
     blobs: dict[str, bytes] = {"svg": svg.encode("utf-8")}
     linked: dict[str, str] = {}  # blob name → the href the SVG links it by
-    if ctx.svg_photos == "link":
-        for im in page.items:
-            if isinstance(im, Image) and linked_photo_name(im) not in linked.values():
-                name = f"photo{len(linked)}"
-                blobs[name], linked[name] = photo(im), linked_photo_name(im)
+    if ctx.svg_photos == "link":  # one file per placement, however often it is drawn
+        placed = {linked_photo_name(im): im for im in page.items if isinstance(im, Image)}
+        for i, (href, im) in enumerate(placed.items()):
+            blobs[f"photo{i}"], linked[f"photo{i}"] = photo(im), href
     _Worker.cache.put("svg", key, blobs, {"linked": linked})
     return {}
 
