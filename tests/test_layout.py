@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 
@@ -251,3 +252,29 @@ def test_a_photo_grows_into_its_rows_room_only_as_far_as_its_pixels_stay_sharp(p
         ppi = min(2600 / (im.w / 25.4), 1500 / (im.h / 25.4))  # cover crop: the scarcer side
         assert ppi >= warn, (im.label, ppi)
     assert max(i.h for i in grown["coarse"]) < max(i.h for i in grown["sharp"])
+
+
+
+def test_a_double_cards_field_title_is_one_step_above_the_stands_field_titles(project, design):
+    """A double card without a photo is the stand's feature: its field, two modules wide,
+    sets its title one step larger than the single cards' one field size, not at their
+    size in a field twice as large (which looked empty)."""
+    from standpress.layout.cards import FEATURE_STEP, case_card
+    from standpress.layout.grid import geometry
+
+    plan, _ = pages_for(project, design, [case(1)])
+    fmt, sizer = plan.format, CardSizer(design)
+    g = geometry(fmt, sizer.template(fmt), 2, 3)
+    kit = sizer.kit(fmt)
+    field = design.style.text["title_field"]
+    color = design.style.color(field.color)
+    short = case(1, summary="Коротко: 40 волонтерів, 3 тонни допомоги.", title="Сад")
+    for cap in (math.inf, 30.0):
+        sizes = []
+        for span in (1, 2):
+            _, _, w, h = g.rect(0, 0, span, 2)
+            items, _ = case_card(kit, short, 0.0, 0.0, w, h, 1.0, 0.0, g.module_w, cap)
+            sizes.append({round(t.size, 2) for t in items if isinstance(t, Text)
+                          and t.color == color and t.font == field.font})
+        (single,), (double,) = sizes
+        assert double == pytest.approx(single * FEATURE_STEP, abs=0.02), (cap, sizes)

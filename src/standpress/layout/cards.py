@@ -96,6 +96,9 @@ def case_card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float,
     return _card(kit, case, x, y, w, h, scale, photo_h, module_w, False, title_cap)
 
 
+FEATURE_STEP = 1.6  # a double card's field title against the stand's field title size
+
+
 def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scale: float,
           photo_h: float, module_w: float, wide_head: bool,
           title_cap: float = math.inf) -> tuple[list[Item], float]:
@@ -115,8 +118,11 @@ def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scal
         items.append(Image(x, y, left_w, ph, str(case.photo), label=case.id))
         field_x = x + left_w
     if field_x < x + head_w - 1e-6:
-        field, title_in_field = _typographic(kit, case, field_x, y, x + head_w - field_x, ph,
-                                             pad, scale, title_cap)
+        field_w = x + head_w - field_x
+        # a field across two modules is the stand's feature: its title one step larger
+        step = FEATURE_STEP if field_w > module_w * 1.5 else 1.0
+        field, title_in_field = _typographic(kit, case, field_x, y, field_w, ph, pad, scale,
+                                             title_cap, step)
         items += field
     ty = y + ph + pad * 0.45
     if case.photo is not None and case.photo_credit and not kit.omits("photo_credit"):
@@ -233,16 +239,18 @@ def _right(block: SetBlock, x: float, y: float, width: float) -> tuple[Text, ...
 
 
 def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, pad: float,
-                 scale: float, cap: float = math.inf) -> tuple[list[Item], bool]:
+                 scale: float, cap: float = math.inf, step: float = 1.0
+                 ) -> tuple[list[Item], bool]:
     """A card without a photo: its category on a coloured field, its title set large.
 
     The title goes into the field when it fits there at the stand's title size or larger
-    (up to 1.6×, and no larger than ``cap``: one field size for every card of a stand);
+    (up to 1.6×, and no larger than ``cap``: one field size for every card of a stand;
+    ``step`` times both on a double card's field, the stand's feature);
     else it stays in the text below and the category takes the field.
     """
     st = kit.style
     items: list[Item] = [Rect(x, y, w, h, fill=st.color("brand"))]
-    kicker, title = _field_text(kit, case, w, h, pad, scale, cap)
+    kicker, title = _field_text(kit, case, w, h, pad, scale, cap, step)
     items.append(Rect(x + pad, y + pad, w * 0.12, kit.bases.body * 0.35, fill=st.color("accent")))
     items.extend(kicker.moved(x + pad, y + pad + kit.bases.body * 0.9))
     if title is None:
@@ -252,7 +260,7 @@ def _typographic(kit: CardKit, case: Case, x: float, y: float, w: float, h: floa
 
 
 def _field_text(kit: CardKit, case: Case, w: float, h: float, pad: float, scale: float,
-                cap: float = math.inf) -> tuple[SetBlock, SetBlock | None]:
+                cap: float = math.inf, step: float = 1.0) -> tuple[SetBlock, SetBlock | None]:
     st = kit.style
     inner = w - 2 * pad
     kicker = _set(kit, [case.category], "kicker", inner, scale, "category")
@@ -262,7 +270,7 @@ def _field_text(kit: CardKit, case: Case, w: float, h: float, pad: float, scale:
     room = h - pad - kit.bases.body * 0.9 - kicker.height - pad * 1.4
     ts = st.text["title_field"]
     least = style_size(st.text["title"], kit.bases, scale)
-    size = min(least * 1.6, max(cap, least))
+    size = min(least * 1.6, max(cap, least)) * step
     while size >= least - 1e-6:
         block = set_paragraphs([case.title], ts, size, inner, st, wrap=False)
         if block is not None and block.height <= room + 1e-6:
