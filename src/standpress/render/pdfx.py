@@ -134,6 +134,7 @@ def make_pdfx4(src: bytes | pikepdf.Pdf, info: PdfxInfo, identity: bytes | None 
         _drop_unused_unembedded_fonts(pdf)
         _drop_empty_transitions(pdf)
         _tag_device_rgb_jpegs(pdf)
+        _tag_font_subsets(pdf)
         if info.user_unit != 1.0:  # oversize pages (> 200 in): PDF 1.6 /UserUnit
             for page in pdf.pages:
                 page.obj.UserUnit = info.user_unit
@@ -270,6 +271,37 @@ def _drop_unused_unembedded_fonts(pdf: pikepdf.Pdf) -> None:
                           "in a registered TrueType font")
              for o in sorted(set(offenders))],
         )
+
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+
+
+def _tag_font_subsets(pdf: pikepdf.Pdf) -> None:
+    """Give every font subset the tag its own glyphs earn.
+
+    ReportLab names each subset ``AAAAAA+Family``, so a panel's two faces share a tag and a
+    stand file holds several different subsets of one face under one name, which ISO 32000
+    (9.6.4: "different subsets in the same PDF file shall have different tags") forbids and
+    a RIP caching fonts by name may mix up. The tag is six letters of a hash of the subset's
+    font program and its ToUnicode map: equal subsets keep equal tags, and the output stays
+    byte-identical from run to run.
+    """
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get(Name.Type) != Name.Font:
+            continue
+        base = str(obj.get(Name.BaseFont, ""))[1:]
+        descriptor = obj.get(Name.FontDescriptor)
+        if not _SUBSET.match(base) or descriptor is None:
+            continue
+        h = hashlib.sha256(base[7:].encode())
+        for stream in (descriptor.get(Name.FontFile2), descriptor.get(Name.FontFile3),
+                       descriptor.get(Name.FontFile), obj.get(Name.ToUnicode)):
+            if stream is not None:
+                h.update(stream.read_bytes())
+        number = int.from_bytes(h.digest()[:8], "big")
+        tag = "".join(chr(65 + number // 26 ** i % 26) for i in range(6))
+        obj.BaseFont = Name("/" + tag + base[6:])
+        descriptor.FontName = Name("/" + tag + base[6:])
 
 
 def _drop_empty_transitions(pdf: pikepdf.Pdf) -> None:
