@@ -8,8 +8,10 @@ produce is read:
 * CSV: UTF-8 with or without BOM; Windows-1251 (detected, read with a
   warning); CRLF; ``,`` ``;`` or tab as the delimiter; quoted fields with
   newlines; trailing empty rows and columns; stray spaces and capitals in
-  the header. Anything else (UTF-16, Latin-1 bytes in a UTF-8 file, binary)
-  is an error naming each cell that holds the bad bytes.
+  the header, and the columns' usual Ukrainian names (``HEADER_NAMES``:
+  «Назва», «Організація», «Район», «Опис», «Фото», «Автор фото»…). Anything
+  else (UTF-16, Latin-1 bytes in a UTF-8 file, binary) is an error naming
+  each cell that holds the bad bytes.
 * XLSX: the first worksheet; formulas are read as the values the spreadsheet
   saved (a formula without a saved value is an error); a cell merged down a
   column gives its value to every row of the range (with a warning); cells
@@ -39,7 +41,27 @@ REQUIRED = ("id", "title", "organization", "district", "category", "summary")
 MAX_FILE = 50 * 1024 * 1024  # bytes of a cases file; a campaign's cases are a few hundred kB
 MAX_ROWS = 100_000
 MAX_REPORTED = 30  # encoding problems named one by one; the rest are counted
-HEADER_HINT = "the header row: " + ",".join(COLUMNS)
+HEADER_HINT = ("the header row: " + ",".join(COLUMNS) + " (or in Ukrainian: №, Назва, "
+               "Організація, Район, Категорія, Опис, Партнер, Посилання, Фото, Автор фото)")
+# the header as people in Ukraine type it: each name (lower case, spaces as typed) → column
+HEADER_NAMES = {
+    "№": "id", "номер": "id", "код": "id", "ід": "id", "номер кейсу": "id", "№ кейсу": "id",
+    "назва": "title", "назва кейсу": "title", "заголовок": "title", "назва проєкту": "title",
+    "назва проекту": "title",
+    "організація": "organization", "громадська організація": "organization",
+    "організація-учасник": "organization", "учасник": "organization",
+    "organisation": "organization",
+    "район": "district",
+    "категорія": "category", "напрям": "category", "тема": "category",
+    "опис": "summary", "короткий опис": "summary", "анотація": "summary",
+    "опис кейсу": "summary",
+    "партнер": "partner", "партнер від влади": "partner", "орган влади": "partner",
+    "посилання": "url", "веб-сторінка": "url", "адреса сторінки": "url", "сайт": "url",
+    "фото": "photo", "фотографія": "photo", "світлина": "photo", "файл фото": "photo",
+    "photo_file": "photo", "автор фото": "photo_credit", "фото: автор": "photo_credit",
+    "авторство фото": "photo_credit", "підпис до фото": "photo_credit",
+    "photo credit": "photo_credit", "credit": "photo_credit",
+}
 NEAR_MISS = 0.8  # difflib ratio from which an unknown column is taken for a misspelt known one
 MISSING = "required column"
 
@@ -101,7 +123,8 @@ def read_header(names: list[str], shown: str, place: str, problems: list[Problem
     clean = []
     for n in spelled:
         key = re.sub(r"\s+", "_", n.lower())
-        clean.append(key if key in COLUMNS else n)
+        named = HEADER_NAMES.get(re.sub(r"\s+", " ", n.lower().replace("’", "'")))
+        clean.append(key if key in COLUMNS else named or n)
     while clean and not clean[-1]:
         clean.pop()
     absent = {n for n in COLUMNS if n not in clean}
