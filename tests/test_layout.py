@@ -278,3 +278,36 @@ def test_a_double_cards_field_title_is_one_step_above_the_stands_field_titles(pr
                           and t.color == color and t.font == field.font})
         (single,), (double,) = sizes
         assert double == pytest.approx(single * FEATURE_STEP, abs=0.02), (cap, sizes)
+
+
+@pytest.mark.parametrize("fmt_name", ["citylight", "banner", "a3"])
+def test_a_photo_grown_by_the_room_its_card_reports_never_overflows_the_card(project, design,
+                                                                           fmt_name):
+    """The room a card reports (what its photo may grow by) bounds every column under the
+    photo: on a double card whose summary has a column of its own, growing the photo by the
+    left column's room overflowed the summary's (an A1 poster failed to build)."""
+    from pathlib import Path
+
+    from standpress.layout.cards import CardOverflow, case_card
+    from standpress.layout.grid import geometry
+
+    fmt = project.formats[fmt_name]
+    sizer = CardSizer(design)
+    kit = sizer.kit(fmt)
+    words = SUMMARY.split()
+    checked = 0
+    for grid in ((2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3), (4, 1), (4, 2)):
+        g = geometry(fmt, sizer.template(fmt), *grid)
+        _, _, w, h = g.rect(0, 0, 2, 1)
+        for n in range(10, 4 * len(words), 7):
+            c = dataclasses.replace(case(1, summary=" ".join((words * 4)[:n]), title="Сад"),
+                                    photo=Path("photo.jpg"), photo_credit="Фото: О. Коваль")
+            for scale in (0.6, 1.0):
+                try:
+                    _, room = case_card(kit, c, 0.0, 0.0, w, h, scale, 0.0, g.module_w)
+                except CardOverflow:
+                    continue
+                base = kit.least_photo(g.module_w)
+                case_card(kit, c, 0.0, 0.0, w, h, scale, base + room, g.module_w)  # fits
+                checked += 1
+    assert checked > 3

@@ -154,8 +154,10 @@ def _card(kit: CardKit, case: Case, x: float, y: float, w: float, h: float, scal
         bx = x + left_w + pad
         bw = w - left_w - 2 * pad
         by = ty if wide_head else y + pad
-        body, _ = _stack(kit, [("body", [case.summary], "summary")], bw, y + h - pad - by,
-                         scale)
+        body, room = _stack(kit, [("body", [case.summary], "summary")], bw,
+                            y + h - pad - by, scale)
+        if wide_head:  # the summary's column starts under the photo: it too bounds growth
+            slack = min(slack, room)
         items.extend(t for block, dy in body for t in block.moved(bx, by + dy))
         items.append(Rect(x + left_w, by, max(kit.bases.body * 0.1, 0.3), y + h - pad - by,
                           fill=st.color("paper")))
