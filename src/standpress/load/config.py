@@ -395,6 +395,17 @@ def _marks(c: _Collector, t: dict[str, Any], p: str) -> tuple[str, ...]:
     return ("crop",) + tuple(m for m in marks if m in MARKS and m != "crop")
 
 
+def auto_template(width: float, height: float, viewing_distance: float) -> str:
+    """The template a format without one (or with ``template = "auto"``) gets, by its shape
+    and how far it is read from: an upright sheet up to A1 is a ``poster`` and a taller
+    construction a ``portrait`` (citylights, pylons); a wide one read from 5 m or more a
+    ``billboard``, nearer a ``landscape`` (banners). (The portrait template's catalogue code
+    is too small a share of an A1 sheet to scan from where an A1 is read.)"""
+    if height >= width:
+        return "poster" if max(width, height) <= 900 else "portrait"
+    return "billboard" if viewing_distance >= 5 else "landscape"
+
+
 def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[str, Format]:
     if not table:
         c.error("format", "no [format.<id>] table", "define at least one stand format")
@@ -411,14 +422,20 @@ def _formats(c: _Collector, table: dict[str, Any], templates_dir: Path) -> dict[
         if w and h and nums["safe"] * 2 >= min(w, h) * 0.6:
             c.error(p + "safe", f"{nums['safe']:g} mm leaves almost nothing of a "
                     f"{w:g}×{h:g} mm panel", "keep the safe margin under a fifth of the short side")
-        template = c.text(t, "template", p)
+        template = c.text(t, "template", p, required=False) or "auto"
+        chosen = template == "auto"
+        if chosen and w and h:
+            template = auto_template(w, h, nums["viewing_distance"] or 1.0)
         if template and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", template):
             c.error(p + "template", f'"{template[:60]}" is not a template name',
                     "name a file of templates/ without .toml, e.g. \"portrait\"")
         elif template and not (templates_dir / f"{template}.toml").is_file():
             known = sorted(x.stem for x in templates_dir.glob("*.toml") if x.stem != "style")
-            c.error(p + "template", f'template "{template}" not found in {display_path(templates_dir)}',
-                    "known templates: " + ", ".join(known))
+            c.error(p + "template", f'template "{template}"'
+                    + (" (chosen by the format's shape)" if chosen else "")
+                    + f" not found in {display_path(templates_dir)}",
+                    "known templates: " + ", ".join(known)
+                    + ("; name one with template = \"…\"" if chosen else ""))
         faces = c.integer(t, "faces", p, 1, 2)
         target = nums["target_ppi"] or 150.0
         warn = nums["warn_ppi"] or min(100.0, target)
