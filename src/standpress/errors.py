@@ -14,6 +14,8 @@ Only ``standpress.cli`` (``handle_errors``) turns these exceptions into exit cod
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,3 +124,11 @@ class PreflightError(StandpressError):
 
 class PublishError(StandpressError):
     """The output folder could not be written or swapped in."""
+
+
+def ppi_text(ppi: float, *bounds: float) -> str:
+    """``ppi`` in whole numbers, or to one decimal where rounding would put it on a bound
+    it is below (never «15 ppi, below the floor of 15 ppi»)."""
+    if any(ppi < b <= round(ppi) for b in bounds):
+        return f"{math.floor(ppi * 10) / 10:.1f}"  # down: 14.97 is «14.9», not «15.0»
+    return f"{ppi:.0f}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import ppi_text
 from .context import Context, fmt_mm
 from .report import Finding
 
 __all__ = ["check_images"]
+
 
 
 def check_images(ctx: Context) -> list[Finding]:
@@ -18,7 +20,8 @@ def check_images(ctx: Context) -> list[Finding]:
         exp = ctx.expect(p.page)
         bits = f"{p.bits}-bit " if p.bits else ""
         text = (f"{p.name}: {p.width}×{p.height} px {bits}{p.space}, placed at "
-                f"{fmt_mm(p.w_in * 25.4)}×{fmt_mm(p.h_in * 25.4)} mm → {p.ppi:.0f} ppi")
+                f"{fmt_mm(p.w_in * 25.4)}×{fmt_mm(p.h_in * 25.4)} mm → "
+                f"{ppi_text(p.ppi, exp.min_ppi, exp.warn_ppi)} ppi")
         if p.mask:
             out.append(Finding("images", "ok", text + " (stencil mask, not judged)", p.page))
         elif p.ppi < exp.min_ppi:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import InputError, Problem, display_path
+from ..errors import InputError, Problem, display_path, ppi_text
 from ..layout.panels import PanelInput
 from ..layout.templates import Style, Template
 from ..manifest import STANDS_JSON
@@ -232,19 +232,20 @@ def photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool,
         name = display_path(source)
         src = sources.get(label)
         file, place = (src.file, src.place) if src else (name, None)
-        facts = (("photo", name), ("ppi", round(ppi)), ("target_ppi", float(fmt.target_ppi)),
+        shown = ppi_text(ppi, fmt.min_ppi, fmt.warn_ppi)
+        facts = (("photo", name), ("ppi", shown), ("target_ppi", float(fmt.target_ppi)),
                  ("warn_ppi", float(fmt.warn_ppi)), ("min_ppi", float(fmt.min_ppi)),
                  ("format", fmt.id))
         if ppi < fmt.min_ppi:
             problems.append(Problem(
-                f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}», below the "
+                f"case {label}: photo {name} prints at {shown} ppi on «{fmt.id}», below the "
                 f"floor of {fmt.min_ppi:g} ppi", file, place, "photo",
                 None if allow_low_res else "use a larger original, or build with --allow-low-res",
                 severity="warning" if allow_low_res else "error", case=label,
                 stand=home.get(label), kind="photo-below-floor", facts=facts))
         elif ppi < fmt.warn_ppi:
             problems.append(Problem(
-                f"case {label}: photo {name} prints at {ppi:.0f} ppi on «{fmt.id}» "
+                f"case {label}: photo {name} prints at {shown} ppi on «{fmt.id}» "
                 f"(aim: {fmt.target_ppi:g})", file, place, "photo", severity="warning",
                 case=label, stand=home.get(label), kind="photo-low-res", facts=facts))
     return sort_problems(problems)

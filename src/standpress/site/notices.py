@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..errors import ppi_text
 from ..manifest import Finding, Note
 from .data import Panel, Stand
 
@@ -118,7 +119,8 @@ def _image_fields(stand: Stand, panel: Panel | None, detail: str,
     named = [ph for ph in same if ph.case in low] or same
     photo = named[min(nth, len(named) - 1)]
     aim = panel.warn_ppi or panel.min_ppi or float(ppi.group(1))
-    return {"case": photo.case, "photo": photo.file, "ppi": f"{float(ppi.group(1)):.0f}",
+    shown = ppi_text(float(ppi.group(1)), panel.min_ppi or 0.0, panel.warn_ppi or 0.0)
+    return {"case": photo.case, "photo": photo.file, "ppi": shown,
             "floor": f"{panel.min_ppi or 0:g}", "aim": f"{aim:g}",
             "w_cm": f"{w / 10:.0f}", "h_cm": f"{h / 10:.0f}",
             "need_w": f"{w / 25.4 * aim:.0f}", "need_h": f"{h / 25.4 * aim:.0f}"}
