@@ -99,12 +99,13 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from standpress.errors import InputError, display_path
-from standpress.load.colour import (fail, icc_transform, load_output_profile, normalise_mode, srgb_bytes,
-                                    to_output_colour, usable_profile)
+from standpress.load.colour import (fail, icc_transform, load_output_profile, srgb_bytes, to_output_colour,
+                                    usable_profile)
 from standpress.load.ink import encode_jpeg, encode_within_limit
+from standpress.load.vips import cropped_pixels
 
 MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
 
@@ -114,7 +115,6 @@ MM_PER_INCH = 25.4
 WARN_PPI = 100.0
 FLOOR_PPI = 70.0
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
-REDUCING_GAP = 3.0
 
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _PASSTHROUGH_SOF = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive
@@ -215,14 +215,9 @@ def _prepare_open(
     if mode == "passthrough" and _passthrough_ok(img, path, orientation):
         return _passthrough(img, path, plan, box_mm, target_ppi, notes)
 
-    source_info = dict(img.info)
-    source_format = img.format
-    _maybe_draft(img, plan, oriented, orientation)
-    img = _decode(img, path, orientation)
-    img = _fix_cmyk_polarity(img, source_format, source_info)
-    scale = (img.width / oriented[0], img.height / oriented[1])
-    work, alpha, icc = normalise_mode(img, path, source_info, notes)
-    work, alpha = _crop_and_resize(work, alpha, plan, scale)
+    work, alpha, icc = cropped_pixels(img, path, dict(img.info), notes, orientation=orientation,
+                                      crop=plan.crop, out_size=plan.out_size,
+                                      resample=plan.resample, oriented=oriented)
     out = to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
     if ink_limit is not None and out.mode == "CMYK":
         limited = encode_within_limit(out, ink_limit)
@@ -375,23 +370,6 @@ def _oriented_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     return (size[1], size[0]) if orientation in _TRANSPOSING_ORIENTATIONS else size
 
 
-def _maybe_draft(
-    img: Image.Image, plan: _Plan, oriented: tuple[int, int], orientation: int
-) -> None:
-    """Ask the JPEG decoder for a 1/2‒1/8 scale decode when far too big."""
-    if img.format not in ("JPEG", "MPO") or not plan.resample:
-        return
-    crop_w = plan.crop[2] - plan.crop[0]
-    crop_h = plan.crop[3] - plan.crop[1]
-    out_w, out_h = plan.out_size
-    if crop_w < DRAFT_FACTOR * out_w or crop_h < DRAFT_FACTOR * out_h:
-        return
-    need = (math.ceil(oriented[0] * out_w / crop_w), math.ceil(oriented[1] * out_h / crop_h))
-    if orientation in _TRANSPOSING_ORIENTATIONS:
-        need = (need[1], need[0])
-    img.draft(img.mode, need)
-
-
 def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
     """Decode fully (catching truncation) and apply EXIF orientation."""
     try:
@@ -403,13 +381,6 @@ def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
     except Exception as exc:  # Pillow raises many types for bad data
         raise fail(path, f"image data is truncated or corrupt ({exc})",
                     "export or download the file again") from None
-
-
-def _fix_cmyk_polarity(img: Image.Image, fmt: str | None, info: dict) -> Image.Image:
-    """Undo Pillow's Adobe inversion for CMYK JPEGs that have no APP14 marker."""
-    if fmt in ("JPEG", "MPO") and img.mode == "CMYK" and "adobe" not in info:
-        return ImageChops.invert(img)
-    return img
 
 
 # --------------------------------------------------------------------------
@@ -460,33 +431,6 @@ def _integer_box(
 def _rounded_box(box: tuple[float, ...]) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (round(float(v), 3) for v in box)
     return (x0, y0, x1, y1)
-
-
-def _crop_and_resize(
-    work: Image.Image,
-    alpha: Image.Image | None,
-    plan: _Plan,
-    scale: tuple[float, float],
-) -> tuple[Image.Image, Image.Image | None]:
-    box = (plan.crop[0] * scale[0], plan.crop[1] * scale[1],
-           plan.crop[2] * scale[0], plan.crop[3] * scale[1])
-    if plan.resample:
-        if alpha is not None:  # resize premultiplied, then split again
-            merged = _with_alpha(work, alpha)
-            merged = merged.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
-                                   reducing_gap=REDUCING_GAP)
-            return merged.convert(work.mode), merged.getchannel("A")
-        return work.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
-                           reducing_gap=REDUCING_GAP), None
-    ibox = tuple(int(round(v)) for v in box)
-    return work.crop(ibox), (alpha.crop(ibox) if alpha is not None else None)
-
-
-def _with_alpha(work: Image.Image, alpha: Image.Image) -> Image.Image:
-    mode = {"RGB": "RGBA", "L": "LA"}[work.mode]
-    merged = work.convert(mode)
-    merged.putalpha(alpha)
-    return merged
 
 
 # --------------------------------------------------------------------------
