@@ -105,7 +105,7 @@ from standpress.errors import InputError, display_path
 from standpress.load.colour import (fail, icc_transform, load_output_profile, srgb_bytes, to_output_colour,
                                     usable_profile)
 from standpress.load.ink import encode_jpeg, encode_within_limit
-from standpress.load.vips import cropped_pixels
+from standpress.load.vips import cropped_pixels, screen_pixels, screen_pixels_of_jpeg
 
 MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
 
@@ -251,15 +251,18 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
                 box: tuple[float, float, float, float] | None = None) -> bytes:
     """``img`` (or its ``box``) at ``size`` as an sRGB JPEG; CMYK goes through the output
     profile (relative colorimetric, black point compensation) so the screen shows the
-    print's colours; RGB with an embedded profile is converted from it."""
-    # a box reduction to within 2× of the size, then Lanczos: a screen copy, not the print
-    small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=1.0)
+    print's colours; RGB with an embedded profile is converted from it. Resized by libvips
+    (Lanczos-3), converted by LittleCMS, encoded by Pillow."""
+    return _screen_encoded(screen_pixels(img, size, box), img.info.get("icc_profile"),
+                           out_bytes)
+
+
+def _screen_encoded(small: Image.Image, icc: bytes | None, out_bytes: bytes) -> bytes:
     if small.mode == "CMYK":
         small = ImageCms.applyTransform(small, icc_transform(out_bytes, srgb_bytes(), "CMYK", "RGB"))
-    elif small.mode == "RGB" and img.info.get("icc_profile"):
+    elif small.mode == "RGB" and icc:
         try:
-            small = ImageCms.applyTransform(
-                small, icc_transform(img.info["icc_profile"], srgb_bytes(), "RGB", "RGB"))
+            small = ImageCms.applyTransform(small, icc_transform(icc, srgb_bytes(), "RGB", "RGB"))
         except (OSError, ImageCms.PyCMSError):
             pass  # an unusable embedded profile: shown as sRGB
     buf = io.BytesIO()
@@ -270,20 +273,13 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
 def screen_jpeg_of(data: bytes, crop: tuple[float, float, float, float] | None,
                    size: tuple[int, int], output_profile: Path | str) -> bytes:
     """:func:`screen_jpeg` of a prepared JPEG (``data``; in passthrough the original, of
-    which ``crop`` is what the frame shows), decoded at 1/2, 1/4 or 1/8 scale when that
-    still leaves the pixels ``size`` needs."""
+    which ``crop`` is what the frame shows), decoded by libvips at 1/2, 1/4 or 1/8 scale
+    when that still leaves the pixels ``size`` needs."""
     out_bytes = load_output_profile(Path(output_profile))
-    with Image.open(io.BytesIO(data)) as src:
-        full = src.size
-        x0, y0, x1, y1 = crop if crop else (0, 0, *full)
-        k = min((x1 - x0) / size[0], (y1 - y0) / size[1])  # source pixels per screen pixel
-        if k >= 2 and src.format == "JPEG":
-            src.draft(src.mode, (max(1, int(full[0] / k)), max(1, int(full[1] / k))))
-        sx, sy = src.size[0] / full[0], src.size[1] / full[1]  # DCT scaling rounds up
-        box = (max(0.0, x0 * sx), max(0.0, y0 * sy), min(src.size[0], x1 * sx),
-               min(src.size[1], y1 * sy))
-        src.load()
-        return screen_jpeg(src, size, out_bytes, box)
+    with Image.open(io.BytesIO(data)) as src:  # the header: mode, size, profile
+        mode, full, icc = src.mode, src.size, src.info.get("icc_profile")
+    small = screen_pixels_of_jpeg(data, mode, full, size, crop)
+    return _screen_encoded(small, icc, out_bytes)
 
 
 # --------------------------------------------------------------------------

@@ -50,12 +50,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from standpress.load.colour import fail, normalise_mode, opaque_or
+from standpress.load.colour import fail, normalise_mode
 
-__all__ = ["VIPS_FORMATS", "cropped_pixels", "jpeg_shrink", "screen_copy", "vips"]
+__all__ = ["cropped_pixels", "jpeg_shrink", "resized", "screen_pixels", "screen_pixels_of_jpeg",
+           "vips"]
 
-VIPS_FORMATS = {"JPEG": "jpegload", "MPO": "jpegload", "PNG": "pngload", "TIFF": "tiffload",
-                "WEBP": "webpload"}
 KERNEL = "lanczos3"
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
 TRANSPOSING = {5, 6, 7, 8}
@@ -117,40 +116,39 @@ def _orient(im, orientation: int):
 # decoding
 
 
-def _load(path: Path, loader: str, shrink: int):
-    pv = vips()
-    kw = {"access": "sequential", "fail_on": "truncated"}
-    if loader == "jpegload" and shrink > 1:
-        kw["shrink"] = shrink
-    return getattr(pv.Image, loader)(str(path), **kw)
+def _jpeg(path: Path, info: dict, mode: str, shrink: int):
+    """The JPEG decoded by libvips (at 1/``shrink``), as ink values when CMYK."""
+    kw = {"shrink": shrink} if shrink > 1 else {}
+    im = vips().Image.jpegload(str(path), access="sequential", fail_on="truncated", **kw)
+    if mode == "CMYK" and "adobe" not in info:
+        im = im.invert()  # libvips reads every CMYK JPEG as Adobe-inverted (as Pillow does)
+    return im
 
 
-def _from_pillow(img: Image.Image, path: Path, info: dict, notes: list[str]):
-    """A source libvips does not read: decoded by Pillow, in normalise_mode's modes."""
+def _decoded(img: Image.Image, path: Path, info: dict, notes: list[str]):
+    """Any other source decoded by Pillow: (work, alpha, icc) as normalise_mode gives."""
     try:
         img.load()
     except Exception as exc:  # Pillow raises many types for bad data
         raise fail(path, f"image data is truncated or corrupt ({exc})",
                    "export or download the file again") from None
-    work, alpha, icc = normalise_mode(img, path, info, notes)
-    bands = [np.asarray(work).reshape(work.height, work.width, -1)]
-    if alpha is not None:
-        bands.append(np.asarray(alpha)[..., None])
-    return _from_array(np.concatenate(bands, axis=2)), work.mode, alpha is not None, icc
+    return normalise_mode(img, path, info, notes)
 
 
 def _from_array(a: np.ndarray):
-    a = np.ascontiguousarray(a)
+    a = np.ascontiguousarray(a.reshape(a.shape[0], a.shape[1], -1))
     return vips().Image.new_from_memory(a.data, a.shape[1], a.shape[0], a.shape[2], "uchar")
 
 
-def _eight_bit(im, grey: bool):
-    """16-bit (or wider) values to 8: ``v / 257`` rounded; gray only when it uses > 8 bits."""
-    if im.format == "uchar":
-        return im
-    if grey and im.max() <= 255:
-        return im.cast("uchar")
-    return (im / 257).rint().cast("uchar")
+def _to_array(im) -> np.ndarray:
+    return np.ndarray(buffer=im.write_to_memory(), dtype=np.uint8,
+                      shape=(im.height, im.width, im.bands))
+
+
+def _pil(a: np.ndarray, mode: str) -> Image.Image:
+    if a.shape[2] == 1:
+        return Image.fromarray(np.ascontiguousarray(a[..., 0]), mode)
+    return Image.frombytes(mode, (a.shape[1], a.shape[0]), np.ascontiguousarray(a).tobytes())
 
 
 # --------------------------------------------------------------------------
@@ -163,51 +161,42 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
                    oriented: tuple[int, int]):
     """The photo's pixels in ``crop`` (oriented source pixels) at ``out_size``, oriented.
 
-    ``img`` is Pillow's lazily opened image (header only): its ``mode`` decides the route.
-    Returns (``work`` in mode RGB, L or CMYK, ``alpha`` or None, the embedded profile or
-    None), as :func:`standpress.load.colour.normalise_mode` does for a whole image."""
+    ``img`` is Pillow's lazily opened image (header only). Returns (``work`` in mode RGB, L
+    or CMYK, ``alpha`` or None, the embedded profile or None), as
+    :func:`standpress.load.colour.normalise_mode` gives them for a whole image."""
     pv = vips()
-    mode = img.mode
-    loader = VIPS_FORMATS.get(img.format or "")
-    if mode not in {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "CMYK", "I", "I;16",
-                    "I;16B", "I;16L", "I;16N"}:
-        loader = None  # let Pillow's normalise_mode accept or refuse it
     stored = img.size
-    shrink = 1
-    if loader == "jpegload" and resample:
-        bw = (crop[2] - crop[0]) / out_size[0]
-        bh = (crop[3] - crop[1]) / out_size[1]
-        if min(bw, bh) >= DRAFT_FACTOR:  # far too big: decode smaller, as draft() did
-            need = (math.ceil(oriented[0] * out_size[0] / (crop[2] - crop[0])),
-                    math.ceil(oriented[1] * out_size[1] / (crop[3] - crop[1])))
-            shrink = jpeg_shrink(stored, need[::-1] if orientation in TRANSPOSING else need)
+    alpha = None
     try:
-        if loader is None:
-            im, kind, has_alpha, icc = _from_pillow(img, path, info, notes)
+        if img.format in ("JPEG", "MPO") and img.mode in ("L", "RGB", "CMYK"):
+            mode = img.mode
+            icc = None if mode == "L" else (info.get("icc_profile") or None)
+            shrink = 1
+            if resample:
+                bw, bh = (crop[2] - crop[0]) / out_size[0], (crop[3] - crop[1]) / out_size[1]
+                if min(bw, bh) >= DRAFT_FACTOR:  # far too big: decode smaller, as draft() did
+                    need = (math.ceil(oriented[0] / bw), math.ceil(oriented[1] / bh))
+                    shrink = jpeg_shrink(stored, need[::-1] if orientation in TRANSPOSING
+                                         else need)
+            im = _jpeg(path, info, mode, shrink)
         else:
-            im = _load(path, loader, shrink)
-            kind, has_alpha, icc = _kind(mode), mode in ("LA", "La", "PA", "RGBA", "P"), None
-            if kind != "CMYK" and im.hasalpha() != has_alpha:
-                has_alpha = im.hasalpha()
-            icc = info.get("icc_profile") or None
-            if kind == "L":
-                icc = None
-                if im.bands > 2 or (im.bands == 2 and not has_alpha):
-                    im = im.colourspace("b-w")  # (a gray-mode header, colour data: never seen)
-            if loader == "jpegload" and kind == "CMYK" and "adobe" not in info:
-                im = im.invert()  # libvips reads every CMYK JPEG as Adobe-inverted (as Pillow)
-            if kind == "L" and im.format != "uchar":  # 16-bit gray: its maximum decides
-                im = _eight_bit(im.copy_memory(), True)   # the scaling (decoded once)
-        return _finish(im, kind, has_alpha, icc, stored, orientation, crop, out_size, resample)
+            work, alpha, icc = _decoded(img, path, info, notes)
+            mode = work.mode
+            if alpha is not None:  # resampled premultiplied, as Pillow's resize does
+                merged = work.convert({"RGB": "RGBA", "L": "LA"}[mode])
+                merged.putalpha(alpha)
+                work = merged.convert({"RGB": "RGBa", "L": "La"}[mode])
+            im = _from_array(np.asarray(work))
+            mode = work.mode
+        a = _to_array(_crop_resize_orient(im, stored, orientation, crop, out_size, resample))
     except pv.Error as exc:
         raise fail(path, f"image data is truncated or corrupt ({_first_line(exc)})",
                    "export or download the file again") from None
-
-
-def _kind(mode: str) -> str:
-    if mode == "CMYK":
-        return "CMYK"
-    return "L" if mode in {"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N"} else "RGB"
+    out = _pil(a, mode)
+    if alpha is None:
+        return out, None, icc
+    straight = out.convert({"RGBa": "RGBA", "La": "LA"}[mode])
+    return straight.convert(straight.mode[:-1]), straight.getchannel("A"), icc
 
 
 def _first_line(exc: Exception) -> str:
@@ -215,12 +204,9 @@ def _first_line(exc: Exception) -> str:
     return " ".join(t.strip() for t in text[:3] if t.strip())[:200]
 
 
-def _finish(im, kind: str, has_alpha: bool, icc, stored, orientation, crop, out_size, resample):
-    colour_bands = {"L": 1, "RGB": 3, "CMYK": 4}[kind]
-    if im.bands < colour_bands + has_alpha:  # e.g. gray data in an RGB header
-        im = im.colourspace("srgb") if kind == "RGB" else im
-    im = im.extract_band(0, n=colour_bands + has_alpha) if im.bands > colour_bands + has_alpha \
-        else im
+def _crop_resize_orient(im, stored, orientation, crop, out_size, resample):
+    """``crop`` (oriented pixels of an image ``stored`` big) of ``im`` (the stored image, or
+    a DCT-scaled decode of it) at ``out_size`` when ``resample``, turned as EXIF says."""
     sx, sy = im.width / stored[0], im.height / stored[1]  # a DCT-scaled decode rounds up
     box = stored_box(crop, orientation, stored)
     x0, y0 = max(0, round(box[0] * sx)), max(0, round(box[1] * sy))
@@ -229,30 +215,18 @@ def _finish(im, kind: str, has_alpha: bool, icc, stored, orientation, crop, out_
     im = im.crop(x0, y0, x1 - x0, y1 - y0)
     target = (out_size[1], out_size[0]) if orientation in TRANSPOSING else out_size
     if resample and (im.width, im.height) != target:
-        im = _resized(im, target, has_alpha)
-    im = _eight_bit(im, False)
-    im = _orient(im, orientation)
-    a = np.ndarray(buffer=im.write_to_memory(), dtype=np.uint8,
-                   shape=(im.height, im.width, im.bands))
-    work = Image.fromarray(np.ascontiguousarray(a[..., :colour_bands].squeeze(-1)
-                                                if colour_bands == 1 else a[..., :colour_bands]),
-                           kind)
-    alpha = opaque_or(Image.fromarray(np.ascontiguousarray(a[..., -1]), "L")) if has_alpha \
-        else None
-    return work, alpha, icc
+        im = resized(im, target)
+    if orientation != 1:  # turning needs random access: the small result, in memory
+        im = _orient(im.copy_memory(), orientation)
+    return im
 
 
-def _resized(im, target: tuple[int, int], has_alpha: bool):
-    """``im`` resized with Lanczos-3 to exactly ``target`` (premultiplied with alpha)."""
-    fmt = im.format
-    if has_alpha:
-        im = im.premultiply()
+def resized(im, target: tuple[int, int]):
+    """``im`` resized with Lanczos-3 to exactly ``target``."""
     out = im.resize(target[0] / im.width, vscale=target[1] / im.height, kernel=KERNEL)
     if (out.width, out.height) != target:  # (rounding of the scale: at most one pixel)
         out = out.embed(0, 0, max(out.width, target[0]), max(out.height, target[1]),
                         extend="copy").crop(0, 0, target[0], target[1])
-    if has_alpha:
-        out = out.unpremultiply().rint().cast(fmt)
     return out
 
 
@@ -260,26 +234,32 @@ def _resized(im, target: tuple[int, int], has_alpha: bool):
 # screen copies
 
 
-def screen_copy(pixels: Image.Image | None, data: bytes | None, size: tuple[int, int],
-                box: tuple[float, float, float, float] | None, shrink: int = 1):
-    """``pixels`` (a Pillow image) or the JPEG ``data`` (decoded at 1/``shrink``), its
-    ``box`` resized with Lanczos-3 to ``size``: a Pillow image in the source's mode."""
-    pv = vips()
-    if pixels is not None:
-        a = np.asarray(pixels)
-        im = _from_array(a.reshape(a.shape[0], a.shape[1], -1))
-        mode = pixels.mode
-    else:
-        kw = {"shrink": shrink} if shrink > 1 else {}
-        im = pv.Image.jpegload_buffer(data, fail_on="truncated", **kw)
-        mode = {1: "L", 3: "RGB", 4: "CMYK"}[im.bands]
+def screen_pixels(img: Image.Image, size: tuple[int, int],
+                  box: tuple[float, float, float, float] | None = None) -> Image.Image:
+    """``img`` (or its ``box``, in its pixels) resized with Lanczos-3 to ``size``."""
+    return _pil(_to_array(_boxed(_from_array(np.asarray(img)), size, box)), img.mode)
+
+
+def screen_pixels_of_jpeg(data: bytes, mode: str, full: tuple[int, int], size: tuple[int, int],
+                          box: tuple[float, float, float, float] | None) -> Image.Image:
+    """The JPEG ``data`` (``mode``, ``full`` pixels big; CMYK as ink values), or its ``box``,
+    at ``size``: decoded at 1/2, 1/4 or 1/8 scale when that still leaves enough pixels."""
+    x0, y0, x1, y1 = box if box else (0, 0, *full)
+    k = min((x1 - x0) / size[0], (y1 - y0) / size[1])  # source pixels per screen pixel
+    shrink = jpeg_shrink(full, (max(1, int(full[0] / k)), max(1, int(full[1] / k)))) \
+        if k >= 2 else 1
+    im = vips().Image.jpegload_buffer(data, fail_on="truncated",
+                                      **({"shrink": shrink} if shrink > 1 else {}))
+    sx, sy = im.width / full[0], im.height / full[1]  # DCT scaling rounds up
+    scaled = (x0 * sx, y0 * sy, x1 * sx, y1 * sy)
+    return _pil(_to_array(_boxed(im, size, scaled)), mode)
+
+
+def _boxed(im, size: tuple[int, int], box: tuple[float, float, float, float] | None):
     if box is not None:
-        x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+        x0, y0 = max(0, round(box[0])), max(0, round(box[1]))
         x1 = min(im.width, max(x0 + 1, round(box[2])))
         y1 = min(im.height, max(y0 + 1, round(box[3])))
-        im = im.crop(x0, y0, x1 - x0, y1 - y0)
-    if (im.width, im.height) != size:
-        im = _resized(im, size, False)
-    a = np.ndarray(buffer=im.write_to_memory(), dtype=np.uint8,
-                   shape=(im.height, im.width, im.bands))
-    return Image.fromarray(np.ascontiguousarray(a[..., 0] if mode == "L" else a), mode)
+        if (x0, y0, x1, y1) != (0, 0, im.width, im.height):
+            im = im.crop(x0, y0, x1 - x0, y1 - y0)
+    return resized(im, size) if (im.width, im.height) != size else im
