@@ -16,10 +16,10 @@ Geometry
 
 Resolution
     The target pixel size is ``box_mm / 25.4 * target_ppi``. A source with
-    more pixels is downsampled (LANCZOS, with Pillow's ``reducing_gap``
-    pre-reduction; big JPEGs are decoded at 1/2, 1/4 or 1/8 scale with
-    ``draft()`` when they have at least twice the pixels needed, which
-    keeps memory low). A source with fewer pixels is **never upsampled**:
+    more pixels is downsampled by libvips (:mod:`standpress.load.vips`:
+    Lanczos-3 after a box pre-shrink; big JPEGs are decoded at 1/2, 1/4 or
+    1/8 scale when they have at least twice the pixels needed, which keeps
+    memory low). A source with fewer pixels is **never upsampled**:
     its cropped pixels are kept and ``effective_ppi`` reports the lower
     figure, with a warning below 100 ppi and another below 70 ppi (the
     floor printers accept). ``source_ppi`` is what the source crop gives at
@@ -29,9 +29,10 @@ Colour and alpha
     See :mod:`standpress.load.colour` (conversion to the output profile, gray,
     16-bit, flattening transparency onto the card).
 
-CMYK JPEG polarity (facts checked with Pillow 13, Ghostscript and pdfium)
+CMYK JPEG polarity (facts checked with Pillow 13, libvips 8.18, Ghostscript and pdfium)
     * Pillow *decodes* every 4-channel JPEG as Adobe-inverted (raw mode
-      ``CMYK;I``), whether or not the file has an Adobe APP14 marker. The
+      ``CMYK;I``), whether or not the file has an Adobe APP14 marker, and so
+      does libvips (which decodes the photos here). The
       convention everyone else uses (Photoshop, libjpeg tools, MuPDF) is:
       APP14 present → stored inverted; absent → stored plain. So a CMYK JPEG
       *without* the marker is re-inverted here after decoding.
