@@ -167,11 +167,11 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
     pv = vips()
     stored = img.size
     alpha = None
+    shrink = 1
     try:
         if img.format in ("JPEG", "MPO") and img.mode in ("L", "RGB", "CMYK"):
             mode = img.mode
             icc = None if mode == "L" else (info.get("icc_profile") or None)
-            shrink = 1
             if resample:
                 bw, bh = (crop[2] - crop[0]) / out_size[0], (crop[3] - crop[1]) / out_size[1]
                 if min(bw, bh) >= DRAFT_FACTOR:  # far too big: decode smaller, as draft() did
@@ -188,7 +188,8 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
                 work = merged.convert({"RGB": "RGBa", "L": "La"}[mode])
             im = _from_array(np.asarray(work))
             mode = work.mode
-        a = _to_array(_crop_resize_orient(im, stored, orientation, crop, out_size, resample))
+        a = _to_array(_crop_resize_orient(im, stored, orientation, crop, out_size, resample,
+                                          shrink))
     except pv.Error as exc:
         raise fail(path, f"image data is truncated or corrupt ({_first_line(exc)})",
                    "export or download the file again") from None
@@ -204,26 +205,28 @@ def _first_line(exc: Exception) -> str:
     return " ".join(t.strip() for t in text[:3] if t.strip())[:200]
 
 
-def _crop_resize_orient(im, stored, orientation, crop, out_size, resample):
+def _crop_resize_orient(im, stored, orientation, crop, out_size, resample, shrink):
     """``crop`` (oriented pixels of an image ``stored`` big) of ``im`` (the stored image, or
-    a DCT-scaled decode of it) at ``out_size`` when ``resample``, turned as EXIF says."""
-    sx, sy = im.width / stored[0], im.height / stored[1]  # a DCT-scaled decode rounds up
-    box = stored_box(crop, orientation, stored)
-    x0, y0 = max(0, round(box[0] * sx)), max(0, round(box[1] * sy))
-    x1, y1 = min(im.width, round(box[2] * sx)), min(im.height, round(box[3] * sy))
+    its decode at 1/``shrink``) at ``out_size`` when ``resample``, turned as EXIF says."""
+    box = [v / shrink for v in stored_box(crop, orientation, stored)]  # (libjpeg's grid:
+    x0, y0 = max(0, round(box[0])), max(0, round(box[1]))  # pixel i covers k·i … k·i + k)
+    x1, y1 = min(im.width, round(box[2])), min(im.height, round(box[3]))
     x1, y1 = max(x1, x0 + 1), max(y1, y0 + 1)
     im = im.crop(x0, y0, x1 - x0, y1 - y0)
     target = (out_size[1], out_size[0]) if orientation in TRANSPOSING else out_size
     if resample and (im.width, im.height) != target:
-        im = resized(im, target)
+        im = resized(im, target, (box[2] - box[0], box[3] - box[1]))
     if orientation != 1:  # turning needs random access: the small result, in memory
         im = _orient(im.copy_memory(), orientation)
     return im
 
 
-def resized(im, target: tuple[int, int]):
-    """``im`` resized with Lanczos-3 to exactly ``target``."""
-    out = im.resize(target[0] / im.width, vscale=target[1] / im.height, kernel=KERNEL)
+def resized(im, target: tuple[int, int], span: tuple[float, float] | None = None):
+    """``im`` resized with Lanczos-3 to exactly ``target``; ``span``: the exact size in
+    ``im``'s pixels of what ``target`` shows (a fractional box cut to whole pixels), so
+    the scale is exact even where the cut is not."""
+    span = span or (im.width, im.height)
+    out = im.resize(target[0] / span[0], vscale=target[1] / span[1], kernel=KERNEL)
     if (out.width, out.height) != target:  # (rounding of the scale: at most one pixel)
         out = out.embed(0, 0, max(out.width, target[0]), max(out.height, target[1]),
                         extend="copy").crop(0, 0, target[0], target[1])
@@ -250,8 +253,7 @@ def screen_pixels_of_jpeg(data: bytes, mode: str, full: tuple[int, int], size: t
         if k >= 2 else 1
     im = vips().Image.jpegload_buffer(data, fail_on="truncated",
                                       **({"shrink": shrink} if shrink > 1 else {}))
-    sx, sy = im.width / full[0], im.height / full[1]  # DCT scaling rounds up
-    scaled = (x0 * sx, y0 * sy, x1 * sx, y1 * sy)
+    scaled = (x0 / shrink, y0 / shrink, x1 / shrink, y1 / shrink)  # libjpeg's grid
     return _pil(_to_array(_boxed(im, size, scaled)), mode)
 
 
@@ -262,4 +264,7 @@ def _boxed(im, size: tuple[int, int], box: tuple[float, float, float, float] | N
         y1 = min(im.height, max(y0 + 1, round(box[3])))
         if (x0, y0, x1, y1) != (0, 0, im.width, im.height):
             im = im.crop(x0, y0, x1 - x0, y1 - y0)
-    return resized(im, size) if (im.width, im.height) != size else im
+        span = (box[2] - box[0], box[3] - box[1])
+    else:
+        span = (im.width, im.height)
+    return resized(im, size, span) if (im.width, im.height) != size or span != size else im
