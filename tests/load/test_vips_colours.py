@@ -98,3 +98,36 @@ def test_the_same_photo_gives_the_same_bytes_and_screen_copy(photos):
     assert runs[0].data == runs[1].data and runs[0].screen == runs[1].screen
     with Image.open(io.BytesIO(runs[0].screen)) as screen:
         assert (screen.mode, screen.size) == ("RGB", (60, 50))
+
+
+FORKED = r"""
+import os, signal, sys
+from pathlib import Path
+from standpress.load.images import prepare_image
+
+def prepare():
+    return prepare_image(Path(sys.argv[1]), box_mm=(30.0, 25.0), target_ppi=100.0,
+                         output_profile=Path(sys.argv[2]), ink_limit=300,
+                         screen_size=(60, 50))
+
+first = prepare()  # libvips used here, before the fork, as in a test or `build -j 1`
+pid = os.fork()
+if pid == 0:
+    signal.alarm(60)  # a worker stuck on libvips' thread pool dies instead of hanging
+    again = prepare()
+    os._exit(0 if (again.data, again.screen) == (first.data, first.screen) else 3)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_photos_prepare_in_a_worker_forked_after_libvips_was_used(photos, tmp_path):
+    """libvips' thread pool does not survive fork(): a sink in the forked child hangs."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED)
+    done = subprocess.run([sys.executable, str(script), str(photos["jpeg-exif6"]),
+                           str(bench.PROFILE)], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])

@@ -9,32 +9,40 @@ colour conversion (LittleCMS through Pillow's ``ImageCms``), flattening and the 
 JPEG encoding stay one code path.
 
 What libvips does and why
-    * **Decode.** JPEG, PNG, TIFF and WebP are decoded by libvips; a JPEG far bigger than
-      needed is decoded at 1/2, 1/4 or 1/8 scale (``shrink``, libjpeg's DCT scaling: the
-      same factor Pillow's ``draft()`` picked before, so the same pixels come out). Other
-      formats Pillow can read (BMP, GIF, …) are decoded by Pillow and handed over.
-      A truncated file fails (``fail_on="truncated"``), as Pillow failed. libvips, like
+    * **Decode.** JPEGs (8-bit gray, RGB, CMYK: the photos of a campaign) are decoded by
+      libvips; one far bigger than needed at 1/2, 1/4 or 1/8 scale (``shrink``, libjpeg's
+      DCT scaling: the factor Pillow's ``draft()`` picked before, so the same pixels come
+      out, and the crop is mapped on libjpeg's grid, pixel i covering k·i … k·i + k). A
+      truncated file fails (``fail_on="truncated"``), as Pillow failed. libvips, like
       Pillow, reads every CMYK JPEG as Adobe-inverted; one without the APP14 marker is
       stored plain and inverted back (see :mod:`standpress.load.images`).
+      Every other source (PNG, TIFF, WebP, …) is decoded by Pillow and brought to RGB, L or
+      CMYK by :func:`standpress.load.colour.normalise_mode`, then handed to libvips: Pillow
+      decoded those as fast or faster, and it has already read a PNG's pixels to find its
+      EXIF. 16-bit sources are thus reduced to 8 bits as before.
     * **Crop and resample.** The crop is taken in whole pixels of the decoded image (the
-      planned box rounded, less than one source pixel off), then ``resize`` with the
-      Lanczos-3 kernel to exactly the planned size (box pre-shrink, then Lanczos, like
-      Pillow's ``reducing_gap``). Alpha is resampled premultiplied, as Pillow did.
-      Resampling is where libvips is about three times faster than Pillow.
+      planned box rounded, less than one source pixel off) and ``resize``d with the
+      Lanczos-3 kernel at the exact scale of the planned box (box pre-shrink, then Lanczos,
+      like Pillow's ``reducing_gap``). Alpha is resampled premultiplied (Pillow's ``RGBa``
+      and ``La``), as Pillow's own resize does. Resampling is where libvips is about three
+      times faster than Pillow.
     * **Orientation** is applied *after* resampling, to the small result (the crop box is
       mapped into the stored image's frame first): flips and quarter turns commute with a
       symmetric separable kernel, and turning 1 Mpx is cheaper than turning 12.
-    * **Bit depth.** 16-bit colour is resampled in 16 bits and rounded to 8 (``v / 257``);
-      16-bit gray likewise when it uses more than 8 bits (as before).
     * **Colour and JPEG** stay with Pillow: LittleCMS through ``ImageCms`` was faster than
       libvips' ``icc_transform`` on one thread (24 ms against 33 ms for 1 Mpx), and the ink
       limit (:mod:`standpress.load.ink`) checks the very bytes Pillow's libjpeg writes.
+    * **Screen copies** (the SVGs' photos) are resized by libvips from the prepared pixels,
+      or from a prepared JPEG decoded at reduced scale (:func:`screen_pixels`,
+      :func:`screen_pixels_of_jpeg`).
 
-One thread, no cache
-    Each worker process runs one photo at a time; libvips gets one thread
-    (``concurrency_set(1)``) and no operation cache (``cache_set_max(0)``), so ``--jobs N``
-    means N cores and memory stays one photo per process. Only the loaders named above are
-    called (untrusted loaders blocked).
+One thread, no cache, safe after fork
+    Each worker process runs one photo at a time; libvips computes in the calling thread
+    (pixels are fetched through a region, never a sink, so its thread pool is not used:
+    that pool does not survive ``fork()``, and the build's workers are forked), with
+    ``concurrency_set(1)`` for anything else and no operation cache (``cache_set_max(0)``):
+    ``--jobs N`` means N cores, and memory stays one photo per process. Only the JPEG
+    loader is called (untrusted loaders blocked).
 
 Determinism
     Same file, same plan → same pixels: libvips' resampling is fixed-point on 8-bit data
@@ -58,6 +66,7 @@ __all__ = ["cropped_pixels", "jpeg_shrink", "resized", "screen_pixels", "screen_
 KERNEL = "lanczos3"
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
 TRANSPOSING = {5, 6, 7, 8}
+STRIP = 256  # rows computed at a time (a sink's tiles are 16 to 128 rows)
 
 
 @functools.lru_cache(maxsize=1)
@@ -140,8 +149,21 @@ def _from_array(a: np.ndarray):
     return vips().Image.new_from_memory(a.data, a.shape[1], a.shape[0], a.shape[2], "uchar")
 
 
+def _computed(im) -> bytes:
+    """The pixels of ``im`` (uchar), computed in this thread, in strips from the top.
+
+    Not ``write_to_memory()``: libvips' sinks hand the work to its thread pool, and the
+    pool does not survive ``fork()`` — in a worker forked from a process that had already
+    used libvips (the test process, ``build -j 1`` then a pool, ``watch``) the first sink
+    waits for threads that are not there, for ever. A region computes in the calling
+    thread (the same bytes; about 10 % slower than a one-thread sink)."""
+    region = vips().Region.new(im)
+    return b"".join(region.fetch(0, y, im.width, min(STRIP, im.height - y))
+                    for y in range(0, im.height, STRIP))
+
+
 def _to_array(im) -> np.ndarray:
-    return np.ndarray(buffer=im.write_to_memory(), dtype=np.uint8,
+    return np.ndarray(buffer=_computed(im), dtype=np.uint8,
                       shape=(im.height, im.width, im.bands))
 
 
@@ -217,7 +239,7 @@ def _crop_resize_orient(im, stored, orientation, crop, out_size, resample, shrin
     if resample and (im.width, im.height) != target:
         im = resized(im, target, (box[2] - box[0], box[3] - box[1]))
     if orientation != 1:  # turning needs random access: the small result, in memory
-        im = _orient(im.copy_memory(), orientation)
+        im = _orient(_from_array(_to_array(im)), orientation)
     return im
 
 
