@@ -37,11 +37,11 @@ What libvips does and why
       :func:`screen_pixels_of_jpeg`).
 
 One thread, no cache, safe after fork
-    Each worker process runs one photo at a time; libvips computes in the calling thread
-    (pixels are fetched through a region, never a sink, so its thread pool is not used:
-    that pool does not survive ``fork()``, and the build's workers are forked), with
-    ``concurrency_set(1)`` for anything else and no operation cache (``cache_set_max(0)``):
-    ``--jobs N`` means N cores, and memory stays one photo per process. Only the JPEG
+    Each worker process runs one photo at a time; libvips gets one thread
+    (``concurrency_set(1)``) and no operation cache (``cache_set_max(0)``): ``--jobs N``
+    means N cores, and memory stays one photo per process. libvips' thread pool does not
+    survive ``fork()``: a process forked after libvips started computes its pixels in its
+    own thread instead (:func:`_computed`), with the same bytes. Only the JPEG
     loader is called (untrusted loaders blocked).
 
 Determinism
@@ -53,6 +53,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -69,14 +71,20 @@ TRANSPOSING = {5, 6, 7, 8}
 STRIP = 256  # rows computed at a time (a sink's tiles are 16 to 128 rows)
 
 
+_OWNER: list[int] = []  # the process that started libvips, when it started it itself
+
+
 @functools.lru_cache(maxsize=1)
 def vips():
     """``pyvips``, configured once per process: one thread, no operation cache."""
+    started_elsewhere = "pyvips" in sys.modules
     import pyvips
 
     pyvips.concurrency_set(1)
     pyvips.cache_set_max(0)
     pyvips.block_untrusted_set(True)
+    if not started_elsewhere:
+        _OWNER.append(os.getpid())
     return pyvips
 
 
@@ -150,14 +158,19 @@ def _from_array(a: np.ndarray):
 
 
 def _computed(im) -> bytes:
-    """The pixels of ``im`` (uchar), computed in this thread, in strips from the top.
+    """The pixels of ``im`` (uchar).
 
-    Not ``write_to_memory()``: libvips' sinks hand the work to its thread pool, and the
-    pool does not survive ``fork()`` — in a worker forked from a process that had already
-    used libvips (the test process, ``build -j 1`` then a pool, ``watch``) the first sink
-    waits for threads that are not there, for ever. A region computes in the calling
-    thread (the same bytes; about 10 % slower than a one-thread sink)."""
-    region = vips().Region.new(im)
+    libvips' sinks (``write_to_memory()``) hand the work to its thread pool, and the pool
+    does not survive ``fork()``: in a worker forked from a process that had already used
+    libvips (the test process, ``build -j 1`` then a pool, ``watch``) the first sink waits
+    for threads that are not there, for ever. So a sink only in the process that started
+    libvips itself (a build's workers, normally); anywhere else the pixels are computed in
+    the calling thread through a region, in strips from the top: the same bytes, about
+    10 % slower."""
+    pv = vips()
+    if _OWNER == [os.getpid()]:
+        return im.write_to_memory()
+    region = pv.Region.new(im)
     return b"".join(region.fetch(0, y, im.width, min(STRIP, im.height - y))
                     for y in range(0, im.height, STRIP))
 
