@@ -16,10 +16,10 @@ Geometry
 
 Resolution
     The target pixel size is ``box_mm / 25.4 * target_ppi``. A source with
-    more pixels is downsampled (LANCZOS, with Pillow's ``reducing_gap``
-    pre-reduction; big JPEGs are decoded at 1/2, 1/4 or 1/8 scale with
-    ``draft()`` when they have at least twice the pixels needed, which
-    keeps memory low). A source with fewer pixels is **never upsampled**:
+    more pixels is downsampled by libvips (:mod:`standpress.load.vips`:
+    Lanczos-3 after a box pre-shrink; big JPEGs are decoded at 1/2, 1/4 or
+    1/8 scale when they have at least twice the pixels needed, which keeps
+    memory low). A source with fewer pixels is **never upsampled**:
     its cropped pixels are kept and ``effective_ppi`` reports the lower
     figure, with a warning below 100 ppi and another below 70 ppi (the
     floor printers accept). ``source_ppi`` is what the source crop gives at
@@ -29,9 +29,10 @@ Colour and alpha
     See :mod:`standpress.load.colour` (conversion to the output profile, gray,
     16-bit, flattening transparency onto the card).
 
-CMYK JPEG polarity (facts checked with Pillow 13, Ghostscript and pdfium)
+CMYK JPEG polarity (facts checked with Pillow 13, libvips 8.18, Ghostscript and pdfium)
     * Pillow *decodes* every 4-channel JPEG as Adobe-inverted (raw mode
-      ``CMYK;I``), whether or not the file has an Adobe APP14 marker. The
+      ``CMYK;I``), whether or not the file has an Adobe APP14 marker, and so
+      does libvips (which decodes the photos here). The
       convention everyone else uses (Photoshop, libjpeg tools, MuPDF) is:
       APP14 present → stored inverted; absent → stored plain. So a CMYK JPEG
       *without* the marker is re-inverted here after decoding.
@@ -99,12 +100,13 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from standpress.errors import InputError, display_path
-from standpress.load.colour import (fail, icc_transform, load_output_profile, normalise_mode, srgb_bytes,
-                                    to_output_colour, usable_profile)
+from standpress.load.colour import (fail, icc_transform, load_output_profile, srgb_bytes, to_output_colour,
+                                    usable_profile)
 from standpress.load.ink import encode_jpeg, encode_within_limit
+from standpress.load.vips import cropped_pixels, screen_pixels, screen_pixels_of_jpeg
 
 MAX_PIXELS = 120_000_000  # refused before decoding: a decompression bomb costs nothing
 
@@ -114,7 +116,6 @@ MM_PER_INCH = 25.4
 WARN_PPI = 100.0
 FLOOR_PPI = 70.0
 DRAFT_FACTOR = 2.0  # decode JPEGs at reduced scale when this much too big
-REDUCING_GAP = 3.0
 
 _TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
 _PASSTHROUGH_SOF = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive
@@ -215,14 +216,9 @@ def _prepare_open(
     if mode == "passthrough" and _passthrough_ok(img, path, orientation):
         return _passthrough(img, path, plan, box_mm, target_ppi, notes)
 
-    source_info = dict(img.info)
-    source_format = img.format
-    _maybe_draft(img, plan, oriented, orientation)
-    img = _decode(img, path, orientation)
-    img = _fix_cmyk_polarity(img, source_format, source_info)
-    scale = (img.width / oriented[0], img.height / oriented[1])
-    work, alpha, icc = normalise_mode(img, path, source_info, notes)
-    work, alpha = _crop_and_resize(work, alpha, plan, scale)
+    work, alpha, icc = cropped_pixels(img, path, dict(img.info), notes, orientation=orientation,
+                                      crop=plan.crop, out_size=plan.out_size,
+                                      resample=plan.resample, oriented=oriented)
     out = to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
     if ink_limit is not None and out.mode == "CMYK":
         limited = encode_within_limit(out, ink_limit)
@@ -256,15 +252,18 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
                 box: tuple[float, float, float, float] | None = None) -> bytes:
     """``img`` (or its ``box``) at ``size`` as an sRGB JPEG; CMYK goes through the output
     profile (relative colorimetric, black point compensation) so the screen shows the
-    print's colours; RGB with an embedded profile is converted from it."""
-    # a box reduction to within 2× of the size, then Lanczos: a screen copy, not the print
-    small = img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=1.0)
+    print's colours; RGB with an embedded profile is converted from it. Resized by libvips
+    (Lanczos-3), converted by LittleCMS, encoded by Pillow."""
+    return _screen_encoded(screen_pixels(img, size, box), img.info.get("icc_profile"),
+                           out_bytes)
+
+
+def _screen_encoded(small: Image.Image, icc: bytes | None, out_bytes: bytes) -> bytes:
     if small.mode == "CMYK":
         small = ImageCms.applyTransform(small, icc_transform(out_bytes, srgb_bytes(), "CMYK", "RGB"))
-    elif small.mode == "RGB" and img.info.get("icc_profile"):
+    elif small.mode == "RGB" and icc:
         try:
-            small = ImageCms.applyTransform(
-                small, icc_transform(img.info["icc_profile"], srgb_bytes(), "RGB", "RGB"))
+            small = ImageCms.applyTransform(small, icc_transform(icc, srgb_bytes(), "RGB", "RGB"))
         except (OSError, ImageCms.PyCMSError):
             pass  # an unusable embedded profile: shown as sRGB
     buf = io.BytesIO()
@@ -275,20 +274,13 @@ def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
 def screen_jpeg_of(data: bytes, crop: tuple[float, float, float, float] | None,
                    size: tuple[int, int], output_profile: Path | str) -> bytes:
     """:func:`screen_jpeg` of a prepared JPEG (``data``; in passthrough the original, of
-    which ``crop`` is what the frame shows), decoded at 1/2, 1/4 or 1/8 scale when that
-    still leaves the pixels ``size`` needs."""
+    which ``crop`` is what the frame shows), decoded by libvips at 1/2, 1/4 or 1/8 scale
+    when that still leaves the pixels ``size`` needs."""
     out_bytes = load_output_profile(Path(output_profile))
-    with Image.open(io.BytesIO(data)) as src:
-        full = src.size
-        x0, y0, x1, y1 = crop if crop else (0, 0, *full)
-        k = min((x1 - x0) / size[0], (y1 - y0) / size[1])  # source pixels per screen pixel
-        if k >= 2 and src.format == "JPEG":
-            src.draft(src.mode, (max(1, int(full[0] / k)), max(1, int(full[1] / k))))
-        sx, sy = src.size[0] / full[0], src.size[1] / full[1]  # DCT scaling rounds up
-        box = (max(0.0, x0 * sx), max(0.0, y0 * sy), min(src.size[0], x1 * sx),
-               min(src.size[1], y1 * sy))
-        src.load()
-        return screen_jpeg(src, size, out_bytes, box)
+    with Image.open(io.BytesIO(data)) as src:  # the header: mode, size, profile
+        mode, full, icc = src.mode, src.size, src.info.get("icc_profile")
+    small = screen_pixels_of_jpeg(data, mode, full, size, crop)
+    return _screen_encoded(small, icc, out_bytes)
 
 
 # --------------------------------------------------------------------------
@@ -375,23 +367,6 @@ def _oriented_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
     return (size[1], size[0]) if orientation in _TRANSPOSING_ORIENTATIONS else size
 
 
-def _maybe_draft(
-    img: Image.Image, plan: _Plan, oriented: tuple[int, int], orientation: int
-) -> None:
-    """Ask the JPEG decoder for a 1/2‒1/8 scale decode when far too big."""
-    if img.format not in ("JPEG", "MPO") or not plan.resample:
-        return
-    crop_w = plan.crop[2] - plan.crop[0]
-    crop_h = plan.crop[3] - plan.crop[1]
-    out_w, out_h = plan.out_size
-    if crop_w < DRAFT_FACTOR * out_w or crop_h < DRAFT_FACTOR * out_h:
-        return
-    need = (math.ceil(oriented[0] * out_w / crop_w), math.ceil(oriented[1] * out_h / crop_h))
-    if orientation in _TRANSPOSING_ORIENTATIONS:
-        need = (need[1], need[0])
-    img.draft(img.mode, need)
-
-
 def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
     """Decode fully (catching truncation) and apply EXIF orientation."""
     try:
@@ -403,13 +378,6 @@ def _decode(img: Image.Image, path: Path, orientation: int) -> Image.Image:
     except Exception as exc:  # Pillow raises many types for bad data
         raise fail(path, f"image data is truncated or corrupt ({exc})",
                     "export or download the file again") from None
-
-
-def _fix_cmyk_polarity(img: Image.Image, fmt: str | None, info: dict) -> Image.Image:
-    """Undo Pillow's Adobe inversion for CMYK JPEGs that have no APP14 marker."""
-    if fmt in ("JPEG", "MPO") and img.mode == "CMYK" and "adobe" not in info:
-        return ImageChops.invert(img)
-    return img
 
 
 # --------------------------------------------------------------------------
@@ -460,33 +428,6 @@ def _integer_box(
 def _rounded_box(box: tuple[float, ...]) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (round(float(v), 3) for v in box)
     return (x0, y0, x1, y1)
-
-
-def _crop_and_resize(
-    work: Image.Image,
-    alpha: Image.Image | None,
-    plan: _Plan,
-    scale: tuple[float, float],
-) -> tuple[Image.Image, Image.Image | None]:
-    box = (plan.crop[0] * scale[0], plan.crop[1] * scale[1],
-           plan.crop[2] * scale[0], plan.crop[3] * scale[1])
-    if plan.resample:
-        if alpha is not None:  # resize premultiplied, then split again
-            merged = _with_alpha(work, alpha)
-            merged = merged.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
-                                   reducing_gap=REDUCING_GAP)
-            return merged.convert(work.mode), merged.getchannel("A")
-        return work.resize(plan.out_size, Image.Resampling.LANCZOS, box=box,
-                           reducing_gap=REDUCING_GAP), None
-    ibox = tuple(int(round(v)) for v in box)
-    return work.crop(ibox), (alpha.crop(ibox) if alpha is not None else None)
-
-
-def _with_alpha(work: Image.Image, alpha: Image.Image) -> Image.Image:
-    mode = {"RGB": "RGBA", "L": "LA"}[work.mode]
-    merged = work.convert(mode)
-    merged.putalpha(alpha)
-    return merged
 
 
 # --------------------------------------------------------------------------

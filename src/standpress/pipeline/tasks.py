@@ -37,7 +37,7 @@ from ..site.strings import STRINGS
 from .cache import Cache, digest
 from .finish import finish_pdf, merge_stand
 
-PHOTO_CODE = ("load/images.py", "load/colour.py", "load/ink.py", "errors.py")  # what a prepared photo depends on
+PHOTO_CODE = ("load/images.py", "load/colour.py", "load/ink.py", "load/vips.py", "errors.py")  # what a prepared photo depends on
 PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what the site shows
 
 
