@@ -39,7 +39,8 @@ from .publish import publish
 from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .site_pages import site_pages
 from .state import Clock, PanelRecord, Run
-from .tasks import PHOTO_CODE, Context, init_worker, page_key, placement, run_task
+from .taskspec import PHOTO_CODE, Context, page_key, placement
+from .worker import init_worker, run_task
 from .verify import check_and_preview, judge
 
 

@@ -15,9 +15,6 @@ import hashlib
 import pickle
 import shutil
 import tempfile
-import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -27,30 +24,19 @@ from ..errors import FitError, Problem, RenderError
 from ..layout.frame import QR, Image
 from ..layout.panels import layout_panel
 from ..load.images import prepare_image, screen_jpeg_of
-from ..model import Format, Project
+from ..model import Format
 from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
 from ..render.svg import linked_photo_name, render_svg
 from ..site.mockup import PERSON_MM, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
-from .cache import Cache, digest
+from .cache import Cache
 from .finish import finish_pdf, merge_stand
+from .taskspec import PHOTO_CODE, PREVIEW, Context, page_key, placement, products
 
-PHOTO_CODE = ("load/images.py", "load/colour.py", "load/ink.py", "errors.py")  # what a prepared photo depends on
-PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what the site shows
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every task needs besides its own arguments."""
-
-    cache: str
-    project: Project
-    created: datetime
-    outline_text: bool
-    svg: bool = False  # photo tasks also make the SVGs' screen copies
-    svg_photos: str = "embed"  # or "link" (render_svg's photos=)
+__all__ = ["PHOTO_CODE", "PREVIEW", "TASKS", "Context", "init_worker", "page_key", "placement",
+           "products", "run_task"]
 
 
 class _Worker:
@@ -62,20 +48,6 @@ class _Worker:
 
 def init_worker(ctx: Context) -> None:
     _Worker.ctx, _Worker.cache = ctx, Cache(Path(ctx.cache))
-
-
-def page_key(*parts) -> str:
-    """``digest`` of the parts; a part without a stable ``repr`` gives a key never met again
-    (the product is made every time rather than ever mistaken for another)."""
-    try:
-        return digest(*parts)
-    except ValueError:
-        return digest("uncacheable", str(uuid.uuid4()))
-
-
-def placement(source: str, w: float, h: float, focus) -> tuple:
-    """A photo's place on a page, as a dict key."""
-    return (source, float(w), float(h), tuple(float(v) for v in focus))
 
 
 def svg_size(w_mm: float, h_mm: float) -> tuple[int, int]:
@@ -278,11 +250,3 @@ TASKS = {"layout": make_layout, "photo": make_photo, "pdf": make_pdf, "stand": m
 def run_task(kind: str, args: tuple):
     """The runner the scheduler calls, here or in a worker."""
     return TASKS[kind](*args)
-
-
-def products(kind: str, args: tuple) -> list[tuple[str, str]]:
-    """(cache kind, key) of each product a task makes: its first argument's, and for a
-    check made with its previews, the previews' too."""
-    if kind == "check+preview":
-        return [("check", args[0]), ("preview", args[3][0])]
-    return [("pdf" if kind == "stand" else kind, args[0])]

@@ -19,7 +19,7 @@ from ..manifest import PREFLIGHT_JSON, FileReport, Finding, PreflightManifest, S
 from .cache import code_fingerprint, digest
 from .options import BuildOptions
 from .state import PanelRecord, Run
-from .tasks import PREVIEW
+from .taskspec import PREVIEW
 
 
 def ghostscript() -> str:
