@@ -56,6 +56,9 @@ class Context:
         self._walk_error: Exception | None = None
         self.ink_job: CmykRender | None = None
         self.twins: dict[int, str] = {}  # page → the file whose identical page is checked
+        # page → (its TrimBox in gray, pixels per PDF unit): a render made by the caller
+        # from the same lighter copy (the build's preview), decoded before rendering again
+        self.renders: dict[int, tuple] = {}
 
     def rendered_pages(self) -> list[int]:
         """The pages the ink, QR and text checks look at: all but the twins."""
@@ -82,9 +85,15 @@ class Context:
 
     @property
     def lighter(self) -> Lighter:
-        """The lighter copy every render of this file is made from (``pdfread/lighten.py``)."""
+        """The lighter copy every render of this file is made from (``pdfread/lighten.py``),
+        told where the images are from this context's one walk of the content."""
         if self._lighter is None:
             self._lighter = Lighter(self.path)
+        if self._lighter.placements is None and self.pdf is not None:
+            try:
+                self._lighter.placements = self.walk().placements
+            except Exception:  # noqa: BLE001 - the copy walks for itself; the checks report
+                pass
         return self._lighter
 
     def light_path(self, folder: Path) -> Path:

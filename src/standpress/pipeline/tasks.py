@@ -191,15 +191,33 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
 def make_check(key: str, path: str, expect: dict,
                preview: tuple[str, float | None] | None = None) -> dict:
     """The preflight of one file; with ``preview`` (its key and safe margin), also the
-    previews, rendered from the same lighter copy as the preflight's renders."""
+    previews, rendered from the same lighter copy as the preflight's renders, once every
+    render has said what it needs of it, and handed to the QR check to decode first."""
     lighter = Lighter(path)
-    if preview is not None:  # said before the copy is made, so that one copy serves both
-        preview_needs(Path(path), lighter, PREVIEW["screen_px"])
-    report = check_pdf(Path(path), expect, lighter=lighter)
-    meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
-    _Worker.cache.put("check", key, {}, meta)
-    if preview is not None:
-        make_preview(preview[0], path, preview[1], lighter=lighter)
+    staging = files = None
+    trims: dict = {}
+
+    def previews() -> dict:
+        nonlocal files
+        files = render_previews(Path(path), staging, safe_mm=preview[1], lighter=lighter,
+                                trims=trims, **PREVIEW)
+        return trims
+
+    try:
+        if preview is not None:  # said before the copy is made, so that one copy serves all
+            preview_needs(Path(path), lighter, PREVIEW["screen_px"])
+            staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
+        report = check_pdf(Path(path), expect, lighter=lighter,
+                           renders=previews if preview is not None else None)
+        meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
+        _Worker.cache.put("check", key, {}, meta)
+        if preview is not None:
+            if files is None:  # the preflight could not open the file: render them anyway
+                previews()
+            store_previews(preview[0], files)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return meta
 
 
@@ -207,22 +225,27 @@ def make_preview(key: str, path: str, safe: float | None, lighter=None) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
     try:
         files = render_previews(Path(path), staging, safe_mm=safe, lighter=lighter, **PREVIEW)
-        blobs: dict[str, Path] = {}
-        pages = []
-        for i, f in enumerate(files):
-            names = {"screen": f.screen.name, "thumb": f.thumb.name,
-                     "guides": f.guides.name if f.guides else None}
-            for role in ("screen", "thumb", "guides"):
-                p = getattr(f, role)
-                if p is not None:
-                    blobs[f"{i}-{role}"] = p
-            pages.append({"page": f.page, "names": names, "size": list(f.size),
-                          "thumb_size": list(f.thumb_size), "bleed_box": list(f.bleed_box),
-                          "trim_box": list(f.trim_box), "rotation": f.rotation})
-        meta = {"pages": pages}
-        _Worker.cache.put("preview", key, blobs, meta, move=True)
+        return store_previews(key, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def store_previews(key: str, files: list) -> dict:
+    """Previews rendered into a staging folder (``render_previews``) moved into the cache."""
+    blobs: dict[str, Path] = {}
+    pages = []
+    for i, f in enumerate(files):
+        names = {"screen": f.screen.name, "thumb": f.thumb.name,
+                 "guides": f.guides.name if f.guides else None}
+        for role in ("screen", "thumb", "guides"):
+            p = getattr(f, role)
+            if p is not None:
+                blobs[f"{i}-{role}"] = p
+        pages.append({"page": f.page, "names": names, "size": list(f.size),
+                      "thumb_size": list(f.thumb_size), "bleed_box": list(f.bleed_box),
+                      "trim_box": list(f.trim_box), "rotation": f.rotation})
+    meta = {"pages": pages}
+    _Worker.cache.put("preview", key, blobs, meta, move=True)
     return meta
 
 
