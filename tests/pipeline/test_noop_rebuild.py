@@ -169,3 +169,23 @@ def test_a_rebuild_plans_an_edited_campaign_as_a_cold_build_does(campaign: Path)
     remembered = planned(opts, campaign / "cache")
     assert remembered == planned(opts, None)
     assert remembered != planned(options(campaign, only=(), cases=SMALL / "cases.csv"), None)
+
+
+def test_an_output_file_edited_deleted_or_added_is_published_again(campaign: Path):
+    """A rebuild with nothing changed skips assembling, reading back and publishing only
+    while the output folder is as the last build left it (``pipeline/outcome.py``)."""
+    opts = options(campaign, check=True, site=True)
+    build(opts)
+    out = campaign / "out"
+    before = tree(out)
+    same = build(opts)
+    assert same.rendered == [] and tree(out) == before
+    assert "unchanged" in same.timings and "publish" not in same.timings  # skipped
+    stands_json = out / "stands.json"
+    stands_json.write_bytes(stands_json.read_bytes() + b" ")
+    panel = sorted((out / STAND).glob("*.pdf"))[0]
+    panel.unlink()
+    (out / STAND / "stray.txt").write_text("not standpress's")
+    again = build(opts)
+    assert again.rendered == []  # every product came from the cache
+    assert tree(out) == before

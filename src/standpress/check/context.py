@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 
 from ..pdfread import CmykRender, Lighter, WalkResult, walk_pages
 from .expect import PageExpect, page_expectations
@@ -80,6 +79,8 @@ class Context:
     def pdfium(self):
         """The file as PDFium reads it (text)."""
         if self._pdfium is None:
+            import pypdfium2 as pdfium  # loaded when a check reads text or pixels
+
             self._pdfium = pdfium.PdfDocument(str(self.path))
         return self._pdfium
 
@@ -121,6 +122,8 @@ class Context:
             if data is None:
                 self._pdfium_render = self.pdfium()
             else:
+                import pypdfium2 as pdfium
+
                 self._pdfium_render = pdfium.PdfDocument(data)
         return self._pdfium_render
 

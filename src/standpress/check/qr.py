@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import pikepdf
-import zxingcpp
 
 from ..pdfread import gray_render, trim_box, user_unit
 from .context import Context, limit_list
 from .report import Finding
+
+if TYPE_CHECKING:  # numpy and zxing-cpp are loaded when a code is decoded
+    import numpy as np
 
 __all__ = ["QR_DPI", "QR_MAX_PIXELS", "QR_OVERLAP", "QR_PIXELS", "QR_TILE", "check_qr"]
 
@@ -42,6 +45,8 @@ def _qr_base_dpi(ctx: Context, page: pikepdf.Page) -> float:
 
 
 def _decode(arr: np.ndarray) -> set[str]:
+    import zxingcpp
+
     fmt = getattr(zxingcpp.BarcodeFormat, "QRCode")
     return {b.text for b in zxingcpp.read_barcodes(arr, formats=fmt) if b.text}
 
