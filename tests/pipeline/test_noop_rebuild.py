@@ -130,16 +130,17 @@ def test_a_photo_edited_with_its_size_and_mtime_put_back_is_noticed(campaign: Pa
 
 
 def planned(opts: BuildOptions, cache: Path | None) -> str:
-    """The stands as ``prepare`` plans them, with the build's memo in ``cache`` (or none)."""
+    """The normalised cases, the stands and the warnings as ``prepare`` makes them, with
+    the build's memo in ``cache`` (or none)."""
     memo = None
     if cache is not None:
         store = Cache(cache)
         memo = NormaliseMemo(store, store.file_hashes())
-    plans = prepare(opts, None, memo)[4]
+    got = prepare(opts, None, memo)
     if memo is not None:
         store.open()
         memo.flush()
-    return repr(plans)
+    return repr((got[3], got[4], [str(w) for w in got[5]]))  # cases, plans, warnings
 
 
 def test_an_unchanged_campaign_is_planned_without_setting_a_card(campaign: Path, monkeypatch):
@@ -156,18 +157,22 @@ def test_an_unchanged_campaign_is_planned_without_setting_a_card(campaign: Path,
 
 
 def test_a_rebuild_plans_an_edited_campaign_as_a_cold_build_does(campaign: Path):
-    """A case made much longer takes more room; the remembered sizes of the others are
-    used, its own are not, and the plan is the one made from nothing."""
+    """A case made much longer takes more room; the remembered sizes and normalised text
+    of the others are used, its own are not, and the plan is the one made from nothing.
+    (A Latin «о» in its title: the lookalike warning is made again too.)"""
     opts = options(campaign, only=())
     planned(opts, campaign / "cache")
     cases = campaign / "data" / "cases.csv"
     rows = list(csv.reader(cases.open(encoding="utf-8")))
     col = rows[0].index("summary")
     rows[1][col] = " ".join([rows[1][col]] * 3)
+    title = rows[0].index("title")
+    rows[1][title] = rows[1][title].replace("о", "o", 1)  # Cyrillic о → Latin o
     with cases.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     remembered = planned(opts, campaign / "cache")
     assert remembered == planned(opts, None)
+    assert "mixes Latin and Cyrillic" in remembered
     assert remembered != planned(options(campaign, only=(), cases=SMALL / "cases.csv"), None)
 
 

@@ -4,7 +4,8 @@
 cases, applies Ukrainian typography, checks the fonts cover every printed character, and
 assigns the cases to stands and panels. It returns frozen objects and the warnings; it
 writes nothing. With a :class:`NormaliseMemo` (the build's cache) the normalised project
-and cases are kept under a key of the loaded ones, so a rebuild skips the typography, and
+and cases are kept under a key of the loaded ones, so a rebuild skips the typography (and
+each normalised case under its own content, so an edit sets only the edited case's), and
 the card sizer's answers are kept under a key of the design (:class:`RememberedSizer`), so
 a rebuild plans again without setting any card whose text, format and design it has
 already sized: a no-op rebuild sets none, an edited case only its own.
@@ -66,6 +67,30 @@ class NormaliseMemo:
         for kind, key, blobs, meta in self.pending:
             self.cache.put(kind, key, blobs, meta)
         self.pending = []
+
+    def cases(self, cases: list[Case], campaign, fix: bool) -> tuple[list[Case], list[Problem]]:
+        """``normalise_cases`` case by case, each case taken from what the cache remembers
+        of it when it is there (its whole content and row, the campaign, the code), so an
+        edit normalises the edited case only. The same cases and warnings, in order."""
+        try:
+            key = digest("normalised-cases", code_fingerprint(), fix, stable_repr(campaign))
+            names = [digest(stable_repr(c)) for c in cases]
+        except ValueError:
+            return normalise_cases(cases, campaign, fix)
+        entry = self.cache.get("normalised-cases", key)
+        try:
+            known = pickle.loads(entry.read("pkl")) if entry is not None else {}
+        except Exception:  # noqa: BLE001 - an unreadable table: normalise them all
+            known = {}
+        done: dict[str, tuple] = {}
+        for case, name in zip(cases, names):
+            if name not in done:
+                done[name] = known.get(name) or normalise_cases([case], campaign, fix)
+        if any(name not in known for name in names):
+            self.later("normalised-cases", key, {"pkl": pickle.dumps(
+                done, protocol=pickle.HIGHEST_PROTOCOL)})
+        out = [done[name][0][0] for name in names]
+        return out, [w for name in names for w in done[name][1]]
 
     def sizer(self, sizer: CardSizer, style: Style, templates: dict[str, Template]
               ) -> tuple["RememberedSizer", str | None]:
@@ -192,7 +217,8 @@ def prepare(opts: BuildOptions, progress: Progress | None = None,
         project, cases, lookalikes = pickle.loads(entry.read("pkl"))
     else:
         project = normalise_project(project, opts.fix_lookalikes)
-        cases, lookalikes = normalise_cases(cases, project.campaign, opts.fix_lookalikes)
+        cases, lookalikes = (memo.cases(cases, project.campaign, opts.fix_lookalikes) if memo
+                             else normalise_cases(cases, project.campaign, opts.fix_lookalikes))
         fonts = [style.stack(k) for k in style.fonts]  # fallbacks honoured, in order
         check_coverage(list(campaign_texts(project))
                        + list(case_texts(cases)), fonts)
