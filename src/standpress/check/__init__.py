@@ -21,7 +21,7 @@ Public API::
     Finding(check, severity, detail, page=None)     # manifest.Finding
     FileReport(path, findings, seconds); .ok       # manifest.FileReport (frozen)
     check_pdf(path, expect=None, *, render_dpi=None, lighter=None,
-              source="stands.json", beside=()) -> FileReport
+              source="stands.json", beside=(), renders=None) -> FileReport
     check_paths(paths, *, render_dpi=None) -> list[FileReport]
     write_report(reports, json_path) -> None
     format_table(reports) -> str

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
 
 from ..pdfread import CmykRender, Lighter, WalkResult, walk_pages
 from .expect import PageExpect, page_expectations
@@ -56,6 +55,9 @@ class Context:
         self._walk_error: Exception | None = None
         self.ink_job: CmykRender | None = None
         self.twins: dict[int, str] = {}  # page → the file whose identical page is checked
+        # page → (its TrimBox in gray, pixels per PDF unit): a render made by the caller
+        # from the same lighter copy (the build's preview), decoded before rendering again
+        self.renders: dict[int, tuple] = {}
 
     def rendered_pages(self) -> list[int]:
         """The pages the ink, QR and text checks look at: all but the twins."""
@@ -77,14 +79,22 @@ class Context:
     def pdfium(self):
         """The file as PDFium reads it (text)."""
         if self._pdfium is None:
+            import pypdfium2 as pdfium  # loaded when a check reads text or pixels
+
             self._pdfium = pdfium.PdfDocument(str(self.path))
         return self._pdfium
 
     @property
     def lighter(self) -> Lighter:
-        """The lighter copy every render of this file is made from (``pdfread/lighten.py``)."""
+        """The lighter copy every render of this file is made from (``pdfread/lighten.py``),
+        told where the images are from this context's one walk of the content."""
         if self._lighter is None:
             self._lighter = Lighter(self.path)
+        if self._lighter.placements is None and self.pdf is not None:
+            try:
+                self._lighter.placements = self.walk().placements
+            except Exception:  # noqa: BLE001 - the copy walks for itself; the checks report
+                pass
         return self._lighter
 
     def light_path(self, folder: Path) -> Path:
@@ -112,6 +122,8 @@ class Context:
             if data is None:
                 self._pdfium_render = self.pdfium()
             else:
+                import pypdfium2 as pdfium
+
                 self._pdfium_render = pdfium.PdfDocument(data)
         return self._pdfium_render
 

@@ -10,14 +10,17 @@ sampling happens to hit.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pikepdf import Name
 from PIL import Image
 
 from ..pdfread import CmykRender, ghostscript, trim_box, user_unit
 from .context import Context, fmt_mm
 from .report import Finding
+
+if TYPE_CHECKING:  # numpy is loaded by the checks that measure, not by importing them
+    import numpy as np
 
 __all__ = ["INK_DPI", "INK_PIXELS", "INK_TOLERANCE", "check_ink", "ink_sum", "start_ink_render"]
 
@@ -54,6 +57,8 @@ def start_ink_render(ctx: Context) -> CmykRender:
 def ink_sum(arr: np.ndarray) -> np.ndarray:
     """C+M+Y+K of each pixel of an H × W × 4 uint8 array (0‥1020), channel by channel:
     a tenth of the time of ``arr.astype(uint16).sum(axis=2)``."""
+    import numpy as np
+
     total = arr[:, :, 0].astype(np.uint16)
     for ch in (1, 2, 3):
         total += arr[:, :, ch]
@@ -62,6 +67,8 @@ def ink_sum(arr: np.ndarray) -> np.ndarray:
 
 def check_ink(ctx: Context) -> list[Finding]:
     """Maximum total area coverage inside the TrimBox (Ghostscript CMYK render)."""
+    import numpy as np
+
     if ghostscript() is None:  # an optional tool: say what was not measured
         return [Finding("ink", "warning", "total ink not measured: Ghostscript (gs) is not "
                         "installed; install the ghostscript package to measure it")]

@@ -1,20 +1,28 @@
 """The qr check: every expected QR code decodes from a render of the finished page.
 
 A gray PDFium render of the TrimBox (~6 Mpx, 20–150 dpi), then 2× and 4× in tiles
-(≤ 60 Mpx a level) while expected codes are missing; zxing-cpp decodes.
+(≤ 60 Mpx a level) while expected codes are missing; zxing-cpp decodes. When the caller
+rendered the page already from the same lighter copy (the build's preview,
+``Context.renders``), that render is decoded first: if every expected code reads there,
+the page is not rendered again (a code that decodes at a coarser resolution is readable;
+one that does not is looked for at the levels above, as before). With no expected codes
+given, the check's own render is always made, to list what the page holds.
 """
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import pikepdf
-import zxingcpp
 
 from ..pdfread import gray_render, trim_box, user_unit
 from .context import Context, limit_list
 from .report import Finding
+
+if TYPE_CHECKING:  # numpy and zxing-cpp are loaded when a code is decoded
+    import numpy as np
 
 __all__ = ["QR_DPI", "QR_MAX_PIXELS", "QR_OVERLAP", "QR_PIXELS", "QR_TILE", "check_qr"]
 
@@ -37,6 +45,8 @@ def _qr_base_dpi(ctx: Context, page: pikepdf.Page) -> float:
 
 
 def _decode(arr: np.ndarray) -> set[str]:
+    import zxingcpp
+
     fmt = getattr(zxingcpp.BarcodeFormat, "QRCode")
     return {b.text for b in zxingcpp.read_barcodes(arr, formats=fmt) if b.text}
 
@@ -44,12 +54,17 @@ def _decode(arr: np.ndarray) -> set[str]:
 def _decode_page(ctx: Context, number: int, expected: set[str] | None) -> tuple[set[str], float]:
     """Decode at the base resolution, then finer (in tiles) while expected codes are missing."""
     page = ctx.pages[number - 1]
+    uu = user_unit(page)
+    found: set[str] = set()
+    given = ctx.renders.get(number)
+    if given is not None and expected is not None and not ctx.render_dpi:
+        found |= _decode(given[0])
+        if expected <= found:
+            return found, given[1] * 72 / uu
     pdf_page = ctx.pdfium_for_render()[number - 1]
     try:
         region = trim_box(page)
-        uu = user_unit(page)
         base = _qr_base_dpi(ctx, page)
-        found: set[str] = set()
         dpi = base
         for level in range(3):
             dpi = base * (2 ** level)

@@ -104,7 +104,8 @@ def same_file(path: Path, first: Path, sources: list[tuple[str, dict | None]]) -
 def check_pdf(path: Path, expect: dict | None = None, *,
               render_dpi: float | None = None,
               lighter: Lighter | None = None, source: str = MANIFEST,
-              beside: list[tuple[str, dict]] | tuple = ()) -> FileReport:
+              beside: list[tuple[str, dict]] | tuple = (),
+              renders: Callable[[], dict] | None = None) -> FileReport:
     """Preflight one PDF.
 
     The file is judged by its own spec (the ``standpress:`` properties of its XMP, see
@@ -128,6 +129,11 @@ def check_pdf(path: Path, expect: dict | None = None, *,
 
     ``lighter`` (a :class:`~standpress.pdfread.Lighter` of ``path``) shares the lighter
     copy the renders are made from with the caller's own renders (the build's previews).
+    ``renders`` lets one render serve both: called once, after the ink render has said
+    what it needs of the lighter copy (so the copy is made once), it renders the caller's
+    images from that copy and returns, by page, the TrimBox region in gray and its pixels
+    per PDF unit (``site.previews.render_previews(trims=…)``). The QR check decodes that
+    first and renders the page itself only for expected codes it does not find there.
     """
     path = Path(path)
     started = time.perf_counter()
@@ -157,6 +163,8 @@ def check_pdf(path: Path, expect: dict | None = None, *,
                 ctx.ink_job = start_ink_render(ctx)
         except Exception:  # noqa: BLE001 - check_ink retries and reports the reason
             ctx.ink_job = None
+        if renders is not None:  # the caller's renders, made now from the same lighter copy
+            ctx.renders = renders()
         for name, fn in CHECK_FUNCTIONS:
             try:
                 findings += fn(ctx)

@@ -68,6 +68,9 @@ class Lighter:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        # the file's image placements when a reader has walked it already (the
+        # preflight's walk): the copy is then made without walking the content again
+        self.placements: list[Placement] | None = None
         self._needs: dict[int, float] = {}
         self._made_for: dict[int, float] | None = None
         self._data: bytes | None = None
@@ -80,7 +83,8 @@ class Lighter:
         """The lighter PDF, or None when no image is worth it (render the file itself)."""
         if self._made_for != self._needs:
             self.factors = {}
-            self._data = lighter_pdf(self.path, scale_for_render(self._needs), self.factors)
+            self._data = lighter_pdf(self.path, scale_for_render(self._needs), self.factors,
+                                     self.placements)
             self._made_for = dict(self._needs)
         return self._data
 
@@ -91,13 +95,17 @@ class Lighter:
 
 
 def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
-                applied: dict[tuple[int, int], int] | None = None) -> bytes | None:
+                applied: dict[tuple[int, int], int] | None = None,
+                placements: list[Placement] | None = None) -> bytes | None:
     """The PDF with each JPEG image decoded at ``1/factor(placement, user_unit)`` (the
     smallest over all its placements), or None when no image is worth it. ``applied``
-    receives the reduction of each image lightened (object number, generation → factor)."""
+    receives the reduction of each image lightened (object number, generation → factor).
+    ``placements``: the file's (``walk_pages(…).placements`` of these very bytes), when
+    the caller has them; else the pages are walked here."""
     source = io.BytesIO(path) if isinstance(path, bytes) else path
     with pikepdf.open(source) as pdf:
-        placements = walk_pages(pdf.pages).placements
+        if placements is None:
+            placements = walk_pages(pdf.pages).placements
         units = {n: user_unit(page) for n, page in enumerate(pdf.pages, 1)}
         wanted: dict[tuple[int, int], int] = {}
         for p in placements:

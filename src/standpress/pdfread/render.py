@@ -12,10 +12,12 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .objects import Box, box
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["CmykRender", "GS_MAX_BITMAP", "gray_render", "ghostscript"]
 
@@ -93,6 +95,8 @@ def gray_render(pdf_page, region: Box, scale: float) -> np.ndarray:
                 max(0.0, cb[2] - region[2]), max(0.0, cb[3] - region[3]))
     bitmap = pdf_page.render(scale=scale, crop=crop, grayscale=True,
                              fill_color=(255, 255, 255, 255), may_draw_forms=False)
+    import numpy as np  # here: a build with nothing to render does not load numpy
+
     arr = bitmap.to_numpy()
     if arr.ndim == 3:  # not gray after all: take the green channel
         arr = np.ascontiguousarray(arr[:, :, 1] if arr.shape[2] >= 3 else arr[:, :, 0])

@@ -11,6 +11,9 @@ Read the modules in the order the build runs them:
 =================  ====================================================================
 ``driver``         :func:`build`, stage by stage; the layout and render stages
 ``prepare``        load → normalise → plan (and the normalise memo)
+``taskspec``       what a task is (context, keys, placements), light enough for the
+                   main process; ``worker``: the runner that imports ``tasks`` where
+                   a task runs
 ``tasks``          one function per product: layout, photo, pdf, stand, svg,
                    check(+preview), preview, mock-up
 ``scheduler``      the task graph and the worker processes, behind ``Scheduler``

@@ -23,7 +23,7 @@ from .finish import panel_entry
 from .options import BuildOptions, StandResult
 from .package import write_print_folder
 from .state import PanelRecord
-from .tasks import page_key
+from .taskspec import page_key
 
 
 def _place(cache: Cache, kind: str, key: str, blob: str, dest: Path) -> None:

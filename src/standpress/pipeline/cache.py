@@ -329,11 +329,19 @@ def link(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
 
 
-class FileHashes:
-    """SHA-256 of input files, remembered by (size, mtime, inode) in ``files.json``.
+STAMP = ("st_size", "st_mtime_ns", "st_ino", "st_ctime_ns")  # what FileHashes compares
 
-    A file whose modification time is within the last two seconds is hashed but not
-    remembered: it could still change within the file system's timestamp resolution.
+
+class FileHashes:
+    """SHA-256 of input files, remembered by their stat in ``files.json``: size,
+    modification time, inode and change time (ctime). A file whose stat is as remembered
+    is not read again; any other is hashed. ctime is the one a user cannot set: an edit that
+    keeps the size and puts the modification time back (``touch -r``, a copy with ``-p``)
+    still moves it, so it is noticed. (Linking, renaming or ``chmod`` move it too: the file
+    is hashed again once, to the same value.)
+
+    A file whose modification or change time is within the last two seconds is hashed but
+    not remembered: it could still change within the file system's timestamp resolution.
     """
 
     def __init__(self, index: Path | None):
@@ -345,7 +353,7 @@ class FileHashes:
                 data = json.loads(index.read_bytes())
                 if isinstance(data, dict) and data.get("format") == FORMAT:
                     self.known = {k: v for k, v in data.get("files", {}).items()
-                                  if isinstance(v, list) and len(v) == 4}
+                                  if isinstance(v, list) and len(v) == len(STAMP) + 1}
             except (OSError, ValueError):
                 pass
         self.memo: dict[str, str] = {}
@@ -356,14 +364,14 @@ class FileHashes:
         if hit is not None:
             return hit
         st = os.stat(name)
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        stamp = [getattr(st, field) for field in STAMP]
         known = self.known.get(name)
-        if known is not None and known[:3] == stamp:
-            self.memo[name] = known[3]
-            return known[3]
+        if known is not None and known[:-1] == stamp:
+            self.memo[name] = known[-1]
+            return known[-1]
         value = file_sha256(name)
         self.memo[name] = value
-        if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
             self.known[name] = stamp + [value]
             self.changed = True
         return value

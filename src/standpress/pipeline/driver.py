@@ -30,17 +30,20 @@ from ..model import Project
 from ..plan import StandPlan
 from ..report_problems import sort_problems
 from .assemble import assemble, stands_manifest
-from .cache import Cache, FileHashes, code_fingerprint, default_cache_dir, digest
+from .cache import (Cache, FileHashes, code_fingerprint, default_cache_dir, digest,
+                    stable_repr)
 from .finish import finish_params, panel_spec
 from .options import BuildOptions, BuildResult, StandResult, cpu_count
+from .outcome import Recording, kept, outcome_key, remember
 from .prepare import NormaliseMemo, font_keys, prepare, source_date
 from .progress import Progress
 from .publish import publish
 from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .site_pages import site_pages
 from .state import Clock, PanelRecord, Run
-from .tasks import PHOTO_CODE, Context, init_worker, page_key, placement, run_task
-from .verify import check_and_preview, judge
+from .taskspec import PHOTO_CODE, Context, page_key, placement
+from .worker import init_worker, run_task
+from .verify import check_and_preview, ghostscript, judge
 
 
 def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None = None, *,
@@ -92,37 +95,31 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         clock.lap("render")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings = sort_problems(warnings + photo_problems)  # in reading order: file, row
-        # the stand folders and stands.json, in a temporary folder
-        tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
-        results = assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
-        summary = stands_manifest(project, plans, panels, created, warnings, opts.outline_text)
-        summary.write(tmp / STANDS_JSON)
-        clock.lap("assemble")
-        # check: every file read back (and its previews rendered) once
-        previews = {}
-        if opts.check or opts.site:
-            reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run)
-            clock.lap("check" if not opts.site else "check+previews")
-            if opts.check:
-                found = judge(tmp, summary, reports, opts.allow_low_res)
-                if found:  # stands.json holds every warning of the build, these too
-                    warnings = sort_problems(warnings + found)
-                    summary = dataclasses.replace(summary,
-                                                  warnings=tuple(str(w) for w in warnings))
-                    summary.write(tmp / STANDS_JSON)
-        if opts.strict and warnings:
-            raise InputError("--strict: the build has warnings", warnings)
-        if opts.site:
-            site_pages(tmp, summary, previews, run)
-            clock.lap("site")
-        # publish
-        workers.close()
-        publish(tmp, out, [r.id for r in results])
-        clock.lap("publish")
-        ok = True
-        if run.made and scratch is None:  # keep the cache within twice what this build uses
-            cache.prune(cache.used | run.products)
-            clock.lap("prune")
+        # the output as the last build left it, if nothing it depends on changed since
+        key = (outcome_key(out, project, plans, panels, stand_pdfs, created, warnings, opts,
+                           ghostscript()) if scratch is None else None)
+        last = kept(cache, key, out)
+        if last is not None:
+            results, warnings, steps, reused = last
+            for name, total, unit in steps:  # what the skipped stages would have said
+                progress.step(name, total, unit, reused=total)
+                progress.end()
+            run.made.reused += reused
+            clock.lap("unchanged")
+            ok = True
+        else:
+            before = run.made.reused + len(run.made)
+            run.progress = recording = Recording(progress)
+            tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
+            results, warnings = publish_stages(tmp, out, project, plans, panels, stand_pdfs,
+                                               created, warnings, opts, run, clock)
+            ok = True
+            run.progress = progress
+            remember(cache, key, out, results, warnings, recording.steps,
+                     run.made.reused + len(run.made) - before)
+            if run.made and scratch is None:  # keep the cache within twice what this build uses
+                cache.prune(cache.used | run.products)
+                clock.lap("prune")
     finally:
         workers.close(cancel=not ok)
         restore()
@@ -140,6 +137,42 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
                        None if scratch is not None else cache.root)
 
 
+def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan],
+                   panels: dict[str, list[PanelRecord]], stand_pdfs: dict[str, str],
+                   created: datetime, warnings: list[Problem], opts: BuildOptions, run: Run,
+                   clock: Clock) -> tuple[list[StandResult], list[Problem]]:
+    """assemble → check → site → publish: the stand folders, ``stands.json``, the read-back
+    and its verdict, the site, built in ``tmp`` and swapped into ``out``. Returns each
+    stand's result and the build's warnings (the preflight's added)."""
+    cache, date = run.cache, created.strftime("%Y-%m-%d")
+    results = assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
+    summary = stands_manifest(project, plans, panels, created, warnings, opts.outline_text)
+    summary.write(tmp / STANDS_JSON)
+    clock.lap("assemble")
+    # check: every file read back (and its previews rendered) once
+    previews = {}
+    if opts.check or opts.site:
+        reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run)
+        clock.lap("check" if not opts.site else "check+previews")
+        if opts.check:
+            found = judge(tmp, summary, reports, opts.allow_low_res)
+            if found:  # stands.json holds every warning of the build, these too
+                warnings = sort_problems(warnings + found)
+                summary = dataclasses.replace(summary,
+                                              warnings=tuple(str(w) for w in warnings))
+                summary.write(tmp / STANDS_JSON)
+    if opts.strict and warnings:
+        raise InputError("--strict: the build has warnings", warnings)
+    if opts.site:
+        site_pages(tmp, summary, previews, run)
+        clock.lap("site")
+    # publish
+    run.scheduler.close()
+    publish(tmp, out, [r.id for r in results])
+    clock.lap("publish")
+    return results, warnings
+
+
 def assign_warnings(results: list[StandResult], plans: list[StandPlan],
                     warnings: list[Problem]) -> None:
     """Each warning to the stand it concerns: its ``stand``, else its case's stand (a
@@ -152,6 +185,30 @@ def assign_warnings(results: list[StandResult], plans: list[StandPlan],
             by_id[stand].warnings.append(w)
 
 
+class Parts:
+    """Keys of dataclass inputs whose fields are shared by many (the panels of a build share
+    the campaign, style, locations and map): each field's ``repr`` digested once per object,
+    the key a digest of the fields' digests. Equal inputs get equal keys, and any change to
+    any field changes the key, as a digest of the whole ``repr`` would."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[object, str]] = {}  # id → (the object, its digest)
+
+    def part(self, value: object) -> str:
+        hit = self.seen.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = self.seen[id(value)] = (value, digest(type(value).__name__,
+                                                        stable_repr(value)))
+        return hit[1]
+
+    def key(self, kind: str, *head, inp) -> str:
+        try:
+            fields = [(f.name, self.part(getattr(inp, f.name))) for f in dataclasses.fields(inp)]
+        except ValueError:  # a field without a stable repr: a key never met again
+            return page_key("uncacheable", object())
+        return page_key(kind, *head, type(inp).__name__, fields)
+
+
 def layout_stage(project: Project, style: Style, templates: dict[str, Template],
                  plans: list[StandPlan], date: str, run: Run) -> dict[str, list[PanelRecord]]:
     """Every panel laid out (or taken from the cache); every fitting problem at once."""
@@ -160,13 +217,14 @@ def layout_stage(project: Project, style: Style, templates: dict[str, Template],
     fonts = font_keys(style, run.hashes)
     panels: dict[str, list[PanelRecord]] = {}
     tasks, todo = [], []
+    parts = Parts()
     for plan in plans:
         tpl = templates[plan.format.template]
         panels[plan.location.id] = []
         for panel in plan.panels:
             inp = PanelInput(project.campaign, plan, panel, tpl, style, project.locations,
                              project.map, date)
-            key = page_key("layout", code, fonts, inp)
+            key = parts.key("layout", code, fonts, inp=inp)
             rec = PanelRecord(plan.location.id, panel.name, key)
             panels[plan.location.id].append(rec)
             entry = cache.get("layout", key)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .cache import Cache, FileHashes
 from .progress import Progress
 from .scheduler import Scheduler
-from .tasks import products
+from .taskspec import products
 
 
 class Tally(list):

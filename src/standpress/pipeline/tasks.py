@@ -15,9 +15,6 @@ import hashlib
 import pickle
 import shutil
 import tempfile
-import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PIL import Image as PILImage
@@ -27,30 +24,19 @@ from ..errors import FitError, Problem, RenderError
 from ..layout.frame import QR, Image
 from ..layout.panels import layout_panel
 from ..load.images import prepare_image, screen_jpeg_of
-from ..model import Format, Project
+from ..model import Format
 from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
 from ..render.svg import linked_photo_name, render_svg
 from ..site.mockup import PERSON_MM, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
-from .cache import Cache, digest
+from .cache import Cache
 from .finish import finish_pdf, merge_stand
+from .taskspec import PHOTO_CODE, PREVIEW, Context, page_key, placement, products
 
-PHOTO_CODE = ("load/images.py", "load/colour.py", "load/ink.py", "load/vips.py", "errors.py")  # what a prepared photo depends on
-PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what the site shows
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every task needs besides its own arguments."""
-
-    cache: str
-    project: Project
-    created: datetime
-    outline_text: bool
-    svg: bool = False  # photo tasks also make the SVGs' screen copies
-    svg_photos: str = "embed"  # or "link" (render_svg's photos=)
+__all__ = ["PHOTO_CODE", "PREVIEW", "TASKS", "Context", "init_worker", "page_key", "placement",
+           "products", "run_task"]
 
 
 class _Worker:
@@ -62,20 +48,6 @@ class _Worker:
 
 def init_worker(ctx: Context) -> None:
     _Worker.ctx, _Worker.cache = ctx, Cache(Path(ctx.cache))
-
-
-def page_key(*parts) -> str:
-    """``digest`` of the parts; a part without a stable ``repr`` gives a key never met again
-    (the product is made every time rather than ever mistaken for another)."""
-    try:
-        return digest(*parts)
-    except ValueError:
-        return digest("uncacheable", str(uuid.uuid4()))
-
-
-def placement(source: str, w: float, h: float, focus) -> tuple:
-    """A photo's place on a page, as a dict key."""
-    return (source, float(w), float(h), tuple(float(v) for v in focus))
 
 
 def svg_size(w_mm: float, h_mm: float) -> tuple[int, int]:
@@ -219,15 +191,33 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
 def make_check(key: str, path: str, expect: dict,
                preview: tuple[str, float | None] | None = None) -> dict:
     """The preflight of one file; with ``preview`` (its key and safe margin), also the
-    previews, rendered from the same lighter copy as the preflight's renders."""
+    previews, rendered from the same lighter copy as the preflight's renders, once every
+    render has said what it needs of it, and handed to the QR check to decode first."""
     lighter = Lighter(path)
-    if preview is not None:  # said before the copy is made, so that one copy serves both
-        preview_needs(Path(path), lighter, PREVIEW["screen_px"])
-    report = check_pdf(Path(path), expect, lighter=lighter)
-    meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
-    _Worker.cache.put("check", key, {}, meta)
-    if preview is not None:
-        make_preview(preview[0], path, preview[1], lighter=lighter)
+    staging = files = None
+    trims: dict = {}
+
+    def previews() -> dict:
+        nonlocal files
+        files = render_previews(Path(path), staging, safe_mm=preview[1], lighter=lighter,
+                                trims=trims, **PREVIEW)
+        return trims
+
+    try:
+        if preview is not None:  # said before the copy is made, so that one copy serves all
+            preview_needs(Path(path), lighter, PREVIEW["screen_px"])
+            staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
+        report = check_pdf(Path(path), expect, lighter=lighter,
+                           renders=previews if preview is not None else None)
+        meta = {"findings": [[f.check, f.severity, f.detail, f.page] for f in report.findings]}
+        _Worker.cache.put("check", key, {}, meta)
+        if preview is not None:
+            if files is None:  # the preflight could not open the file: render them anyway
+                previews()
+            store_previews(preview[0], files)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return meta
 
 
@@ -235,22 +225,27 @@ def make_preview(key: str, path: str, safe: float | None, lighter=None) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
     try:
         files = render_previews(Path(path), staging, safe_mm=safe, lighter=lighter, **PREVIEW)
-        blobs: dict[str, Path] = {}
-        pages = []
-        for i, f in enumerate(files):
-            names = {"screen": f.screen.name, "thumb": f.thumb.name,
-                     "guides": f.guides.name if f.guides else None}
-            for role in ("screen", "thumb", "guides"):
-                p = getattr(f, role)
-                if p is not None:
-                    blobs[f"{i}-{role}"] = p
-            pages.append({"page": f.page, "names": names, "size": list(f.size),
-                          "thumb_size": list(f.thumb_size), "bleed_box": list(f.bleed_box),
-                          "trim_box": list(f.trim_box), "rotation": f.rotation})
-        meta = {"pages": pages}
-        _Worker.cache.put("preview", key, blobs, meta, move=True)
+        return store_previews(key, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def store_previews(key: str, files: list) -> dict:
+    """Previews rendered into a staging folder (``render_previews``) moved into the cache."""
+    blobs: dict[str, Path] = {}
+    pages = []
+    for i, f in enumerate(files):
+        names = {"screen": f.screen.name, "thumb": f.thumb.name,
+                 "guides": f.guides.name if f.guides else None}
+        for role in ("screen", "thumb", "guides"):
+            p = getattr(f, role)
+            if p is not None:
+                blobs[f"{i}-{role}"] = p
+        pages.append({"page": f.page, "names": names, "size": list(f.size),
+                      "thumb_size": list(f.thumb_size), "bleed_box": list(f.bleed_box),
+                      "trim_box": list(f.trim_box), "rotation": f.rotation})
+    meta = {"pages": pages}
+    _Worker.cache.put("preview", key, blobs, meta, move=True)
     return meta
 
 
@@ -278,11 +273,3 @@ TASKS = {"layout": make_layout, "photo": make_photo, "pdf": make_pdf, "stand": m
 def run_task(kind: str, args: tuple):
     """The runner the scheduler calls, here or in a worker."""
     return TASKS[kind](*args)
-
-
-def products(kind: str, args: tuple) -> list[tuple[str, str]]:
-    """(cache kind, key) of each product a task makes: its first argument's, and for a
-    check made with its previews, the previews' too."""
-    if kind == "check+preview":
-        return [("check", args[0]), ("preview", args[3][0])]
-    return [("pdf" if kind == "stand" else kind, args[0])]

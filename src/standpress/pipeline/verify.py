@@ -2,7 +2,10 @@
 previews — then the preflight's verdict (``preflight.json``; errors stop the build).
 
 One task per file: the preflight's renders and the previews share one lighter copy of
-the file (``pdfread/lighten.py``). A stand file's pages are its panel files' pages,
+the file (``pdfread/lighten.py``), and a panel's preview render is the first the QR check
+decodes (``check_pdf(renders=…)``): the page is rendered again for the QR codes only when
+one is not read there. Ghostscript's CMYK render for the ink stays its own, independent
+of PDFium. A stand file's pages are its panel files' pages,
 checked beside it: compared by fingerprint, not rendered again (``check/twins.py``).
 Reports and previews are cached under the file's SHA-256 and what is expected of it.
 """
@@ -19,7 +22,7 @@ from ..manifest import PREFLIGHT_JSON, FileReport, Finding, PreflightManifest, S
 from .cache import code_fingerprint, digest
 from .options import BuildOptions
 from .state import PanelRecord, Run
-from .tasks import PREVIEW
+from .taskspec import PREVIEW
 
 
 def ghostscript() -> str:

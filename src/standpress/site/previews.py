@@ -19,6 +19,7 @@ same PDF gives the same bytes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,13 +168,19 @@ def preview_needs(pdf_path: Path, lighter, screen_px: int = 1600) -> None:
 
 def render_previews(pdf_path: Path, out_dir: Path, *, screen_px: int = 1600, thumb_px: int = 360,
                     guides: bool = False, safe_mm: float | None = None,
-                    lighter=None) -> list[PreviewFiles]:
+                    lighter=None, trims: dict | None = None) -> list[PreviewFiles]:
     """Rasterise every page of ``pdf_path`` into ``out_dir``; see the module docstring.
 
     ``safe_mm`` is the safe margin inside the trim (the format's ``safe``); without
     it the guides show trim and bleed only. The pages are rendered from a lighter copy
     (photos decoded at the scale the preview needs, ``pdfread/lighten.py``): the same
-    picture in a fraction of the time; ``lighter`` shares it with the preflight.
+    picture in a fraction of the time; ``lighter`` shares it with the preflight, and must
+    have been told what the previews need already (:func:`preview_needs`, before the copy
+    was made for anyone).
+
+    ``trims`` (a dict) receives, by 1-based page, the render's TrimBox region in gray (an
+    H × W uint8 array, as displayed) and its pixels per PDF unit: the preflight decodes
+    the QR codes from it first (``check_pdf(renders=…)``), so one render serves both.
     """
     import pypdfium2 as pdfium
 
@@ -182,8 +189,9 @@ def render_previews(pdf_path: Path, out_dir: Path, *, screen_px: int = 1600, thu
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[PreviewFiles] = []
-    lighter = lighter or Lighter(pdf_path)
-    preview_needs(pdf_path, lighter, screen_px)
+    if lighter is None:
+        lighter = Lighter(pdf_path)
+        preview_needs(pdf_path, lighter, screen_px)
     data = lighter.data()
     pdf = pdfium.PdfDocument(data if data is not None else str(pdf_path))
     try:
@@ -192,7 +200,7 @@ def render_previews(pdf_path: Path, out_dir: Path, *, screen_px: int = 1600, thu
             page = pdf[index]
             try:
                 results.append(_render_page(page, index, n, pdf_path, out_dir, screen_px,
-                                            thumb_px, guides, safe_mm))
+                                            thumb_px, guides, safe_mm, trims))
             finally:
                 page.close()
     finally:
@@ -213,7 +221,8 @@ def _geometry(page, screen_px: int):
 
 
 def _render_page(page, index: int, n_pages: int, pdf_path: Path, out_dir: Path, screen_px: int,
-                 thumb_px: int, guides: bool, safe_mm: float | None) -> PreviewFiles:
+                 thumb_px: int, guides: bool, safe_mm: float | None,
+                 trims: dict | None = None) -> PreviewFiles:
     rotation, crop_box, bleed, trim, size, scale = _geometry(page, screen_px)
     margins = (bleed[0] - crop_box[0], bleed[1] - crop_box[1],
                crop_box[2] - bleed[2], crop_box[3] - bleed[3])
@@ -234,9 +243,16 @@ def _render_page(page, index: int, n_pages: int, pdf_path: Path, out_dir: Path, 
     thumb_size = _fit(size[0], size[1], thumb_px)
     thumb = save_png(img.resize(thumb_size, Image.Resampling.LANCZOS, reducing_gap=3.0),
                      out_dir / f"{stem}-thumb.png")
+    mapper = _Mapper(bleed, rotation, size)
+    if trims is not None:  # whole pixels inside the trim: nothing of the bleed
+        import numpy as np
+
+        x0, y0, x1, y1 = mapper.rect(trim)
+        box = (math.ceil(x0 - 1e-6), math.ceil(y0 - 1e-6), math.floor(x1 + 1e-6),
+               math.floor(y1 + 1e-6))
+        trims[index + 1] = (np.asarray(img.crop(box).convert("L")), scale)
     guides_path = None
     if guides:
-        mapper = _Mapper(bleed, rotation, size)
         guides_path = save_png(draw_guides(img, mapper, trim, safe_mm),
                                out_dir / f"{stem}-guides.png")
     return PreviewFiles(pdf_path, index + 1, screen, thumb, guides_path, size, thumb_size,

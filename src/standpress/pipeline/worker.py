@@ -1,0 +1,32 @@
+"""The runner the scheduler is handed: ``tasks`` imported where a task runs, not before.
+
+:func:`init_worker` keeps the build's context; the first :func:`run_task` in a process
+imports ``tasks`` (every writer and reader standpress has) and hands it the context. So
+the main process of a rebuild with nothing to make never loads them (``taskspec.py``).
+"""
+
+from __future__ import annotations
+
+from .taskspec import Context
+
+
+class _Given:
+    """The context this process was given, handed on to ``tasks`` with its first task."""
+
+    ctx: Context | None = None
+    handed: bool = False
+
+
+def init_worker(ctx: Context) -> None:
+    """Give this process the build's context (``tasks.init_worker``, when a task runs)."""
+    _Given.ctx, _Given.handed = ctx, False
+
+
+def run_task(kind: str, args: tuple):
+    """The runner the scheduler calls, here or in a worker (``tasks.run_task``)."""
+    from . import tasks
+
+    if not _Given.handed and _Given.ctx is not None:
+        tasks.init_worker(_Given.ctx)
+        _Given.handed = True
+    return tasks.run_task(kind, args)
