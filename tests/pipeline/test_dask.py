@@ -146,7 +146,7 @@ def test_unshared_cache_is_refused(cluster, tmp_path):
     ctx = Context(str(tmp_path / "not-shared"), project, None, False)
     with pytest.raises(StandpressError) as err:
         DaskScheduler(1, run_task, init_worker, (ctx,), client=client)
-    assert "the cache folder is not there" in err.value.message
+    assert "the cache is not there" in err.value.message
     assert "refused" in err.value.message
 
 
