@@ -7,9 +7,10 @@ How a build runs here: every task is submitted at once, each with the futures of
 tasks that make the keys it ``needs`` as arguments, so the cluster starts a panel on any
 worker as soon as its photos are ready; ``costs`` become Dask priorities (costliest
 first). What moves between machines is small: the task's arguments (keys, paths, layout
-inputs) and its metadata result. Products themselves go through the cache folder, which
-must be one every worker reads and writes at the same path (a shared folder; for a
-loopback cluster, the same folder). A task whose inputs failed or were skipped returns
+inputs) and its metadata result. Products themselves go through the cache: a folder every
+worker reads and writes at the same path (a shared folder; for a loopback cluster, the
+same folder), or an ``fsspec`` URL every worker reaches (``storage.py``: each machine
+keeps a mirror folder of its own and exchanges products through the store). A task whose inputs failed or were skipped returns
 "skipped" without running, and every failure's problems are raised at once, as
 :class:`~.scheduler.LocalScheduler` does.
 
@@ -17,9 +18,10 @@ Each worker gets the build's :class:`~.tasks.Context` through a worker plugin (n
 the build, so that builds sharing a cluster do not take each other's context), which
 also compares the worker's standpress code fingerprint, font files and output profile
 with the client's: a worker that differs is refused, with a message naming it and what
-differs. Tasks are pure and idempotent (a product is keyed by its inputs and written
-atomically), so a worker lost mid-build has its tasks run again elsewhere with the same
-bytes. :meth:`DaskScheduler.close` with ``cancel`` cancels the build's futures.
+differs. The plugin also gives the worker the context at once (imports done, fonts
+loaded while checking), so that the first task does not pay for it. Tasks are pure and
+idempotent (a product is keyed by its inputs and written atomically), so a worker lost
+mid-build has its tasks run again elsewhere with the same bytes. :meth:`DaskScheduler.close` with ``cancel`` cancels the build's futures.
 """
 
 from __future__ import annotations
