@@ -114,10 +114,11 @@ def one_build(out: Path, cache: Path, jobs: int, check_site: bool, cases: Path,
             "load_average_after": [round(x, 2) for x in os.getloadavg()]}
 
 
-def start_cluster(base: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
+def start_cluster(base: Path, workers: int, tuned: bool = True
+                  ) -> tuple[str, list[subprocess.Popen]]:
     from standpress.pipeline.dask_scheduler import WORKER_ENV
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **WORKER_ENV}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(WORKER_ENV if tuned else {})}
     file = base / "scheduler.json"
     procs = [subprocess.Popen(["dask", "scheduler", "--scheduler-file", str(file),
                                "--port", "0", "--dashboard-address", ":0"], env=env,
@@ -158,6 +159,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="local, cluster pairs in turn")
     ap.add_argument("--generated", action="store_true",
                     help="--scale 1: the generated campaign (12-Mpx photos), not the sample")
+    ap.add_argument("--dask-defaults", action="store_true",
+                    help="start the cluster with Dask's default settings, not WORKER_ENV")
     ap.add_argument("--no-check-site", action="store_true",
                     help="build without the preflight and the preview site")
     args = ap.parse_args()
@@ -172,7 +175,7 @@ def main() -> None:
     try:
         cases, locations, name = campaign(args.scale, base, args.generated)
         load_before = [round(x, 2) for x in os.getloadavg()]
-        address, procs = start_cluster(base, args.jobs)
+        address, procs = start_cluster(base, args.jobs, not args.dask_defaults)
         pids = [p.pid for p in procs]
         for r in range(args.rounds):
             local = one_build(base / f"local{r}", base / f"cache-local{r}", args.jobs,
@@ -197,13 +200,15 @@ def main() -> None:
                 p.kill()
         shutil.rmtree(base, ignore_errors=True)
     result = {"campaign": name, "jobs": args.jobs, "check_and_site": check_site,
+              "cluster_settings": "Dask's defaults" if args.dask_defaults else "WORKER_ENV",
               "machine": f"{os.cpu_count()} cores, shared; `nice` {os.nice(0)}",
               "load_average_before": load_before, "rounds": rounds}
     path = ROOT / "benchmarks" / "results-dask.json"  # one result per mode, the last run's
     everything = json.loads(path.read_text()) if path.exists() else {}
     mode = "default" if check_site else "no-check-no-site"
     generated = " generated" if args.generated and args.scale == 1 else ""
-    everything[f"{args.scale}x{generated} {mode}"] = result
+    tuned = ", Dask's defaults" if args.dask_defaults else ""
+    everything[f"{args.scale}x{generated} {mode}{tuned}"] = result
     path.write_text(json.dumps(everything, indent=1) + "\n")
 
 

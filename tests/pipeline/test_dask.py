@@ -91,8 +91,8 @@ def test_cluster_build_through_a_url_store_gives_the_same_bytes(cluster, local_b
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "mirror-client"))
     workers = sorted(client.run(os.getpid))
-    for i, w in enumerate(workers):
-        client.run(os.environ.__setitem__, MIRROR_ENV, str(tmp_path / f"mirror-{i}"),
+    for i, w in enumerate(workers):  # (a lambda: the worker's own os.environ, not a copy)
+        client.run(lambda m=str(tmp_path / f"mirror-{i}"): os.environ.__setitem__(MIRROR_ENV, m),
                    workers=[w])
     try:
         res = CliRunner().invoke(main, [

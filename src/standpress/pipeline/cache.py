@@ -174,7 +174,8 @@ class Cache:
     def open(self) -> "Cache":
         """Create the folder (and its marker) if needed; refuse a folder that is not a cache."""
         marker = self.root / MARKER
-        if self.root.exists() and any(self.root.iterdir()) and not marker.exists():
+        if (self.remote is None and self.root.exists() and any(self.root.iterdir())
+                and not marker.exists()):  # (a mirror is standpress's own folder)
             from ..errors import StandpressError
 
             raise StandpressError(
@@ -219,8 +220,6 @@ class Cache:
             if fetched is None:
                 self.misses += 1
                 return None
-            if not (self.root / MARKER).exists():
-                self.open()  # the mirror's first entry: make it a cache folder first
             self.hits += 1
             return self.put(kind, key, fetched[1], fetched[0], push=False)
         self.hits += 1
@@ -237,6 +236,8 @@ class Cache:
         """Store blobs under ``key``: bytes, or files copied in (``move``: moved in;
         ``link``: hard-linked in, copied when the file system refuses); with a store
         (``push``), into it too."""
+        if self.remote is not None and not (self.root / MARKER).exists():
+            self.open()  # a worker's mirror, at its first entry
         folder = self._folder(kind, key)
         folder.mkdir(parents=True, exist_ok=True)
         record_blobs = {}
