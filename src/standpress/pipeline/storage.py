@@ -82,7 +82,12 @@ class RemoteStore:
         from fsspec.core import url_to_fs
 
         self.url = url
-        self.fs, self.base = url_to_fs(url)
+        try:
+            self.fs, self.base = url_to_fs(url)
+        except ImportError as exc:  # the protocol's package (s3fs, gcsfs…) is missing
+            from ..errors import StandpressError
+
+            raise StandpressError(f"--cache {url}: {exc}") from None
         self.base = self.base.rstrip("/")
         self.mirror = mirror_dir(url)
 
