@@ -153,3 +153,18 @@ def test_two_processes_putting_the_same_product_leave_one_valid_entry(tmp_path, 
     assert [p.name for p in store.rglob(".tmp-*")] == []
     assert sorted(p.name for p in (store / "pdf").rglob("*.json")) == sorted(
         f"{k}.json" for k in KEYS)
+
+
+def test_a_url_holding_other_files_is_refused_but_a_marker_on_its_way_is_not(tmp_path):
+    from standpress.errors import StandpressError
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "photo.jpg").write_bytes(b"not a cache")
+    with pytest.raises(StandpressError, match="not empty and is not a standpress cache"):
+        Cache(other.as_uri()).open()
+    racing = tmp_path / "racing"  # another machine opening the same new store meanwhile
+    racing.mkdir()
+    (racing / ".tmp-1-abc-standpress-cache.json").write_bytes(b"{}")
+    Cache(racing.as_uri()).open()
+    assert (racing / "standpress-cache.json").is_file()

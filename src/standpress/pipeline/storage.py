@@ -105,7 +105,8 @@ class RemoteStore:
             there = self.fs.ls(self.base, detail=False) if self.fs.exists(self.base) else []
         except (FileNotFoundError, NotADirectoryError):
             there = []
-        if there:
+        if [t for t in there if not t.rstrip("/").rsplit("/", 1)[-1].startswith(".tmp-")]:
+            # (another machine's marker on its way in is not "something else")
             from ..errors import StandpressError
 
             raise StandpressError(f"{self.url} is not empty and is not a standpress cache; "
