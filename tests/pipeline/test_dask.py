@@ -79,6 +79,35 @@ def test_cluster_build_gives_the_same_bytes_as_a_local_build(cluster, local_buil
     _same(local_build, tmp_path / "out")
 
 
+def test_cluster_build_through_a_url_store_gives_the_same_bytes(cluster, local_build, tmp_path,
+                                                                monkeypatch):
+    """``--cache file:///…``: the client and each worker keep a mirror of their own (as
+    separate machines would), so every product a worker makes reaches the client, and
+    every photo a panel needs reaches its worker, only through the store."""
+    from standpress.pipeline.storage import MIRROR_ENV
+
+    c, client = cluster
+    client.wait_for_workers(2, timeout=60)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv(MIRROR_ENV, str(tmp_path / "mirror-client"))
+    workers = sorted(client.run(os.getpid))
+    for i, w in enumerate(workers):  # (a lambda: the worker's own os.environ, not a copy)
+        client.run(lambda m=str(tmp_path / f"mirror-{i}"): os.environ.__setitem__(MIRROR_ENV, m),
+                   workers=[w])
+    try:
+        res = CliRunner().invoke(main, [
+            "build", "--cases", str(SMALL), "--locations", str(ROOT / "locations.toml"),
+            "--out", str(tmp_path / "out"), "--cache", (tmp_path / "store").as_uri(),
+            "--allow-low-res", "--no-check", "--no-site", "--scheduler", c.scheduler_address])
+    finally:
+        client.run(lambda: os.environ.pop(MIRROR_ENV, None))
+    assert res.exit_code == 0, res.output
+    _same(local_build, tmp_path / "out")
+    pdfs = {p.name for p in (tmp_path / "store" / "pdf").rglob("*.pdf")}
+    by_workers = [{p.name for p in (tmp_path / f"mirror-{i}").rglob("*.pdf")} for i in (0, 1)]
+    assert all(by_workers) and by_workers[0] | by_workers[1] <= pdfs
+
+
 def test_worker_killed_mid_build_changes_nothing(cluster, local_build, tmp_path, monkeypatch):
     c, client = cluster
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -146,7 +175,7 @@ def test_unshared_cache_is_refused(cluster, tmp_path):
     ctx = Context(str(tmp_path / "not-shared"), project, None, False)
     with pytest.raises(StandpressError) as err:
         DaskScheduler(1, run_task, init_worker, (ctx,), client=client)
-    assert "the cache folder is not there" in err.value.message
+    assert "the cache is not there" in err.value.message
     assert "refused" in err.value.message
 
 

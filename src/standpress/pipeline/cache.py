@@ -51,6 +51,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .storage import remote_store
+
 FORMAT = 1
 MARKER = "standpress-cache.json"
 FILES_INDEX = "files.json"
@@ -152,10 +154,17 @@ class Entry:
 
 
 class Cache:
-    """A cache folder (see the module docstring); ``hits`` and ``misses`` count lookups."""
+    """A cache folder (see the module docstring); ``hits`` and ``misses`` count lookups.
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    ``root`` may be an ``fsspec`` URL instead (``s3://…``, ``file:///…``, also as a Path
+    spells it): then ``root`` is this machine's mirror folder of the store at that URL,
+    entries missing there are fetched from the store and new ones pushed to it
+    (``storage.py``). ``location`` is what another machine opens the same cache by."""
+
+    def __init__(self, root: Path | str):
+        self.remote = remote_store(root)
+        self.root = self.remote.mirror if self.remote else Path(root)
+        self.location = self.remote.url if self.remote else str(self.root)
         self.hits = 0
         self.misses = 0
         self.used: set[tuple[str, str]] = set()  # entries this process read or wrote
@@ -165,7 +174,8 @@ class Cache:
     def open(self) -> "Cache":
         """Create the folder (and its marker) if needed; refuse a folder that is not a cache."""
         marker = self.root / MARKER
-        if self.root.exists() and any(self.root.iterdir()) and not marker.exists():
+        if (self.remote is None and self.root.exists() and any(self.root.iterdir())
+                and not marker.exists()):  # (a mirror is standpress's own folder)
             from ..errors import StandpressError
 
             raise StandpressError(
@@ -175,7 +185,15 @@ class Cache:
         if not marker.exists():
             _atomic_write(marker, (json.dumps({"format": FORMAT}) + "\n").encode())
             _atomic_write(self.root / "CACHEDIR.TAG", CACHEDIR_TAG.encode())
+        if self.remote is not None:
+            self.remote.open()
         return self
+
+    def reachable(self) -> bool:
+        """Whether this process sees the cache: the folder's marker, or the store's."""
+        if self.remote is not None:
+            return self.remote.reachable()
+        return (self.root / MARKER).is_file()
 
     # ---------------------------------------------------------------- entries
 
@@ -198,8 +216,12 @@ class Cache:
                 paths[name] = path
             meta = record.get("meta", {})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.misses += 1
-            return None
+            fetched = self.remote.fetch(kind, key) if self.remote is not None else None
+            if fetched is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            return self.put(kind, key, fetched[1], fetched[0], push=False)
         self.hits += 1
         if (kind, key) not in self.used:
             self.used.add((kind, key))
@@ -210,9 +232,12 @@ class Cache:
         return Entry(kind, key, meta, paths)
 
     def put(self, kind: str, key: str, blobs: dict[str, bytes | Path], meta: dict | None = None,
-            move: bool = False, link: bool = False) -> Entry:
+            move: bool = False, link: bool = False, push: bool = True) -> Entry:
         """Store blobs under ``key``: bytes, or files copied in (``move``: moved in;
-        ``link``: hard-linked in, copied when the file system refuses)."""
+        ``link``: hard-linked in, copied when the file system refuses); with a store
+        (``push``), into it too."""
+        if self.remote is not None and not (self.root / MARKER).exists():
+            self.open()  # a worker's mirror, at its first entry
         folder = self._folder(kind, key)
         folder.mkdir(parents=True, exist_ok=True)
         record_blobs = {}
@@ -249,6 +274,8 @@ class Cache:
         _atomic_write(folder / f"{key}.json",
                       json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         self.used.add((kind, key))
+        if push and self.remote is not None:
+            self.remote.push(kind, key, paths, meta or {})
         return Entry(kind, key, meta or {}, paths)
 
     # ---------------------------------------------------------------- size

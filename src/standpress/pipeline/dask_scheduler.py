@@ -7,9 +7,10 @@ How a build runs here: every task is submitted at once, each with the futures of
 tasks that make the keys it ``needs`` as arguments, so the cluster starts a panel on any
 worker as soon as its photos are ready; ``costs`` become Dask priorities (costliest
 first). What moves between machines is small: the task's arguments (keys, paths, layout
-inputs) and its metadata result. Products themselves go through the cache folder, which
-must be one every worker reads and writes at the same path (a shared folder; for a
-loopback cluster, the same folder). A task whose inputs failed or were skipped returns
+inputs) and its metadata result. Products themselves go through the cache: a folder every
+worker reads and writes at the same path (a shared folder; for a loopback cluster, the
+same folder), or an ``fsspec`` URL every worker reaches (``storage.py``: each machine
+keeps a mirror folder of its own and exchanges products through the store). A task whose inputs failed or were skipped returns
 "skipped" without running, and every failure's problems are raised at once, as
 :class:`~.scheduler.LocalScheduler` does.
 
@@ -17,9 +18,10 @@ Each worker gets the build's :class:`~.tasks.Context` through a worker plugin (n
 the build, so that builds sharing a cluster do not take each other's context), which
 also compares the worker's standpress code fingerprint, font files and output profile
 with the client's: a worker that differs is refused, with a message naming it and what
-differs. Tasks are pure and idempotent (a product is keyed by its inputs and written
-atomically), so a worker lost mid-build has its tasks run again elsewhere with the same
-bytes. :meth:`DaskScheduler.close` with ``cancel`` cancels the build's futures.
+differs. The plugin also gives the worker the context at once (imports done, fonts
+loaded while checking), so that the first task does not pay for it. Tasks are pure and
+idempotent (a product is keyed by its inputs and written atomically), so a worker lost
+mid-build has its tasks run again elsewhere with the same bytes. :meth:`DaskScheduler.close` with ``cancel`` cancels the build's futures.
 """
 
 from __future__ import annotations
@@ -37,12 +39,27 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from ..errors import StandpressError
 from ..load.design import load_style
-from .cache import MARKER, code_fingerprint
-from .scheduler import Runner, Task, execute, raise_failures
+from .cache import Cache, code_fingerprint
+from .scheduler import Runner, Task, add_seconds, execute, raise_failures
 
 ENV = "STANDPRESS_SCHEDULER"
 FAKE_FINGERPRINT = "STANDPRESS_TEST_FAKE_FINGERPRINT"  # tests: a worker that seems to differ
 
+# The environment `dask scheduler` and `dask worker` should run with for standpress (README,
+# benchmarks/bench_dask.py). The nanny's default MALLOC_TRIM_THRESHOLD_=65536 turns off
+# glibc's adaptive mmap threshold, so every large image buffer is mapped afresh: twice
+# the page faults and about 15 % more CPU in the photo tasks (measured). The monitors'
+# default intervals (100-500 ms, the event loop's 20 ms tick, the sampling profiler's
+# 10 ms) cost each idle worker about 30 ms of CPU a second; standpress tasks last
+# seconds, so polling once a second is enough.
+WORKER_ENV = {
+    "DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON": "{'MALLOC_TRIM_THRESHOLD_': None}",
+    "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+    "DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL": "1s",
+    "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "2s",
+    "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+    "DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING_INTERVAL": "1s",
+}
 ENV_SHAPING = ("SOURCE_DATE_EPOCH",)  # read by the libraries while they write the bytes
 _BUILDS: dict[str, tuple] = {}  # on a worker: token → (init, initargs, refusal or None, env)
 _CURRENT: list[str] = [""]  # on a worker: the token whose context the process holds now
@@ -69,7 +86,7 @@ def fingerprint(ctx) -> dict:
     return {"code": os.environ.get(FAKE_FINGERPRINT) or code_fingerprint(),
             "fonts": fonts,
             "profile": {str(project.output_profile): _sha256(str(project.output_profile))},
-            "cache": (Path(ctx.cache) / MARKER).is_file()}
+            "cache": Cache(ctx.cache).reachable()}
 
 
 def differences(mine: dict, theirs: dict) -> list[str]:
@@ -85,8 +102,8 @@ def differences(mine: dict, theirs: dict) -> list[str]:
                 label = "font" if what == "fonts" else "output profile"
                 out.append(f"{label} {path} is {'missing' if other == 'missing' else 'different'}")
     if not theirs["cache"]:
-        out.append("the cache folder is not there (give --cache a folder every worker "
-                   "shares, at the same path)")
+        out.append("the cache is not there (give --cache a folder every worker shares, at "
+                   "the same path, or an fsspec URL every worker reaches)")
     return out
 
 
@@ -106,6 +123,8 @@ class StandpressPlugin(WorkerPlugin):
         where = getattr(worker, "address", None) or socket.gethostname()
         refusal = (f"worker {where} refused: " + "; ".join(diff)) if diff else None
         _BUILDS[self.token] = (self.init, self.initargs, refusal, self.env)
+        if refusal is None:  # warm now, while the client checks the workers, not in a task
+            _install(self.token)
 
     def teardown(self, worker=None) -> None:
         _BUILDS.pop(self.token, None)
@@ -126,18 +145,26 @@ def run_on_worker(token: str, runner: Runner, task: Task, *inputs: tuple) -> tup
     if token not in _BUILDS:
         return ("error", "StandpressError", f"worker {socket.gethostname()}: the standpress "
                 "plugin of this build is not set up", [])
-    init, initargs, refusal, env = _BUILDS[token]
+    refusal = _BUILDS[token][2]
     if refusal:
         return ("error", "StandpressError", refusal, [])
-    if _CURRENT[0] != token:
-        for name, value in env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        init(*initargs)
-        _CURRENT[0] = token
+    _install(token)
     return execute(runner, task)
+
+
+def _install(token: str) -> None:
+    """Make this worker process hold the build ``token``'s context and environment (once:
+    a worker serving several builds in turn switches when the build changes)."""
+    if _CURRENT[0] == token:
+        return
+    init, initargs, _, env = _BUILDS[token]
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    init(*initargs)
+    _CURRENT[0] = token
 
 
 class DaskScheduler:
@@ -151,6 +178,7 @@ class DaskScheduler:
                  initargs: tuple = (), *, address: Any = None, client: Client | None = None):
         self.runner, self.init, self.initargs = runner, init, initargs
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.futures: list = []
         self.token = uuid.uuid4().hex[:12]
         self.own = client is None
@@ -232,8 +260,7 @@ class DaskScheduler:
                 tick(tasks[i][0])
         self.futures = []
         raise_failures(results)
-        for (kind, _), r in zip(tasks, results):
-            self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
+        add_seconds(self, tasks, results)
         return [r[1] for r in results]
 
     def close(self, cancel: bool = False) -> None:

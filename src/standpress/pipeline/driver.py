@@ -78,7 +78,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         cache = Cache(scratch).open()
         hashes = FileHashes(None)
     clock.lap("prepare")
-    ctx = Context(str(cache.root), project, created, opts.outline_text, opts.svg,
+    ctx = Context(cache.location, project, created, opts.outline_text, opts.svg,
                   opts.svg_photos)
     workers = scheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,))
     run = Run(cache, hashes, workers, progress)

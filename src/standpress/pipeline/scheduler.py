@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 import time
@@ -45,6 +46,7 @@ class Scheduler(Protocol):
     """What the build needs of whatever runs its tasks."""
 
     seconds: dict[str, float]  # time spent in tasks, per kind, all processes
+    # (optional) CPU seconds of the tasks, per kind: their process's and its children's
 
     def run(self, tasks: Sequence[Task], costs: Sequence[float] | None = None,
             tick: Callable[[str], None] | None = None,
@@ -106,13 +108,22 @@ def start_worker(init: Callable[..., None], initargs: tuple, ready=None) -> None
             ready.value += 1
 
 
+def cpu_now() -> float:
+    """CPU seconds of this process and of its finished children (Ghostscript, say)."""
+    own = time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + children.ru_utime + children.ru_stime
+
+
 def execute(runner: Runner, task: Task) -> tuple:
-    """Run one task; an error standpress raises on purpose comes back as data (its
-    problems do not survive pickling as an exception)."""
+    """Run one task: ``("ok", result, wall seconds, CPU seconds)``. An error standpress
+    raises on purpose comes back as data (its problems do not survive pickling as an
+    exception)."""
     kind, args = task
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_now()
     try:
-        return "ok", runner(kind, args), time.perf_counter() - started
+        result = runner(kind, args)
+        return "ok", result, time.perf_counter() - started, cpu_now() - cpu
     except StandpressError as exc:
         return "error", type(exc).__name__, exc.message, exc.problems
 
@@ -127,6 +138,15 @@ def raise_failures(outcomes: list[tuple]) -> None:
     message = failed[0][2] if len(failed) == 1 else f"{failed[0][2]} — and {len(failed) - 1} more"
     cls = getattr(errors, names.pop(), StandpressError) if len(names) == 1 else StandpressError
     raise cls(message, [p for e in failed for p in e[3]])
+
+
+def add_seconds(scheduler, tasks: Sequence[Task], results: list[tuple]) -> None:
+    """Add the finished tasks' wall and CPU seconds to ``scheduler.seconds`` and ``.cpu``,
+    per kind."""
+    for (kind, _), r in zip(tasks, results):
+        scheduler.seconds[kind] = scheduler.seconds.get(kind, 0.0) + r[2]
+        if len(r) > 3:
+            scheduler.cpu[kind] = scheduler.cpu.get(kind, 0.0) + r[3]
 
 
 class _TrackedContext:
@@ -156,6 +176,7 @@ class LocalScheduler:
         self.context: _TrackedContext | None = None
         self.started = None  # shared count of the workers whose initializer has run
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         init(*initargs)  # this process runs tasks too (jobs=1, and single tasks)
 
     def worker_pids(self) -> list[int]:
@@ -226,8 +247,7 @@ class LocalScheduler:
             raise RuntimeError("tasks wait for each other: " + ", ".join(
                 tasks[i][0] for i, r in enumerate(results) if r is None))
         raise_failures(results)
-        for (kind, _), r in zip(tasks, results):
-            self.seconds[kind] = self.seconds.get(kind, 0.0) + r[2]
+        add_seconds(self, tasks, results)
         return [r[1] for r in results]
 
     def _pool(self) -> ProcessPoolExecutor:
