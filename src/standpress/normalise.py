@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from .errors import InputError, Problem
-from .model import Campaign, Case, Location, Project
+from .model import Campaign, Case, Project
 from .text.fonts import Font
 from .text.lookalikes import find_lookalikes, fix_lookalikes
 from .text.typography import normalise

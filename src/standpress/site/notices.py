@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..errors import ppi_text
-from ..manifest import Finding, Note
+from ..manifest import Finding
 from .data import Panel, Stand
 
 __all__ = ["Notice", "KINDS", "note_notices", "finding_notices", "place_uk"]
