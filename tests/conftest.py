@@ -52,6 +52,24 @@ def pytest_make_collect_report(collector):
         report.longrepr = f"would skip ({_skip_reason(report.longrepr)}): {HOW}"
 
 
+#: folders whose conftest.py makes a session fixture that several of their files read
+SHARED_BY_FOLDER = {"layout", "pdfread", "site"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """With xdist (``--dist loadgroup``) the tests of one file run on one worker, so a
+    module-scoped fixture is made once; those of a folder in ``SHARED_BY_FOLDER``, whose
+    session fixtures its files share, on one worker too."""
+    tests = ROOT / "tests"
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        where = Path(item.fspath).relative_to(tests)
+        group = where.parts[0] if where.parts[0] in SHARED_BY_FOLDER else where.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_report_header(config):
     return ("STANDPRESS_ALLOW_SKIPS=1: tests may skip" if ALLOW_SKIPS
             else "a skipped test fails (STANDPRESS_ALLOW_SKIPS=1 allows skips)")

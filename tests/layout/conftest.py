@@ -4,8 +4,8 @@
 ``second`` and ``city`` are the generated campaigns of ``tests/campaigns/make.py``, built
 whole through the CLI (PDFs only). Each comes with the plan the build followed
 (``prepare``: which stand, panel and grid cell holds which case or spare card), so a test
-can find every card on the page it reads back. Tests that read them are grouped on one
-xdist worker (``xdist_group``), so no campaign is built twice in a run.
+can find every card on the page it reads back. The tests of this folder run on one xdist
+worker (tests/conftest.py), so no campaign is built twice in a run.
 """
 
 from __future__ import annotations

@@ -22,8 +22,6 @@ import pytest
 from standpress.layout.grid import geometry
 
 ROOT = Path(__file__).resolve().parents[2]
-# the campaigns are built once for the session, on one xdist worker
-pytestmark = pytest.mark.xdist_group("generated-campaigns")
 
 
 def norm(text: str) -> str:

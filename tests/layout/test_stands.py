@@ -18,8 +18,6 @@ import zxingcpp
 from campaigns import make
 from helpers import build_with_cli, hashtag_breaks
 
-# the campaigns (tests/layout/conftest.py: second, city) are built once for the session
-pytestmark = pytest.mark.xdist_group("generated-campaigns")
 
 
 def panels(out: Path, stand: str, kind: str | None = None) -> list[Path]:
