@@ -1,6 +1,11 @@
 """Shared fixtures (the repository's sample campaign, built once per session) and the
 rule that a test never skips quietly.
 
+The sample is built cold once per run, also when pytest-xdist runs the tests in several
+worker processes: the first worker to need it builds it into the run's shared temporary
+folder under a file lock, the others wait for it and read the same files. Tests read
+it, never write into it (one that must change an output copies the folder first).
+
 A test that needs a tool this machine lacks (a Debian package .ci/run installs, or a
 Python package of the ``test`` extra) skips with the reason; this file turns every
 such skip into a failure, so a CI run missing a tool cannot pass with fewer tests.
@@ -9,7 +14,9 @@ On a developer machine, ``STANDPRESS_ALLOW_SKIPS=1`` lets them skip (and says so
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -45,6 +52,24 @@ def pytest_make_collect_report(collector):
         report.longrepr = f"would skip ({_skip_reason(report.longrepr)}): {HOW}"
 
 
+#: folders whose conftest.py makes a session fixture that several of their files read
+SHARED_BY_FOLDER = {"layout", "pdfread", "site"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """With xdist (``--dist loadgroup``) the tests of one file run on one worker, so a
+    module-scoped fixture is made once; those of a folder in ``SHARED_BY_FOLDER``, whose
+    session fixtures its files share, on one worker too."""
+    tests = ROOT / "tests"
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        where = Path(item.fspath).relative_to(tests)
+        group = where.parts[0] if where.parts[0] in SHARED_BY_FOLDER else where.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_report_header(config):
     return ("STANDPRESS_ALLOW_SKIPS=1: tests may skip" if ALLOW_SKIPS
             else "a skipped test fails (STANDPRESS_ALLOW_SKIPS=1 allows skips)")
@@ -63,16 +88,32 @@ def project():
     return project
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this run that every xdist worker shares (each worker's own
+    base folder lies in it), or the base folder when there are no workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """The whole sample campaign built into a temporary folder (once)."""
+    """The whole sample campaign built into a temporary folder, cold (no cache to start
+    from), once per run: the first worker builds it, the others read its result."""
     from standpress.pipeline import BuildOptions, build
 
-    out = tmp_path_factory.mktemp("stands")
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1665532800")  # 12 October 2022
-    result = build(BuildOptions(cases=ROOT / "data" / "cases.csv",
-                                locations=ROOT / "locations.toml", out=out))
-    return result
+    folder = run_folder(tmp_path_factory) / "sample-build"
+    folder.mkdir(exist_ok=True)
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = folder / "result.pickle"
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        result = build(BuildOptions(cases=ROOT / "data" / "cases.csv",
+                                    locations=ROOT / "locations.toml", out=folder / "stands",
+                                    cache=folder / "cache"))
+        done.write_bytes(pickle.dumps(result))
+        return result
 
 
 @pytest.fixture()

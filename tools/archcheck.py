@@ -10,7 +10,7 @@ Parses every module under ``src/standpress`` with :mod:`ast`, builds the import 
                ``from .m import _x``, or ``m._x`` where ``m`` names a standpress module.
 
 Usage: ``python tools/archcheck.py [SRC]`` prints one line per violation and exits 1 if
-there is any. ``tests/test_architecture.py`` runs :func:`violations` with an allow-list
+there is any. ``tests/whole/test_architecture.py`` runs :func:`violations` with an allow-list
 of the known ones.
 """
 

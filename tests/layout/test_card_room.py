@@ -1,6 +1,7 @@
 """No card keeps an empty band between its text and its code while its photo could take it.
 
-The sample's citylight stands are built through the CLI; on every case panel the photos
+The sample's citylight stands (from the session's one build of the sample,
+tests/layout/conftest.py); on every case panel the photos
 (pdfium image objects), the case codes (decoded with zxing-cpp from a pdfium render) and
 the text (pdfium character boxes) are read back, and each card is found by the plan's grid.
 Along a row the photos are one height, so the row's fullest card sets it: in every row of
@@ -17,12 +18,7 @@ import pypdfium2.raw as pdfium_c
 import zxingcpp
 
 from standpress.layout.grid import geometry
-from standpress.pipeline.options import BuildOptions
-from standpress.pipeline.prepare import prepare
 
-from .test_stands import build
-
-ROOT = Path(__file__).resolve().parents[2]
 STANDS = ("peremoha-park", "holosiivskyi-park", "pozniaky-park")
 
 
@@ -67,12 +63,10 @@ def inside(rect, cell) -> bool:
     return cx <= x + w / 2 <= cx + cw and cy <= y + h / 2 <= cy + ch
 
 
-def test_a_row_of_photo_cards_leaves_no_empty_band_its_photos_could_take(tmp_path):
-    cases, locations = ROOT / "data" / "cases.csv", ROOT / "locations.toml"
-    out = tmp_path / "out"
-    _, _, templates, _, plans, _ = prepare(BuildOptions(cases=cases, locations=locations,
-                                                        out=out, only=STANDS, use_cache=False))
-    build(cases, out, *STANDS, locations=locations)
+def test_a_row_of_photo_cards_leaves_no_empty_band_its_photos_could_take(sample):
+    templates = sample.templates
+    plans = [p for p in sample.plans if p.location.id in STANDS]
+    assert len(plans) == len(STANDS)
     rows_seen = 0
     for plan in plans:
         fmt, grid = plan.format, plan.grid
@@ -80,7 +74,7 @@ def test_a_row_of_photo_cards_leaves_no_empty_band_its_photos_could_take(tmp_pat
         g = geometry(fmt, template, grid.cols, grid.rows)
         most = g.module_w * template.card.photo_ratio_max
         for panel in (p for p in plan.panels if p.kind == "cases"):
-            photos, codes, glyphs = read_panel(out / plan.location.id / f"{panel.name}.pdf")
+            photos, codes, glyphs = read_panel(sample.panel(plan.location.id, panel.name))
             rows: dict[int, list[tuple[float, float, float]]] = {}
             for slot in panel.slots:
                 if slot.case is None or slot.cols * slot.rows > 1:

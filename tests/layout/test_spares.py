@@ -2,8 +2,8 @@
 and read at the stand's distance: their text (its most common size) no smaller than the
 panel's body text.
 
-For every stand of the bundled sample and of both generated campaigns, the plan says
-where its spare cards lie; the stands that have any are built through the CLI and each
+For every stand of the bundled sample and of both generated campaigns (each built once
+per session: tests/layout/conftest.py), the plan says where its spare cards lie; each
 spare card's text is read back from the PDF with pdfium (the text inside the card's
 rectangle), then looked for on every other panel of the stand and in the other cards
 of its own panel.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import re
-import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -21,14 +20,8 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from standpress.layout.grid import geometry
-from standpress.pipeline.options import BuildOptions
-from standpress.pipeline.prepare import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "campaigns"))
-sys.path.insert(0, str(ROOT / "tests" / "layout"))
-import make  # noqa: E402
-from test_stands import build, hashtag_breaks  # noqa: E402
 
 
 def norm(text: str) -> str:
@@ -79,15 +72,12 @@ def sizes_in(path: Path, rect_mm, width_mm: float) -> tuple[list[float], float]:
     return inside, collections.Counter(every).most_common(1)[0][0]
 
 
-def spare_repeats(cases: Path, locations: Path, out: Path) -> tuple[list[str], int]:
+def spare_repeats(built) -> tuple[list[str], int]:
     """Every line of a spare card found elsewhere on its stand, every spare card set smaller
     than its panel's body text, and how many spares."""
-    _, _, templates, _, plans, _ = prepare(BuildOptions(cases=cases, locations=locations,
-                                                        out=out, use_cache=False))
-    with_spares = [p for p in plans if any(s.case is None for pp in p.panels for s in pp.slots)]
-    if not with_spares:
-        return [], 0
-    build(cases, out, *(p.location.id for p in with_spares), locations=locations)
+    templates, out = built.templates, built.out
+    with_spares = [p for p in built.plans
+                   if any(s.case is None for pp in p.panels for s in pp.slots)]
     found, count = [], 0
     for plan in with_spares:
         fmt, grid = plan.format, plan.grid
@@ -124,26 +114,21 @@ def spare_repeats(cases: Path, locations: Path, out: Path) -> tuple[list[str], i
     return found, count
 
 
-def test_no_spare_card_repeats_its_stand_or_reads_smaller_than_its_body_on_the_sample(tmp_path):
-    found, count = spare_repeats(ROOT / "data" / "cases.csv", ROOT / "locations.toml",
-                                 tmp_path / "out")
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_than_its_body_on_the_sample(sample):
+    found, count = spare_repeats(sample)
     assert count  # the sample has spare cards (peremoha-park: 9 cases on 2 × 2 grids)
     assert not found, found
 
 
-def test_no_spare_card_repeats_its_stand_or_reads_smaller_on_the_second_campaign(tmp_path):
-    make.NO_HASHTAG = not hashtag_breaks()
-    make.second(tmp_path / "src")
-    found, _ = spare_repeats(tmp_path / "src" / "cases.csv", ROOT / "locations.toml",
-                             tmp_path / "out")
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_on_the_second_campaign(second):
+    found, count = spare_repeats(second)
+    assert count
     assert not found, found
 
 
-def test_no_spare_card_repeats_its_stand_or_reads_smaller_in_another_city(tmp_path):
-    make.NO_HASHTAG = not hashtag_breaks()
-    make.city(tmp_path / "src")
-    found, _ = spare_repeats(tmp_path / "src" / "cases.csv", tmp_path / "src" / "locations.toml",
-                             tmp_path / "out")
+def test_no_spare_card_repeats_its_stand_or_reads_smaller_in_another_city(city):
+    found, count = spare_repeats(city)
+    assert count
     assert not found, found
 
 

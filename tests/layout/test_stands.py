@@ -8,60 +8,16 @@ type sizes read with pdfium's text API, photos found as pdfium image objects.
 from __future__ import annotations
 
 import collections
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
+from campaigns import make
+from helpers import build_with_cli, hashtag_breaks
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "campaigns"))
-import make  # noqa: E402
-
-
-def hashtag_breaks() -> bool:
-    """Whether the line breaker can break a hashtag at its capitals (the text stage's part)."""
-    from standpress.text.linebreak import break_lines
-
-    lines = break_lines(make.HASHTAG, width=20.0, measure=lambda s: float(len(s)),
-                        space_width=1.0, mode="ragged")
-    return lines is not None
-
-
-def build(cases: Path, out: Path, *only: str, locations: Path | None = None) -> Path:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1665532800"}
-    cmd = [sys.executable, "-m", "standpress.cli", "build", "--cases", str(cases), "--out", str(out),
-           "--jobs", "1", "--no-site", "--no-svg", "--no-check", "--no-cache", "-q"]
-    if locations:
-        cmd += ["--locations", str(locations)]
-    for o in only:
-        cmd += ["--only", o]
-    run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return out
-
-
-@pytest.fixture(scope="module")
-def second(tmp_path_factory):
-    """The second 100-case campaign: two citylight stands and the banner."""
-    make.NO_HASHTAG = not hashtag_breaks()
-    src = tmp_path_factory.mktemp("second-src")
-    make.second(src)
-    return build(src / "cases.csv", tmp_path_factory.mktemp("second"),
-                 "peremoha-park", "opera", "khreshchatyk"), src
-
-
-@pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    make.NO_HASHTAG = not hashtag_breaks()
-    src = tmp_path_factory.mktemp("city-src")
-    make.city(src)
-    return build(src / "cases.csv", tmp_path_factory.mktemp("city"), "rynok", "sykhiv", "vokzal",
-                 locations=src / "locations.toml"), src
 
 
 def panels(out: Path, stand: str, kind: str | None = None) -> list[Path]:
@@ -99,7 +55,7 @@ CATALOGUE = "https://top100.example.org/2022/"
 
 @pytest.mark.parametrize("stand", ["peremoha-park", "opera", "khreshchatyk"])
 def test_case_codes_spread_evenly_over_a_stands_case_panels(second, stand):
-    out, _ = second
+    out = second.out
     counts = [len({c for c in codes(p) if c.startswith(CASE_URL)})
               for p in panels(out, stand, "cases")]
     assert counts and max(counts) - min(counts) <= 1, counts
@@ -107,20 +63,20 @@ def test_case_codes_spread_evenly_over_a_stands_case_panels(second, stand):
 
 @pytest.mark.parametrize("stand", ["peremoha-park", "khreshchatyk"])
 def test_the_catalogue_code_is_on_at_most_two_panels_of_a_stand(second, stand):
-    out, _ = second
+    out = second.out
     with_catalogue = [p.name for p in panels(out, stand) if CATALOGUE in codes(p)]
     assert 1 <= len(with_catalogue) <= 2, with_catalogue
 
 
 @pytest.mark.parametrize("stand", ["peremoha-park", "opera", "khreshchatyk"])
 def test_one_body_size_on_every_case_panel_of_a_stand(second, stand):
-    out, _ = second
+    out = second.out
     sizes = [body_size(p) for p in panels(out, stand, "cases")]
     assert max(sizes) <= min(sizes) * 1.03, sizes
 
 
 def test_the_billboard_read_from_8_m_builds_and_is_photo_led(city):
-    out, src = city
+    out, src = city.out, city.src
     faces = panels(out, "sykhiv", "cases")
     assert faces
     for path in faces:
@@ -128,8 +84,8 @@ def test_the_billboard_read_from_8_m_builds_and_is_photo_led(city):
         try:
             page = pdf[0]
             area = page.get_width() * page.get_height()
-            photos = [(o.get_bounds() if hasattr(o, "get_bounds") else o.get_pos()) for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
-            text = page.get_textpage().get_text_range()
+            photos = [o.get_bounds() for o in
+                      page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])]
         finally:
             pdf.close()
         cards = len({c for c in codes(path) if c.startswith("https://top25.example.org/2023/")})
@@ -147,7 +103,7 @@ def test_the_billboard_read_from_8_m_builds_and_is_photo_led(city):
 
 
 def test_every_case_of_the_pylon_and_billboard_decodes(city):
-    out, src = city
+    out, src = city.out, city.src
     import csv
     rows = list(csv.DictReader(open(src / "cases.csv", encoding="utf-8")))
     want = {r["url"] for r in rows if r["district"] in ("Галицький", "Личаківський",
@@ -162,7 +118,7 @@ def test_every_case_of_the_pylon_and_billboard_decodes(city):
 @pytest.mark.skipif(not hashtag_breaks(), reason="the line breaker does not break hashtags "
                     "at capitals yet (text stage)")
 def test_a_63_character_hashtag_title_builds(city):
-    out, _ = city
+    out = city.out
     assert panels(out, "rynok", "cases")
 
 
@@ -174,5 +130,5 @@ def test_the_landscape_template_also_serves_a_billboard_at_8_m(tmp_path):
     toml.write_text(toml.read_text(encoding="utf-8").replace('template = "billboard"',
                                                              'template = "landscape"'),
                     encoding="utf-8")
-    out = build(src / "cases.csv", tmp_path / "out", "sykhiv", locations=toml)
+    out = build_with_cli(src / "cases.csv", tmp_path / "out", "sykhiv", locations=toml)
     assert panels(out, "sykhiv", "cases")

@@ -5,6 +5,7 @@ folder's photos when no name is close."""
 from __future__ import annotations
 
 import pytest
+from helpers import edit
 from PIL import Image
 
 from standpress.errors import InputError
@@ -75,15 +76,9 @@ def test_unknown_district_in_the_cases_lists_the_valid_ones_in_the_files_order(t
     assert far.hint.index("Голосіївський") < far.hint.index("Дарницький") < far.hint.index("Шевченківський")
 
 
-def _edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_unknown_district_of_a_location_lists_the_valid_ones(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'serves = ["Дніпровський"]', 'serves = ["Троєщина"]')
+    edit(loc, 'serves = ["Дніпровський"]', 'serves = ["Троєщина"]')
     with pytest.raises(InputError) as info:
         load_project(loc)
     serves = next(p for p in info.value.problems if p.field == "location[7].serves")
@@ -95,7 +90,7 @@ def test_unknown_district_where_a_location_stands_is_a_warning_with_the_list(cam
     """Nothing is drawn from where a stand stands, so a warning, not an error; but a
     typo does not pass unseen."""
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'district = "Дарницький"', 'district = "Дарниця"')
+    edit(loc, 'district = "Дарницький"', 'district = "Дарниця"')
     _, warnings = load_project(loc)
     district = next(p for p in warnings if p.field == "location[6].district")
     assert district.severity == "warning" and '"Дарниця" is not a district' in district.message
@@ -105,7 +100,7 @@ def test_unknown_district_where_a_location_stands_is_a_warning_with_the_list(cam
 
 def test_a_location_district_in_another_spelling_is_no_warning(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'district = "Дарницький"', 'district = "дарницький район"')
+    edit(loc, 'district = "Дарницький"', 'district = "дарницький район"')
     project, warnings = load_project(loc)
     assert not [w for w in warnings if w.field and w.field.endswith(".district")]
     assert project.locations[6].district == "Дарницький"

@@ -203,7 +203,7 @@ def test_trailer_id_matches_document_id(pdf: pikepdf.Pdf) -> None:
     assert bytes(ids[0]) == doc_id.bytes
 
 
-def test_boxes_kept(source: bytes, pdf: pikepdf.Pdf) -> None:
+def test_pdfx_finishing_keeps_every_page_box(source: bytes, pdf: pikepdf.Pdf) -> None:
     with pikepdf.open(io.BytesIO(source)) as before:
         assert len(before.pages) == len(pdf.pages) == 2
         for old, new in zip(before.pages, pdf.pages, strict=True):

@@ -104,7 +104,7 @@ def test_without_bleed_the_document_is_the_trim(page):
     assert [float(v) for v in root.get("viewBox").split()] == [0, 0, 200, 120]
 
 
-def test_deterministic(page):
+def test_the_same_page_gives_the_same_svg_from_cold_caches_with_no_counter_ids(page):
     first = render_svg(page)
     font_subset.cache_clear()
     cmyk_to_srgb.cache_clear()
@@ -189,7 +189,7 @@ def test_outlined_text_has_one_path_per_visible_glyph(page):
         assert [t.x + o for o in offsets] == pytest.approx(visible, abs=0.001)
 
 
-def test_glyph_outlines_helper():
+def test_outlined_glyphs_stand_at_their_advances_above_the_baseline():
     s, size = "Ой у лузі", 10.0
     adv = [a * size for a in load_font("regular", REGULAR).advances(s)]
     out = glyph_outlines(REGULAR, s, adv, size)

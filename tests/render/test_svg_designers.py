@@ -294,14 +294,21 @@ def test_page_in_mm_with_trim_bleed_and_marks_layers(panels):
 
 # ------------------------------------------------------------ rendered
 
+def set_by(renderer, panel, *how):
+    """The panel's text alone drawn from the PDF and from its SVG by ``renderer``: both
+    renders and each line's error (mm), one for every line of the page."""
+    page = text_only(panel)
+    size = size_px(page)
+    ref, got = pdf_render(page, size), renderer(render_svg(page), size, *how)
+    errors = line_errors(ref, got, page)
+    assert len(errors) == len(lines(page))
+    return page, ref, got, errors
+
+
 @need_rsvg
 @pytest.mark.parametrize("kind", ["cover", "cases", "locator"])
 def test_rsvg_sets_every_line_where_the_pdf_does(panels, fc_env, kind):
-    page = text_only(panels[kind])
-    size = size_px(page)
-    ref, got = pdf_render(page, size), rsvg(render_svg(page), size, fc_env)
-    errors = line_errors(ref, got, page)
-    assert len(errors) == len(lines(page))
+    _, ref, got, errors = set_by(rsvg, panels[kind], fc_env)
     worst = max(errors, key=lambda e: e[1])
     assert worst[1] <= RSVG_MM, worst
     a, b = ink(ref), ink(got)
@@ -312,11 +319,7 @@ def test_rsvg_sets_every_line_where_the_pdf_does(panels, fc_env, kind):
 @need_cairo
 @pytest.mark.parametrize("kind", ["cover", "cases"])
 def test_cairosvg_sets_every_line_near_where_the_pdf_does(panels, fc_env, kind):
-    page = text_only(panels[kind])
-    size = size_px(page)
-    ref, got = pdf_render(page, size), cairo(render_svg(page), size, fc_env)
-    errors = line_errors(ref, got, page)
-    assert len(errors) == len(lines(page))
+    page, ref, got, errors = set_by(cairo, panels[kind], fc_env)
     # cairosvg does not kern: its drift grows along a line, by up to 1 % of the line's length
     width = {text: (box[2] - box[0]) / PX for text, box in line_boxes(page)}
     over = [(t, e) for t, e in errors if e > max(CAIRO_MM, CAIRO_DRIFT * width[t])]
@@ -325,11 +328,7 @@ def test_cairosvg_sets_every_line_near_where_the_pdf_does(panels, fc_env, kind):
 
 @pytest.mark.skipif(not HAVE_INKSCAPE, reason="inkscape not installed (Debian: inkscape)")
 def test_inkscape_sets_every_line_where_the_pdf_does(panels, fc_env, tmp_path):
-    page = text_only(panels["cases"])
-    size = size_px(page)
-    ref, got = pdf_render(page, size), inkscape(render_svg(page), size, fc_env, tmp_path)
-    errors = line_errors(ref, got, page)
-    assert len(errors) == len(lines(page))
+    _, _, _, errors = set_by(inkscape, panels["cases"], fc_env, tmp_path)
     worst = max(errors, key=lambda e: e[1])
     assert worst[1] <= RSVG_MM, worst  # measured: 0.125 mm (1 px) on the cover, case and locator panels
 

@@ -101,11 +101,11 @@ def test_capitalised_first_letter_is_fine():
     ("дж", True), ("дзв", True), ("мн", False), ("мк", False), ("нт", False), ("рськ", False),
     ("льн", False), ("жб", False), ("вц", False), ("нськ", False), ("тн", False),
 ])
-def test_good_onset(onset, ok):
+def test_a_syllable_may_start_only_with_a_pronounceable_onset(onset, ok):
     assert good_onset(onset) is ok
 
 
-def test_hyphenatable():
+def test_an_empty_word_or_one_after_an_apostrophe_is_not_hyphenated():
     assert hyphenatable("Київ")
     assert not hyphenatable("ʼпочаток")
     assert not hyphenatable("")

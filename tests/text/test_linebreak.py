@@ -47,7 +47,7 @@ def test_empty_text_has_no_lines():
     assert break_lines("", width=10, measure=unit, space_width=1) == []
 
 
-def test_one_line():
+def test_a_text_that_fits_is_one_line_of_measured_words():
     [line] = break_lines("Київ столиця", width=20, measure=unit, space_width=1)
     assert line == Line((LineWord("Київ", 4.0), LineWord("столиця", 7.0)), False, 12.0, 0.0,
                         True, False)
@@ -79,7 +79,7 @@ def test_widest_piece_counts_no_break_chains_and_hyphenation():
     assert widest_piece(text, measure=unit, space_width=1, hyphenator=HY) == ("і в Києві", 9.0)
 
 
-def test_max_lines():
+def test_max_lines_refuses_a_text_that_needs_more():
     def lines(**kw):
         return break_lines("Разом ми сильні і разом переможемо", width=16, measure=unit,
                            space_width=1, **kw)
@@ -426,7 +426,7 @@ def one_letter_end(line: Line) -> bool:
 
 @pytest.mark.parametrize("mode", ["justify", "ragged"])
 @pytest.mark.parametrize("paragraph", PARAGRAPHS, ids=["rada", "nezlamni", "volontery"])
-def test_real_paragraphs(paragraph, mode):
+def test_real_paragraphs_break_at_every_width_within_it_losing_nothing(paragraph, mode):
     measure = harfbuzz_measure()
     space = measure(" ")
     text = normalise(paragraph)

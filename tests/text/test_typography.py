@@ -41,7 +41,7 @@ def test_ellipsis_three_dots_only():
     ('Він сказав: "Так".', "Він сказав: «Так»."),
     ('("Дім")', "(«Дім»)"),
 ])
-def test_quotes(raw, expected):
+def test_every_kind_of_quotes_becomes_guillemets_with_low_quotes_inside(raw, expected):
     assert ty.fix_quotes(raw) == expected
 
 
@@ -100,7 +100,7 @@ def test_unspaced_hyphen_is_not_a_dash():
     ("синьо-жовтий", "синьо-жовтий"),
     ("+380-44", "+380-44"),
 ])
-def test_ranges(raw, expected):
+def test_ranges_take_an_en_dash_and_phone_numbers_dates_and_compounds_keep_the_hyphen(raw, expected):
     assert ty.fix_ranges(raw) == expected
 
 
@@ -207,7 +207,7 @@ def test_rules_are_named_and_ordered():
 
 # -- a whole paragraph -------------------------------------------------------------------
 
-def test_paragraph():
+def test_a_whole_paragraph_gets_quotes_dashes_ranges_digit_groups_and_no_break_spaces():
     raw = ("Волонтери \"Голосіївської громади\" зібрали 1500000 грн... "
            "на 350 дронів у 2022-2023 рр. - а з 9:00-18:00 працює пункт на вул. Васильківській.")
     assert normalise(raw) == (

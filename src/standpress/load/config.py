@@ -216,37 +216,40 @@ class _Collector:
 
     def number(self, table: dict, key: str, prefix: str, lo: float, hi: float,
                required: bool = True, default: float = 0.0) -> float:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.error(f"{prefix}{key}", "is missing", f"add {key} = <number>")
-            return default
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            m = re.search(r"-?\d+(?:[.,]\d+)?", value) if isinstance(value, str) else None
-            example = m.group().replace(",", ".") if m else "<number>"
-            self.error(f"{prefix}{key}", f"must be a number, not {_type_name(value)}",
-                       f"write the number alone, without quotes or units: {key} = {example}")
-            return default
-        if not lo <= value <= hi:
-            self.error(f"{prefix}{key}", f"{value:g} is out of range",
-                       f"expected a value from {lo:g} to {hi:g}")
-            return default
-        return float(value)
+        value = self._in_range(table, key, prefix, lo, hi, required, whole=False)
+        return default if value is None else float(value)
 
     def integer(self, table: dict, key: str, prefix: str, lo: int, hi: int,
                 required: bool = True, default: int = 1) -> int:
+        value = self._in_range(table, key, prefix, lo, hi, required, whole=True)
+        return default if value is None else value
+
+    def _in_range(self, table: dict, key: str, prefix: str, lo: float, hi: float,
+                  required: bool, whole: bool) -> float | int | None:
+        """The number at ``key`` (a whole number with ``whole``) from ``lo`` to ``hi``, or
+        None when it is missing or wrong (the problem recorded, unless it may be missing)."""
+        kind = "whole number" if whole else "number"
         value = table.get(key)
         if value is None:
             if required:
-                self.error(f"{prefix}{key}", "is missing", f"add {key} = <whole number>")
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(f"{prefix}{key}", f"must be a whole number, not {_type_name(value)}",
-                       f"write it without quotes or decimals: {key} = <whole number>")
-            return default
+                self.error(f"{prefix}{key}", "is missing", f"add {key} = <{kind}>")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+            if whole:
+                hint = f"write it without quotes or decimals: {key} = <whole number>"
+            else:
+                m = re.search(r"-?\d+(?:[.,]\d+)?", value) if isinstance(value, str) else None
+                example = m.group().replace(",", ".") if m else "<number>"
+                hint = f"write the number alone, without quotes or units: {key} = {example}"
+            self.error(f"{prefix}{key}", f"must be a {kind}, not {_type_name(value)}", hint)
+            return None
         if not lo <= value <= hi:
-            self.error(f"{prefix}{key}", f"{value} is out of range", f"expected {lo} to {hi}")
-            return default
+            if whole:
+                self.error(f"{prefix}{key}", f"{value} is out of range", f"expected {lo} to {hi}")
+            else:
+                self.error(f"{prefix}{key}", f"{value:g} is out of range",
+                           f"expected a value from {lo:g} to {hi:g}")
+            return None
         return value
 
 

@@ -3,7 +3,7 @@
 Each case is the same three cases of ``tests/data/small/cases.csv`` (007 and 008 in
 Печерський, 010 in Оболонський: all on the stand «khreshchatyk») or a copy of the
 repository's ``locations.toml``, with exactly one defect, and an ``expect.toml`` that
-``tests/test_robustness.py`` reads. Files that would be binary or large (photos, XLSX)
+``tests/whole/test_bad_input_and_ctrl_c.py`` reads. Files that would be binary or large (photos, XLSX)
 are made by the test from ``setup``. Rerun after changing the sample data; review the diff.
 """
 import csv

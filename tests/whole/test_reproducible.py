@@ -1,4 +1,5 @@
-"""The same inputs give the same bytes, whatever the time of day and however many workers.
+"""The same inputs give the same bytes, whatever the time of day, however many workers,
+with a cache or without.
 
 Each build starts from nothing (its own cache folder, empty): a second build that shared
 the first one's cache would only copy what the first made, and prove nothing.
@@ -28,14 +29,14 @@ def digest_tree(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def cold_build(tmp_path, root, name: str, jobs: int):
+def cold_build(tmp_path, root, name: str, jobs: int, use_cache: bool):
     """The small campaign's two stands (a citylight and a banner), built from nothing into
-    ``tmp_path/name`` with a cache of its own."""
+    ``tmp_path/name``, with a cache of its own or none."""
     result = build(BuildOptions(
         cases=root / "tests" / "data" / "small" / "cases.csv",
         locations=root / "locations.toml", out=tmp_path / name, allow_low_res=True,
         only=("holosiivskyi-park", "khreshchatyk"), jobs=jobs,
-        cache=tmp_path / f"cache-{name}"))
+        cache=tmp_path / f"cache-{name}", use_cache=use_cache))
     # nothing was replayed: every product of this build was made by this build
     assert result.reused == 0 and result.rendered, (name, result.reused)
     assert any(r.startswith("pdf ") for r in result.rendered)
@@ -43,15 +44,20 @@ def cold_build(tmp_path, root, name: str, jobs: int):
 
 
 def test_two_cold_builds_of_the_same_input_are_byte_identical(tmp_path, root, monkeypatch):
-    """One worker, then two workers, in another time zone: the same bytes."""
+    """One worker without a cache, then two workers with a cache, in another time zone:
+    the same bytes."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    cold_build(tmp_path, root, "a", jobs=1)
+    cold_build(tmp_path, root, "a", jobs=1, use_cache=False)
+    assert not (tmp_path / "cache-a").exists()  # --no-cache keeps nothing, here or beside
+    assert not (tmp_path / ".standpress-cache").exists()
+    assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".standpress-")
+                and p.name != ".standpress-owned.json"]
     # another time of day on the local clock (14 hours ahead of UTC): it must not show
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
-    cold_build(tmp_path, root, "b", jobs=2)
+    cold_build(tmp_path, root, "b", jobs=2, use_cache=True)
     a, b = digest_tree(tmp_path / "a"), digest_tree(tmp_path / "b")
     assert sorted(a) == sorted(b), set(a) ^ set(b)
     differ = sorted(name for name in a if a[name] != b[name])

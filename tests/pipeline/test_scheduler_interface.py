@@ -9,7 +9,7 @@ from pathlib import Path
 from standpress.pipeline import BuildOptions, build
 from standpress.pipeline.scheduler import LocalScheduler, execute, raise_failures
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Backwards:

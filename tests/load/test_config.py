@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import edit
 
 from standpress.errors import InputError
 from standpress.load.config import district_key, load_project
@@ -31,19 +32,13 @@ def test_campaign_facts_come_from_the_leaflet(project):
     assert "{id}" in c.case_url_pattern
 
 
-def _edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_every_problem_is_reported_once_with_its_line(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'format = "banner"', 'format = "banerr"')
-    _edit(loc, "bleed = 10", "bleed = -5")
-    _edit(loc, 'id = "opera"', 'id = "Opera House"')
-    _edit(loc, 'serves = ["Дніпровський"]', 'serves = ["Дніпровскький"]')
-    _edit(loc, "units = 3\n", "units = 3\ncolour = 1\n")
+    edit(loc, 'format = "banner"', 'format = "banerr"')
+    edit(loc, "bleed = 10", "bleed = -5")
+    edit(loc, 'id = "opera"', 'id = "Opera House"')
+    edit(loc, 'serves = ["Дніпровський"]', 'serves = ["Дніпровскький"]')
+    edit(loc, "units = 3\n", "units = 3\ncolour = 1\n")
     with pytest.raises(InputError) as info:
         load_project(loc)
     messages = [str(p) for p in info.value.problems]
@@ -63,7 +58,7 @@ def test_every_problem_is_reported_once_with_its_line(campaign_copy):
 
 def test_a_district_served_twice_is_an_error(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'serves = ["Дарницький"]', 'serves = ["Дарницький", "Голосіївський"]')
+    edit(loc, 'serves = ["Дарницький"]', 'serves = ["Дарницький", "Голосіївський"]')
     with pytest.raises(InputError, match="problem") as info:
         load_project(loc)
     assert any('"Голосіївський" is already served by "holosiivskyi-park"' in p.message
@@ -72,7 +67,7 @@ def test_a_district_served_twice_is_an_error(campaign_copy):
 
 def test_broken_toml_names_line_and_column(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, 'title = "ТОП-100"', 'title = "ТОП-100')
+    edit(loc, 'title = "ТОП-100"', 'title = "ТОП-100')
     with pytest.raises(InputError) as info:
         load_project(loc)
     p = info.value.problems[0]
@@ -86,11 +81,11 @@ def test_district_names_match_whatever_apostrophe_people_type():
 
 def test_marks_are_a_format_setting_and_crop_marks_always_stay(campaign_copy):
     loc = campaign_copy / "locations.toml"
-    _edit(loc, "template = \"landscape\"\n", 'template = "landscape"\nmarks = ["registration", "colour_bar"]\n')
+    edit(loc, "template = \"landscape\"\n", 'template = "landscape"\nmarks = ["registration", "colour_bar"]\n')
     project, _ = load_project(loc)
     assert project.formats["banner"].marks == ("crop", "registration", "colour_bar")
     assert project.formats["citylight"].marks == ("crop",)
-    _edit(loc, '"colour_bar"]', '"color-bar"]')
+    edit(loc, '"colour_bar"]', '"color-bar"]')
     with pytest.raises(InputError) as info:
         load_project(loc)
     assert any('"color-bar" is not a printer' in p.message for p in info.value.problems)

@@ -1,4 +1,5 @@
-"""The build cache: rebuilds redo only what changed, any --jobs gives the same bytes."""
+"""The build cache: rebuilds redo only what changed, and give the bytes of a cold build.
+(That any --jobs and no cache give the same bytes: tests/whole/test_reproducible.py.)"""
 
 from __future__ import annotations
 
@@ -91,17 +92,6 @@ def test_a_replaced_photo_is_prepared_again_alone(data, root):
     # the photo's size in pixels is part of its case (a photo grows only as far as its
     # pixels stay sharp), so its stand is laid out again; no other stand is
     assert all(k.startswith("holosiivskyi-park/") for k in of("layout", result.rendered))
-
-
-def test_any_number_of_jobs_gives_the_same_bytes(data, root):
-    build(options(data, root, jobs=1, use_cache=False, out=data / "one"))
-    build(options(data, root, jobs=2, use_cache=False, out=data / "two"))
-    assert not (data / ".standpress-cache").exists()  # --no-cache keeps nothing
-    one = tree(data / "one")
-    assert any(name.endswith(".pdf") for name in one) and "index.html" in one
-    assert one == tree(data / "two")
-    assert not [p for p in (data / "one").iterdir() if p.name.startswith(".standpress-")
-                and p.name != ".standpress-owned.json"]
 
 
 def test_the_cached_site_is_what_write_site_writes(data, root):

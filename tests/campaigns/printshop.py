@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import csv
 import random
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DISTRICTS = ("Печерський", "Оболонський")
 
-sys.path.insert(0, str(ROOT / "tests" / "campaigns"))
-import make  # noqa: E402
+from campaigns import make
 
 #: the next city's 6×3 m billboard read from 8 m, with a floor of 15 ppi (warn 20)
 BILLBOARD = (make.LVIV_TOML[make.LVIV_TOML.index("[format.billboard]"):

@@ -100,7 +100,7 @@ def test_every_font_is_embedded_as_a_subset_with_a_unicode_map(sample_build):
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
-def test_pdffonts_agrees(sample_build):
+def test_pdffonts_sees_every_font_embedded_as_a_subset_with_a_unicode_map(sample_build):
     path = next(p for _, panel, p in panel_files(sample_build.out) if panel["kind"] == "cases")
     rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
                           check=True).stdout.splitlines()[2:]

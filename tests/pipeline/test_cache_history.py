@@ -7,7 +7,7 @@ from pathlib import Path
 
 from standpress.pipeline import BuildOptions, build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _files(out: Path) -> dict[str, bytes]:

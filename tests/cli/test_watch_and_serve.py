@@ -17,7 +17,7 @@ from standpress.cli import main
 from standpress.errors import InputError, Problem
 from standpress.serve import LIVE_RELOAD, VERSION_PATH, Watcher, start_server, version_token
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small"
 STAND = "holosiivskyi-park"
 

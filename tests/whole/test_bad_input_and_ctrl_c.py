@@ -46,7 +46,7 @@ from click.testing import CliRunner
 
 from standpress.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "data" / "broken"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expect.toml").is_file())
 FAST = ["--no-check", "--no-svg", "--no-site"]

@@ -17,7 +17,7 @@ def test_proof_sheets_carry_the_printed_panels(tmp_path, root):
     r = CliRunner().invoke(main, ["proof", "--out", str(out), "--locations",
                                   str(root / "locations.toml")], catch_exceptions=False)
     assert r.exit_code == 0, r.output
-    # in _proofs/, where no build removes it (tests/test_package.py rebuilds and finds it)
+    # in _proofs/, where no build removes it (tests/pipeline/test_printshop_package.py rebuilds and finds it)
     proof = pdfium.PdfDocument(str(out / "_proofs" / "khreshchatyk-proof-a3.pdf"))
     try:
         assert len(proof) == result.stands[0].panels

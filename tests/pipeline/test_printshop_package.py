@@ -2,7 +2,7 @@
 `print/` folder, on one PDF, on an unzipped package on another machine — and `pack`'s
 zips and the proofs survive the next build.
 
-The campaign (``tests/check/printshop_campaign.py``): a banner stand (floor 45 ppi) and a
+The campaign (``tests/campaigns/printshop.py``): a banner stand (floor 45 ppi) and a
 6×3 m billboard read from 8 m (floor 15 ppi) whose photos print below the generic floor
 of 70 ppi, above their own. Files are read back with pikepdf, qpdf and the zip module.
 """
@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -25,8 +24,7 @@ from click.testing import CliRunner
 from standpress.cli import main
 from standpress.pipeline import BuildOptions, build
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "check"))
-import printshop_campaign  # noqa: E402
+from campaigns import printshop as printshop_campaign
 
 SPEC_NS = "https://standpress.invalid/ns/print-spec/1.0/"
 

@@ -32,13 +32,19 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-def build(cases: Path, root: Path, out: Path, cache: Path) -> None:
+def opera_only(cases: Path, root: Path, out: Path, cache: Path):
+    """The options of every build here: the one stand, PDFs only, one job."""
     from standpress.pipeline import BuildOptions
+
+    return BuildOptions(cases=cases, locations=root / "locations.toml", out=out,
+                        only=("opera",), check=False, site=False, svg=False, jobs=1,
+                        cache=cache)
+
+
+def build(cases: Path, root: Path, out: Path, cache: Path) -> None:
     from standpress.pipeline import build as run_build
 
-    run_build(BuildOptions(cases=cases, locations=root / "locations.toml", out=out,
-                           only=("opera",), check=False, site=False, svg=False, jobs=1,
-                           cache=cache))
+    run_build(opera_only(cases, root, out, cache))
 
 
 @pytest.fixture(scope="module")
@@ -148,12 +154,17 @@ def test_pack_after_approval_lists_who_when_and_the_hash_of_each_panel(out):
         assert "Олена Коваль" in line and at[file] in line
 
 
+def approved_copy(built_out: Path, tmp_path: Path) -> tuple[Path, bytes]:
+    """A copy of the built output with the whole stand approved, and its signoff.json."""
+    out = tmp_path / "stands"
+    shutil.copytree(built_out, out)
+    assert run("signoff", "opera", "--approve", "--by", "Олена", "--out", out).exit_code == 0
+    return out, (out / "signoff.json").read_bytes()
+
+
 def test_a_build_keeps_signoff_json_and_an_edit_makes_the_approval_stale(built, root, tmp_path):
     base, cases, _ = built
-    out = tmp_path / "stands"
-    shutil.copytree(built[2], out)
-    assert run("signoff", "opera", "--approve", "--by", "Олена", "--out", out).exit_code == 0
-    kept = (out / "signoff.json").read_bytes()
+    out, kept = approved_copy(built[2], tmp_path)
     old = sha(out / "opera/02-cases.pdf")
     edited = tmp_path / "cases.csv"
     edited.write_text(HEADER + ROW.format(summary="Щодня 400 обідів для переселенців."), "utf-8")
@@ -271,18 +282,11 @@ def test_concurrent_requests_each_land_in_the_record(out, server):
 
 
 def test_watch_keeps_the_record(built, root, tmp_path):
-    from standpress.pipeline import BuildOptions
     from standpress.serve import Watcher
 
     base, cases, _ = built
-    out = tmp_path / "stands"
-    shutil.copytree(built[2], out)
-    assert run("signoff", "opera", "--approve", "--by", "Олена", "--out", out).exit_code == 0
-    kept = (out / "signoff.json").read_bytes()
-    opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=out,
-                        only=("opera",), check=False, site=False, svg=False, jobs=1,
-                        cache=base / "cache")
-    w = Watcher(opts, echo=lambda s: None)
+    out, kept = approved_copy(built[2], tmp_path)
+    w = Watcher(opera_only(cases, root, out, base / "cache"), echo=lambda s: None)
     assert w.run_once() is not None
     assert (out / "signoff.json").read_bytes() == kept
     assert "4 approved" in run("signoff", "--out", out).output

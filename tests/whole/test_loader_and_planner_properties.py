@@ -32,7 +32,7 @@ from standpress.load.config import load_project
 from standpress.model import Case, Source
 from standpress.plan import FixedSizer, plan_stands
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOCATIONS = (ROOT / "locations.toml").read_text("utf-8")
 # the same examples every run (CI stays stable); STANDPRESS_EXPLORE=<factor> explores afresh
 EXPLORE = int(os.environ.get("STANDPRESS_EXPLORE", "0") or 0)
