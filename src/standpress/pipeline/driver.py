@@ -291,7 +291,7 @@ def photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool,
         src = sources.get(label)
         file, place = (src.file, src.place) if src else (name, None)
         shown = ppi_text(ppi, fmt.min_ppi, fmt.warn_ppi)
-        facts = (("photo", name), ("ppi", shown), ("target_ppi", float(fmt.target_ppi)),
+        facts = (("photo", name), ("ppi", float(shown) if "." in shown else int(shown)), ("target_ppi", float(fmt.target_ppi)),
                  ("warn_ppi", float(fmt.warn_ppi)), ("min_ppi", float(fmt.min_ppi)),
                  ("format", fmt.id))
         if ppi < fmt.min_ppi:
