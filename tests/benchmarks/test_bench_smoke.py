@@ -137,6 +137,9 @@ def test_report_takes_each_ratio_against_the_floor_of_the_same_round():
     assert s["x_pillow"]["default"]["max"] == pytest.approx(2.0)
     assert s["x_vips"]["default"]["max"] == pytest.approx(2.5)
     assert s["seconds"]["pillow"]["min"] == 10.0  # the floor's photo work, not its process
+    # CPU against the floor process's CPU, also round by round: 20 / 10.5 and 30 / 20.5
+    assert s["cpu_x_pillow"]["default"]["min"] == pytest.approx(30 / 20.5)
+    assert s["cpu_x_pillow"]["default"]["max"] == pytest.approx(20 / 10.5)
     assert s["targets"]["default"] is False and s["targets"]["noop"] is True
     assert s["tasks"] == {"photo": 25.0, "check": 1.0}
     table = bench_report.markdown({**_results(), "summary": s})
