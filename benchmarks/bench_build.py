@@ -1,41 +1,53 @@
-"""How fast does ``standpress build`` go, against the floor and as the campaign grows?
+"""How fast is ``standpress build`` against the floors, measured side by side?
 
-    python benchmarks/bench_build.py                 # everything (about an hour on 2 cores)
-    python benchmarks/bench_build.py --runs 1 --no-10x   # a quick look
+    nice -n 5 python benchmarks/bench_build.py                  # 3 rounds and the 10× build
+    nice -n 5 python benchmarks/bench_build.py --runs 1 --no-10x  # a quick look (minutes)
+    python benchmarks/bench_build.py --runs 1 --no-10x --cases 30 --quiet-wait 0 --retries 0
+    python benchmarks/bench_build.py --readme      # also rewrite README.md's table
 
-On a generated campaign shaped like ТОП-100 (``campaign.py``: 100 cases, a 4000×3000 JPEG
-for each, the repository's 8 stands) it measures, as medians over ``--runs`` runs, each
-run a fresh ``python -m standpress.cli build`` process:
+The campaign (``campaign.py``, ``--campaign mixed``, issue 16's): the 100 sample cases on the
+repository's 8 stands, 92 of them with a photo: 85 JPEGs of 4000×3000 (12 Mpx), a CMYK JPEG,
+a 9000×6000 JPEG, one turned by EXIF, an RGBA PNG, a 16-bit RGB PNG, a grey PNG and a
+320×240 JPEG (``--campaign plain``: 100 JPEGs of 4000×3000).
 
-* a cold build (no cache, no output), a no-op rebuild, a rebuild after editing one case's
-  summary, a rebuild after replacing one photo;
-* the peak memory: the largest resident set of any one process of the build
-  (``ru_maxrss``) and, sampled every 0.1 s, the sum over all its processes (RSS, and PSS,
-  which counts pages shared between the forked workers once);
-* the total size of the output;
-* the floor: decoding, resampling, converting to the output profile and encoding every
-  photo once, at the pixel size the build gives it, with Pillow alone, in as many
-  processes as the build uses (and in one), which no build can beat; and the ratio of
-  the cold build to it.
+Every round runs, one after the other, so that each ratio compares runs made under the
+same conditions (interleaved):
 
-Photos converted to CMYK ("convert", the default) and embedded untouched ("passthrough");
-with the default build (preflight and preview site), with ``--no-check --no-site``, and
-with ``--no-svg`` as well (PDFs only: the job WeasyPrint or Typst would do).
-Then a 10× campaign (1,000 cases and photos, 80 stands) once, to show how time and memory
-grow. The code measured is a snapshot of ``src/standpress`` taken at the start, so edits
-made meanwhile do not disturb the runs. Prints a table, writes ``benchmarks/results.json``.
+1. the **Pillow floor** and 2. the **libvips floor** (``floors.py``): the build's photo work
+   and nothing else — the same placements (taken from standpress's own layout), the same
+   pixel sizes — in ``--jobs`` processes;
+3. standpress's **default build**, cold (no cache, no output): PDFs, SVGs, preflight, site;
+4. the **PDFs-only** build (``--no-check --no-site --no-svg``), cold, in a second folder;
+5. a **no-op** rebuild of 3; 6. after **one summary edited**; 7. after **one photo replaced**.
+
+Each is a fresh process (``python -m standpress.cli build --timings``), measured for wall
+time, CPU time (user + sys of the whole process tree), the largest process (``ru_maxrss``)
+and, sampled every 0.1 s, the sum over all its processes (PSS, which counts the pages that
+forked workers share once); and the share of the machine other programs took meanwhile (a
+run they disturbed by more than ``BUSY`` is done again, ``--retries`` times at most).
+
+After the rounds: the default build once more with the other number of processes
+(``--jobs 1`` against ``--jobs 2``), cold, and both outputs compared file by file
+(sha256); then (unless ``--no-10x``) the 10× campaign (1,000 cases, 80 stands) built cold
+once, and a no-op rebuild of it, against the median 1× default build.
+
+The code measured is a snapshot of ``src/standpress`` taken at the start, so edits made
+meanwhile do not disturb the runs. Writes ``benchmarks/results.json`` (each earlier run's
+results kept under ``history``) and prints a markdown table for README.md's "Performance"
+section (``--readme`` puts it there, between its marker comments; ``bench_report.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import hashlib
 import json
 import os
 import platform
 import re
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -47,11 +59,11 @@ ROOT = HERE.parent
 WORK = HERE / ".work"
 sys.path.insert(0, str(HERE))
 
-from campaign import make_campaign, photo  # noqa: E402
+from bench_report import markdown, rewrite_readme, summarise  # noqa: E402
+from campaign import KINDS, make_campaign, photo  # noqa: E402
 
 EPOCH = "1665532800"
-LIGHT = ["--no-check", "--no-site"]
-PDFS = LIGHT + ["--no-svg"]  # the job the peers do: PDFs (and the stand files) only
+PDFS = ["--no-check", "--no-site", "--no-svg"]  # the job the peers do: PDFs (and stand files)
 
 
 # ------------------------------------------------------------------ one measured process
@@ -106,10 +118,11 @@ def wait_quiet(limit: float, log=print) -> float:
     cores = os.cpu_count() or 1
     deadline = time.monotonic() + limit
     said = False
+    span = 5 if limit > 0 else 1  # no waiting: a 1-second look, for the record
     while True:
         b0 = _busy()
-        time.sleep(5)
-        share = (_busy() - b0) / (5 * cores)
+        time.sleep(span)
+        share = (_busy() - b0) / (span * cores)
         if share < 0.10 or time.monotonic() > deadline:
             return share
         if not said:
@@ -151,36 +164,69 @@ def measure(cmd: list[str], cwd: str, env: dict) -> dict:
 
 QUIET_WAIT = 900.0  # seconds to wait for other programs to calm down before each run
 BUSY = 0.15  # a run during which other programs used more of the machine is done again
+RETRIES = 2  # … at most this many times
 
 
 def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
-    """``measure`` in a fresh child, so that ru_maxrss is this run's alone."""
+    """``measure`` in a fresh child, so that ru_maxrss is this run's alone; with what the
+    build's ``--timings`` said (``stages``: seconds of the main process's stages;
+    ``tasks``: seconds spent inside the tasks of each kind, summed over all processes)
+    and, for a floor, what it printed (``floor``)."""
     before = wait_quiet(QUIET_WAIT)
+    load = os.getloadavg()
     probe = subprocess.run([sys.executable, __file__, "--measure", json.dumps(
         {"cmd": cmd, "cwd": str(cwd), "env": env})], capture_output=True, text=True)
     if probe.returncode != 0:
         raise SystemExit(f"measuring failed: {probe.stderr}")
     result = json.loads(probe.stdout)
     if result["returncode"] != 0:
-        raise SystemExit(f"build failed ({' '.join(cmd)}):\n{result['stderr']}\n{result['stdout']}")
-    m = re.search(r"^(prepare .*?) = ([\d.]+) s; (\d+) made, (\d+) reused", result["stderr"], re.M)
+        raise SystemExit(f"failed ({' '.join(cmd)}):\n{result['stderr']}\n{result['stdout']}")
+    m = re.search(r"^(.*?) += ([\d.]+) s; (\d+) made, (\d+) reused", result["stderr"], re.M)
     if m:
         result["stages"] = {k: float(v) for k, v in re.findall(r"(\S+) ([\d.]+) s", m.group(1))}
         result["made"], result["reused"] = int(m.group(3)), int(m.group(4))
     m = re.search(r"^  in all processes: (.*)$", result["stderr"], re.M)
     if m:
         result["tasks"] = {k: float(v) for k, v in re.findall(r"(\S+) ([\d.]+) s", m.group(1))}
+    m = re.search(r"^(\d+) warnings?:$", result["stderr"], re.M)
+    if m:
+        result["warnings"] = int(m.group(1))
+    if cmd[1].endswith("floors.py"):
+        result["floor"] = json.loads(result["stdout"].strip().splitlines()[-1])
     for key in ("stdout", "stderr"):
         result.pop(key)
     result["foreign_share_before"] = before
+    result["loadavg_before"] = [round(v, 2) for v in load]
     return result
 
 
-# ------------------------------------------------------------------ the floor
+def attempt(name: str, cmd: list[str], folder: Path, env: dict, prepare=None, log=print) -> dict:
+    """One measured run; done again (``RETRIES`` times at most, ``prepare`` before each:
+    reset for a cold build, a new edit for an edit) when other programs used more than
+    ``BUSY`` of the machine meanwhile."""
+    for n in range(RETRIES + 1):
+        if prepare:
+            prepare()
+        r = run_measured(cmd, folder, env)
+        r["attempts"] = n + 1
+        if r["foreign_share"] <= BUSY or n == RETRIES:
+            break
+        log(f"  {name}: other programs used {r['foreign_share']:.0%} of the machine; again")
+    seconds = r["floor"]["seconds"] if "floor" in r else r["seconds"]
+    log(f"  {name}: {seconds:.2f} s ({r['cpu_seconds']:.1f} s CPU), largest process "
+        f"{r['maxrss_mb']:.0f} MB, all processes {r['tree_pss_mb']:.0f} MB (PSS)"
+        + (f", {r['made']} made" if "made" in r else "")
+        + (f"; others used {r['foreign_share']:.0%} of the machine, load "
+           f"{r['loadavg_before'][0]:.1f}" if r["foreign_share"] > 0.05 else ""))
+    return r
 
 
-def _placements(code: Path, cases: Path, locations: Path) -> list:
-    """(photo, w, h, focus, ppi) of every placed photo, from standpress's own layout."""
+# ------------------------------------------------------------------ the placements
+
+
+def placements(code: Path, cases: Path, locations: Path) -> dict:
+    """Every placed photo once, from standpress's own layout stage (cold):
+    ``placements``: [source, w, h, focus, ppi, min_ppi, format, case]; ``profile``."""
     script = f"""
 import json, os
 from pathlib import Path
@@ -189,89 +235,50 @@ import tempfile
 from standpress.pipeline import BuildOptions
 from standpress.pipeline.driver import lay_out
 opts = BuildOptions(cases=Path({str(cases)!r}), locations=Path({str(locations)!r}), out=Path("x"))
-with tempfile.TemporaryDirectory() as cache:  # the build's own layout stage, cold
+with tempfile.TemporaryDirectory() as cache:
     project, plans, panels = lay_out(opts, Path(cache))
 seen, out = set(), []
 for plan in plans:
+    fmt = plan.format
     for rec in panels[plan.location.id]:
-        for source, w, h, focus, _ in rec.images:
-            k = (source, w, h, tuple(focus), plan.format.target_ppi)
+        for source, w, h, focus, label in rec.images:
+            k = (source, w, h, tuple(focus), fmt.target_ppi)
             if k not in seen:
-                seen.add(k); out.append(list(k))
+                seen.add(k); out.append([*k, fmt.min_ppi, fmt.id, label])
 print(json.dumps({{"placements": out, "profile": str(project.output_profile)}}))
 """
     env = dict(os.environ, PYTHONPATH=str(code))
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
                          cwd=locations.parent)
     if res.returncode != 0:
-        raise SystemExit(res.stderr)
+        raise SystemExit(f"laying out the campaign failed (has lay_out changed?):\n{res.stderr}")
     return json.loads(res.stdout)
 
 
-_TRANSFORM = None
+def below_floor(info: dict) -> list[dict]:
+    """The placements whose photo prints below its format's ``min_ppi`` (an error unless
+    the build has ``--allow-low-res``), by the build's own rule: the crop's pixels over the
+    frame's inches, the photo turned upright first."""
+    from PIL import Image
 
-
-def _floor_one(args: tuple) -> int:
-    """Decode, crop and resample, convert to the output profile, encode: one photo."""
-    import io
-
-    from PIL import Image, ImageCms
-
-    global _TRANSFORM
-    source, w, h, focus, ppi, profile = args
-    if _TRANSFORM is None:
-        _TRANSFORM = ImageCms.buildTransform(
-            ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(profile), "RGB", "CMYK",
-            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-            flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-    size = (max(1, round(w / 25.4 * ppi)), max(1, round(h / 25.4 * ppi)))
-    with Image.open(source) as img:
-        sw, sh = img.size
-        aspect = w / h
-        cw, ch = (sh * aspect, sh) if sw / sh > aspect else (sw, sw / aspect)
-        x0 = min(max(focus[0] * sw - cw / 2, 0), sw - cw)
-        y0 = min(max(focus[1] * sh - ch / 2, 0), sh - ch)
-        if cw > size[0] and ch > size[1]:
-            img.draft("RGB", (int(sw * size[0] / cw) + 1, int(sh * size[1] / ch) + 1))
-            k = img.size[0] / sw
-            img = img.convert("RGB").resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0,
-                                            box=(x0 * k, y0 * k, (x0 + cw) * k, (y0 + ch) * k))
-        else:
-            img = img.convert("RGB").crop((round(x0), round(y0), round(x0 + cw), round(y0 + ch)))
-        cmyk = ImageCms.applyTransform(img, _TRANSFORM)
-    buf = io.BytesIO()
-    cmyk.save(buf, "JPEG", quality=90, subsampling=0)
-    return len(buf.getvalue())
-
-
-def floor(tasks: list, jobs: int) -> float:
-    """Seconds to prepare every photo once with Pillow in ``jobs`` fresh processes."""
-    wait_quiet(QUIET_WAIT)
-    script = f"""
-import json, sys, time
-sys.path.insert(0, {str(HERE)!r})
-from concurrent.futures import ProcessPoolExecutor
-from bench_build import _floor_one
-tasks = json.loads(sys.stdin.read())
-start = time.perf_counter()
-if {jobs} > 1:
-    with ProcessPoolExecutor({jobs}) as pool:
-        list(pool.map(_floor_one, tasks))
-else:
-    [_floor_one(t) for t in tasks]
-print(time.perf_counter() - start)
-"""
-    res = subprocess.run([sys.executable, "-c", script], input=json.dumps(tasks),
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        raise SystemExit(res.stderr)
-    return float(res.stdout)
+    low = []
+    for source, w, h, _focus, _ppi, min_ppi, fmt, case in info["placements"]:
+        with Image.open(source) as img:
+            sw, sh = img.size
+            if int(img.getexif().get(0x0112, 1)) in (5, 6, 7, 8):
+                sw, sh = sh, sw
+        cw, ch = (sh * w / h, sh) if sw / sh > w / h else (sw, sw * h / w)
+        ppi = min(cw / (w / 25.4), ch / (h / 25.4))
+        if ppi < min_ppi:
+            low.append({"case": case, "photo": Path(source).name, "format": fmt,
+                        "ppi": round(ppi, 1), "min_ppi": min_ppi})
+    return low
 
 
 # ------------------------------------------------------------------ the campaign and its edits
 
 
-def build_cmd(folder: Path, extra: list[str], jobs: int) -> list[str]:
+def build_cmd(extra: list[str], jobs: int) -> list[str]:
     return [sys.executable, "-m", "standpress.cli", "build", "--cases", "data/cases.csv",
             "--locations", "locations.toml", "--out", "out", "--jobs", str(jobs), "--timings",
             "-q", *extra]
@@ -319,201 +326,193 @@ def size_of(folder: Path, unique: bool = False) -> int:
     return total
 
 
-def median(runs: list[dict], key: str) -> float:
-    return statistics.median(r[key] for r in runs)
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def series(name: str, cmd: list[str], folder: Path, env: dict, runs: int, before=None,
-           log=print) -> dict:
-    results = []
-    for i in range(runs):
-        for attempt in range(3):  # a run other programs disturbed is done again (twice at most)
-            if before:
-                before(3 * i + attempt)  # a new edit, a new photo each time
-            r = run_measured(cmd, folder, env)
-            if r["foreign_share"] <= BUSY or attempt == 2:
-                break
-            log(f"  {name} run {i + 1}: other programs used {r['foreign_share']:.0%} of the "
-                "machine; again")
-            if before is None and name != "no-op":
-                break  # nothing to undo: keep it
-        results.append(r)
-        log(f"  {name} run {i + 1}: {r['seconds']:.2f} s ({r['cpu_seconds']:.1f} s CPU), "
-            f"largest process {r['maxrss_mb']:.0f} MB, all processes {r['tree_pss_mb']:.0f} MB "
-            f"(PSS)" + (f", {r['made']} made" if "made" in r else "")
-            + (f"; other programs used {r['foreign_share']:.0%} of the machine meanwhile"
-               if r["foreign_share"] > 0.05 else ""))
-    return {"runs": results, "seconds": median(results, "seconds"),
-            "cpu_seconds": median(results, "cpu_seconds"),
-            "foreign_share": max(r["foreign_share"] for r in results),
-            "maxrss_mb": max(r["maxrss_mb"] for r in results),
-            "tree_rss_mb": max(r["tree_rss_mb"] for r in results),
-            "tree_pss_mb": max(r["tree_pss_mb"] for r in results)}
+def compare_trees(a: dict[str, str], b: dict[str, str]) -> dict:
+    differ = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
+    return {"identical": a == b, "files": len(a), "differ": differ[:20], "n_differ": len(differ),
+            "only_first": sorted(a.keys() - b.keys())[:20],
+            "only_second": sorted(b.keys() - a.keys())[:20]}
 
 
-def bench_config(label: str, folder: Path, extra: list[str], env: dict, args, incremental: bool,
-                 log=print) -> dict:
-    cmd = build_cmd(folder, extra, args.jobs)
-    log(f"{label}: {' '.join(cmd[2:])}")
-    res = {"label": label, "options": extra}
-    res["cold"] = series("cold", cmd, folder, env, args.runs, lambda i: reset(folder), log)
-    res["output_bytes"] = size_of(folder / "out")
-    res["output_unique_bytes"] = size_of(folder / "out", unique=True)
-    res["cache_bytes"] = size_of(folder / ".standpress-cache")
-    res["noop"] = series("no-op", cmd, folder, env, args.runs, log=log)
-    if incremental:
-        res["edit"] = series("one summary edited", cmd, folder, env, args.runs,
-                             lambda i: edit_summary(folder, i + 1), log)
-        res["photo"] = series("one photo replaced", cmd, folder, env, args.runs,
-                              lambda i: replace_photo(folder, i), log)
-    return res
+# ------------------------------------------------------------------ the run
 
 
-# ------------------------------------------------------------------ report
+class Bench:
+    """The campaign folders, the snapshot of the code and the commands of one run."""
+
+    def __init__(self, args, env: dict, code: Path, store: Path, log=print):
+        self.args, self.env, self.code, self.store, self.log = args, env, code, store, log
+        self.c1, self.c1p = WORK / f"{args.campaign}-1x", WORK / f"{args.campaign}-1x-pdfs"
+        self.extra: list[str] = []
+        self.edits = 0
+
+    def restore(self, folder: Path, scale: int = 1) -> tuple[Path, Path]:
+        """The campaign as generated (earlier edits undone)."""
+        return make_campaign(folder, scale, self.store, kind=self.args.campaign,
+                             cases=self.args.cases if scale == 1 else None,
+                             progress=self.log)
+
+    def prepare(self) -> dict:
+        cases, locations = self.restore(self.c1)
+        self.restore(self.c1p)
+        info = placements(self.code, cases, locations)
+        low = below_floor(info)
+        if low:  # an error without the flag: the build would stop
+            self.extra = ["--allow-low-res"]
+        tasks = [[*p[:5], info["profile"]] for p in info["placements"]]
+        self.tasks_file = WORK / f"floor-tasks-{self.args.campaign}.json"
+        self.tasks_file.write_text(json.dumps(tasks), "utf-8")
+        self.log(f"{len(tasks)} photo placements; below the format's floor: "
+                 + (", ".join(f"{x['photo']} ({x['ppi']} ppi on {x['format']}, min "
+                              f"{x['min_ppi']:g})" for x in low) + " → --allow-low-res"
+                    if low else "none"))
+        return {"photos": len(tasks), "below_min_ppi": low, "allow_low_res": bool(low)}
+
+    def floor(self, engine: str, name: str) -> dict:
+        env = dict(self.env, VIPS_CONCURRENCY="1") if engine == "vips" else self.env
+        cmd = [sys.executable, str(HERE / "floors.py"), engine, str(self.tasks_file),
+               "--jobs", str(self.args.jobs)]
+        return attempt(name, cmd, HERE, env, log=self.log)
+
+    def build(self, name: str, folder: Path, extra: list[str], prepare=None,
+              jobs: int | None = None) -> dict:
+        cmd = build_cmd(self.extra + extra, jobs or self.args.jobs)
+        return attempt(name, cmd, folder, self.env, prepare, self.log)
+
+    def edit(self, how) -> None:
+        self.edits += 1
+        how(self.c1, self.edits)
+
+    def one_round(self, i: int) -> dict:
+        self.log(f"round {i + 1}")
+        self.restore(self.c1)
+        r = {"pillow": self.floor("pillow", "Pillow floor"),
+             "vips": self.floor("vips", "libvips floor"),
+             "default": self.build("default, cold", self.c1, [], lambda: reset(self.c1))}
+        r["default"]["output_bytes"] = size_of(self.c1 / "out")
+        r["default"]["output_unique_bytes"] = size_of(self.c1 / "out", unique=True)
+        if i == 0:
+            self.hashes = tree_hashes(self.c1 / "out")
+        r["pdfs"] = self.build("PDFs only, cold", self.c1p, PDFS, lambda: reset(self.c1p))
+        r["noop"] = self.build("no-op", self.c1, [])
+        r["edit"] = self.build("one summary edited", self.c1, [],
+                               lambda: self.edit(edit_summary))
+        r["photo"] = self.build("one photo replaced", self.c1, [],
+                                lambda: self.edit(replace_photo))
+        return r
+
+    def jobs_check(self) -> dict:
+        """The default build with the other number of processes, cold, against round 1's."""
+        other = 2 if self.args.jobs == 1 else 1
+        self.restore(self.c1)
+        run = self.build(f"default, cold, --jobs {other}", self.c1, [], lambda: reset(self.c1),
+                         jobs=other)
+        res = {"jobs": [self.args.jobs, other], "run": run,
+               **compare_trees(self.hashes, tree_hashes(self.c1 / "out"))}
+        self.log(f"--jobs {self.args.jobs} and --jobs {other}: "
+                 + ("identical" if res["identical"] else
+                    f"DIFFER ({res['n_differ']} files differ, e.g. {res['differ'][:3]}; only "
+                    f"in one: {res['only_first'][:3]} {res['only_second'][:3]})"))
+        reset(self.c1)
+        return res
+
+    def ten_x(self) -> dict:
+        c10 = WORK / f"{self.args.campaign}-10x"
+        self.restore(c10, 10)
+        extra = ["--allow-low-res"] if self.args.campaign == "mixed" else []
+        cold = attempt("10×, default, cold", build_cmd(extra, self.args.jobs), c10, self.env,
+                       lambda: reset(c10), self.log)
+        cold["output_bytes"] = size_of(c10 / "out")
+        cold["output_unique_bytes"] = size_of(c10 / "out", unique=True)
+        noop = attempt("10×, no-op", build_cmd(extra, self.args.jobs), c10, self.env,
+                       log=self.log)
+        reset(c10)
+        return {"cases": 1000, "cold": cold, "noop": noop, "options": extra}
 
 
-def table(results: dict) -> str:
-    f = results["floor"]
-    rows = [("campaign / mode / build", "cold s", "cold CPU s", "× floor", "no-op s", "1 edit s",
-             "1 photo s",
-             "peak MB (1 proc)", "peak MB (all, PSS)", "output MB (files / on disk)")]
-    for c in results["configs"]:
-        # the floor is the 1× campaign's: a ratio only for 1× builds that convert photos
-        fl = f["jobs_seconds"] if c["mode"] == "convert" and c.get("scale", 1) == 1 else None
-        rows.append((
-            c["label"], f"{c['cold']['seconds']:.1f}", f"{c['cold'].get('cpu_seconds', 0):.0f}",
-            f"{c['cold']['seconds'] / fl:.2f}" if fl else "—",
-            f"{c['noop']['seconds']:.2f}",
-            f"{c['edit']['seconds']:.2f}" if "edit" in c else "—",
-            f"{c['photo']['seconds']:.2f}" if "photo" in c else "—",
-            f"{max(c[k]['maxrss_mb'] for k in ('cold', 'noop', 'edit', 'photo') if k in c):.0f}",
-            f"{max(c[k]['tree_pss_mb'] for k in ('cold', 'noop', 'edit', 'photo') if k in c):.0f}",
-            f"{c['output_bytes'] / 1e6:.0f} / {c.get('output_unique_bytes', 0) / 1e6:.0f}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in
-                       enumerate(zip(r, widths))) for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append("")
-    lines.append(f"floor (1× campaign, {f['photos']} photos decoded, resampled, converted to CMYK "
-                 f"and encoded with Pillow): {f['jobs_seconds']:.1f} s in {f['jobs']} processes, "
-                 f"{f['one_seconds']:.1f} s in one")
-    for c in results["configs"]:
-        stages = c["cold"]["runs"][-1].get("stages", {})
-        if stages:
-            lines.append(f"cold stages, {c['label']}: " + ", ".join(
-                f"{k} {v:.1f}" for k, v in stages.items() if not k.startswith("tasks.")))
-    busy = [(c["label"], k, c[k]["foreign_share"]) for c in results["configs"]
-            for k in ("cold", "noop", "edit", "photo") if k in c and c[k].get("foreign_share", 0) > 0.05]
-    for label, k, share in busy:
-        lines.append(f"note: during a {k} run of «{label}» other programs used {share:.0%} "
-                     "of the machine")
-    if results.get("scale"):
-        s = results["scale"]
-        lines.append(f"10× / 1×: time {s['time_ratio']:.2f}×, largest process "
-                     f"{s['memory_ratio']:.2f}×, all processes {s['pss_ratio']:.2f}×")
-    return "\n".join(lines)
+def snapshot() -> Path:
+    code = WORK / "code"
+    if code.exists():
+        shutil.rmtree(code)
+    shutil.copytree(ROOT / "src" / "standpress", code / "standpress",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
+def machine() -> dict:
+    import PIL
+    import pyvips
+
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "pillow": PIL.__version__,
+            "libvips": f"{pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}",
+            "platform": platform.platform(), "loadavg_at_start": list(os.getloadavg())}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--runs", type=int, default=3, help="interleaved rounds")
+    ap.add_argument("--jobs", type=int, default=2, help="processes (floors and builds)")
+    ap.add_argument("--campaign", choices=KINDS, default="mixed")
+    ap.add_argument("--cases", type=int, default=None,
+                    help="only the first N cases of the 1× campaign (a quicker look)")
     ap.add_argument("--no-10x", action="store_true", help="skip the 1,000-case campaign")
-    ap.add_argument("--only-10x", action="store_true", help="the 1,000-case campaign only")
+    ap.add_argument("--no-jobs-check", action="store_true",
+                    help="skip the --jobs 1 / --jobs 2 comparison")
     ap.add_argument("--results", type=Path, default=HERE / "results.json")
+    ap.add_argument("--readme", nargs="?", const=ROOT / "README.md", type=Path, default=None,
+                    help="rewrite the performance table in README.md (or this file)")
     ap.add_argument("--quiet-wait", type=float, default=QUIET_WAIT,
                     help="seconds to wait for other programs to go quiet before each run")
+    ap.add_argument("--retries", type=int, default=RETRIES,
+                    help="runs other programs disturbed are done again this many times")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    globals()["QUIET_WAIT"] = args.quiet_wait
+    globals().update(QUIET_WAIT=args.quiet_wait, RETRIES=args.retries)
     if args.measure:
         spec = json.loads(args.measure)
         print(json.dumps(measure(spec["cmd"], spec["cwd"], spec["env"])))
         return
 
     WORK.mkdir(exist_ok=True)
-    code = WORK / "code"
-    if code.exists():
-        shutil.rmtree(code)
-    shutil.copytree(ROOT / "src" / "standpress", code / "standpress",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = snapshot()
     # as a user runs it: bytecode cached (the first run writes the snapshot's __pycache__)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     env.update(PYTHONPATH=str(code), SOURCE_DATE_EPOCH=EPOCH)
-    store = WORK / "photos"
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), platform.processor())
-    import PIL
-
-    results = {"machine": {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-                           "pillow": PIL.__version__, "platform": platform.platform()},
-               "standpress": commit, "jobs": args.jobs, "runs": args.runs, "configs": []}
-    previous = json.loads(args.results.read_text()) if args.results.exists() else {}
-
-    if not args.only_10x:
-        c1 = WORK / "c1"
-        cases, locations = make_campaign(c1, 1, store)
-        p1 = WORK / "c1-passthrough"
-        make_campaign(p1, 1, store)
-        text = (p1 / "locations.toml").read_text("utf-8")
-        (p1 / "locations.toml").write_text(text.replace('photos = "convert"',
-                                                        'photos = "passthrough"'), "utf-8")
-        info = _placements(code, cases, locations)
-        tasks = [(*p, info["profile"]) for p in info["placements"]]
-        print(f"floor: {len(tasks)} photos")
-        one = statistics.median(floor(tasks, 1) for _ in range(args.runs))
-        many = statistics.median(floor(tasks, args.jobs) for _ in range(args.runs))
-        results["floor"] = {"photos": len(tasks), "one_seconds": one, "jobs": args.jobs,
-                            "jobs_seconds": many}
-        print(f"  {one:.1f} s in one process, {many:.1f} s in {args.jobs}")
-        for label, folder, mode, extra, inc in (
-                ("1× convert, full build", c1, "convert", [], True),
-                ("1× convert, --no-check --no-site", c1, "convert", LIGHT, True),
-                ("1× convert, PDFs only (--no-svg too)", c1, "convert", PDFS, False),
-                ("1× passthrough, full build", p1, "passthrough", [], False),
-                ("1× passthrough, --no-check --no-site", p1, "passthrough", LIGHT, False),
-                ("1× passthrough, PDFs only (--no-svg too)", p1, "passthrough", PDFS, False)):
-            make_campaign(folder, 1, store, progress=lambda s: None)  # undo earlier edits
-            if mode == "passthrough":
-                text = (folder / "locations.toml").read_text("utf-8")
-                (folder / "locations.toml").write_text(
-                    text.replace('photos = "convert"', 'photos = "passthrough"'), "utf-8")
-            res = bench_config(label, folder, extra, env, args, inc)
-            res["mode"] = mode
-            res["scale"] = 1
-            results["configs"].append(res)
-        make_campaign(c1, 1, store, progress=lambda s: None)
-    else:
-        results["floor"] = previous.get("floor")
-        results["configs"] = [c for c in previous.get("configs", []) if c.get("scale") == 1]
-
+    bench = Bench(args, env, code, WORK / "photos")
+    started = time.time()
+    results = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+               "machine": machine(), "standpress": commit, "jobs": args.jobs,
+               "runs": args.runs, "campaign": args.campaign, "cases": args.cases}
+    results["campaign_info"] = bench.prepare()
+    results["rounds"] = [bench.one_round(i) for i in range(args.runs)]
+    if not args.no_jobs_check:
+        results["jobs_check"] = bench.jobs_check()
     if not args.no_10x:
-        c10 = WORK / "c10"
-        make_campaign(c10, 10, store)
-        one_run = argparse.Namespace(**{**vars(args), "runs": 1})
-        for label, extra in (("10× convert, full build", []),
-                             ("10× convert, --no-check --no-site", LIGHT)):
-            res = bench_config(label, c10, extra, env, one_run, False)
-            res["mode"] = "convert"
-            res["scale"] = 10
-            results["configs"].append(res)
-        base = next((c for c in results["configs"] if c["label"] == "1× convert, full build"), None)
-        big = next(c for c in results["configs"] if c["label"] == "10× convert, full build")
-        if base:
-            results["scale"] = {
-                "time_ratio": big["cold"]["seconds"] / base["cold"]["seconds"],
-                "memory_ratio": big["cold"]["maxrss_mb"] / base["cold"]["maxrss_mb"],
-                "pss_ratio": big["cold"]["tree_pss_mb"] / base["cold"]["tree_pss_mb"]}
-    elif previous.get("scale"):
-        results["scale"] = previous["scale"]
-        results["configs"] += [c for c in previous.get("configs", []) if c.get("scale") == 10]
+        results["ten_x"] = bench.ten_x()
+    results["wall_minutes"] = round((time.time() - started) / 60, 1)
+    results["summary"] = summarise(results)
 
-    args.results.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    previous = json.loads(args.results.read_text()) if args.results.exists() else {}
+    history = previous.pop("history", []) + ([previous] if previous else [])
+    args.results.write_text(json.dumps({**results, "history": history}, indent=1,
+                                       ensure_ascii=False) + "\n", "utf-8")
+    table = markdown(results)
     print()
-    print(table(results))
-    print(f"\nwritten: {args.results}")
+    print(table)
+    print(f"\nwritten: {args.results} ({len(history)} earlier runs kept under «history»)")
+    if args.readme:
+        rewrite_readme(args.readme, table)
+        print(f"rewritten: the performance table in {args.readme}")
 
 
 if __name__ == "__main__":
