@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -149,12 +150,22 @@ def add_seconds(scheduler, tasks: Sequence[Task], results: list[tuple]) -> None:
             scheduler.cpu[kind] = scheduler.cpu.get(kind, 0.0) + r[3]
 
 
+def start_method() -> str | None:
+    """How the pool's workers start: forked (cheap, and they inherit what this process has
+    measured), unless this process has loaded libvips — its thread pool does not survive
+    ``fork()``, and a child forked after it ran hangs in its first operation — then from a
+    fresh server process (``forkserver``), where libvips is started anew."""
+    if "pyvips" in sys.modules and "forkserver" in multiprocessing.get_all_start_methods():
+        return "forkserver"
+    return None
+
+
 class _TrackedContext:
     """A multiprocessing context that remembers the processes it starts (the pool's
     workers), so that they can be terminated without reading the pool's internals."""
 
     def __init__(self) -> None:
-        self.base = multiprocessing.get_context()
+        self.base = multiprocessing.get_context(start_method())
         self.processes: list = []
 
     def __getattr__(self, name: str):
