@@ -68,6 +68,7 @@ HEADLINES = {
     "photo-no-credit": lambda n, p: f"{_n(n, 'photo')} without a credit",
     "credit-no-photo": lambda n, p: f"{_n(n, 'credit')} without a photo",
     "photo-missing": lambda n, p: f"{_n(n, 'photo')} that cannot be used",
+    "photo-transparent": lambda n, p: f"{_n(n, 'photo')} with transparent areas (printed white)",
     "unknown-key": lambda n, p: f"{_n(n, 'unknown key')} ignored",
     "photo-low-res": lambda n, p: (
         f"{_n(n, 'photo')} below {_num(p.fact('warn_ppi'))} ppi on «{p.fact('format')}» "

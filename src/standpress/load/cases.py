@@ -326,7 +326,27 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     size = _image_ok(real, value, fail)
     if size is None:
         return None
+    if _transparent(real):
+        problems.append(Problem(
+            f'"{short(value)}" has transparent areas: they print as paper white', shown, place,
+            "photo", "flatten the picture onto the background it should have (or save it as "
+            "JPEG) if white is not meant", severity="warning", case=case,
+            kind="photo-transparent"))
     return real, size
+
+
+def _transparent(path: Path) -> bool:
+    """Whether the image has pixels that are not fully opaque (decoded only when it has an
+    alpha channel or a transparent colour: most photos are read no further than the
+    header)."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(path) as im:
+            if im.mode not in ("RGBA", "LA", "PA", "RGBa", "La") and "transparency" not in im.info:
+                return False
+            return im.convert("RGBA").getchannel("A").getextrema()[0] < 255
 
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
