@@ -27,6 +27,9 @@ def workers(tmp_path, monkeypatch, project):
 
     monkeypatch.setitem(T.TASKS, "rec", record)
     monkeypatch.setitem(T.TASKS, "fail", fail)
+    # these tasks live in this module's TASKS, which only forked workers inherit; they never
+    # call libvips, so forking is safe even where an earlier test of this process loaded it
+    monkeypatch.setattr(S, "start_method", lambda: None)
     ctx = T.Context(str(tmp_path / "cache"), project, datetime.now(timezone.utc), False)
     made = []
 

@@ -50,7 +50,6 @@ HEADER_NAMES = {
     "назва проекту": "title",
     "організація": "organization", "громадська організація": "organization",
     "організація-учасник": "organization", "учасник": "organization",
-    "organisation": "organization",
     "район": "district",
     "категорія": "category", "напрям": "category", "тема": "category",
     "опис": "summary", "короткий опис": "summary", "анотація": "summary",
@@ -58,9 +57,8 @@ HEADER_NAMES = {
     "партнер": "partner", "партнер від влади": "partner", "орган влади": "partner",
     "посилання": "url", "веб-сторінка": "url", "адреса сторінки": "url", "сайт": "url",
     "фото": "photo", "фотографія": "photo", "світлина": "photo", "файл фото": "photo",
-    "photo_file": "photo", "автор фото": "photo_credit", "фото: автор": "photo_credit",
+    "автор фото": "photo_credit", "фото: автор": "photo_credit",
     "авторство фото": "photo_credit", "підпис до фото": "photo_credit",
-    "photo credit": "photo_credit", "credit": "photo_credit",
 }
 NEAR_MISS = 0.8  # difflib ratio from which an unknown column is taken for a misspelt known one
 MISSING = "required column"
