@@ -91,10 +91,15 @@ def exit_on_sigterm() -> Callable[[], None]:
 
 def start_worker(init: Callable[..., None], initargs: tuple, ready=None) -> None:
     """A worker process's first act: ignore Ctrl-C (the main process's to handle), let the
-    one held back while forking through (and so drop it), watch for the main process's
-    death, then ``init(*initargs)``; last, count itself in ``ready`` (a shared integer)."""
+    one held back while forking through (and so drop it), die of SIGTERM plainly, watch for
+    the main process's death, then ``init(*initargs)``; last, count itself in ``ready`` (a
+    shared integer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # the pool stops its workers with SIGTERM: they end at once (the main process's handler,
+    # inherited by fork, would raise SystemExit inside whatever C callback runs — libvips'
+    # log handler printed it as a traceback); what they write lands by atomic renames
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parent = os.getppid()
 
     def orphaned() -> None:  # the main process was killed outright: stop, write nothing
