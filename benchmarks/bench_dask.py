@@ -27,6 +27,7 @@ generated photos are kept in ``benchmarks/.work/photos``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -41,9 +42,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+def tree(out: Path) -> dict[str, str]:
+    """Each output file's SHA-256 (not its bytes: a 10x output is several GB)."""
+    return {p.relative_to(out).as_posix(): file_digest(p) for p in sorted(out.rglob("*"))
             if p.is_file() and p.name != ".standpress-owned.json"}
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def cache_bytes(cache: Path) -> dict[str, int]:
