@@ -27,6 +27,17 @@ SCRIPT = textwrap.dedent("""
     im = Image.fromarray(np.random.default_rng(1).integers(0, 255, (600, 800, 3), "uint8"))
     vips.screen_pixels(im, (200, 150))
     assert start_method() == "forkserver", start_method()  # never fork after libvips
+
+    # a forkserver's children inherit its environment from when it began: each pool's
+    # workers must see this process's environment as it is when that pool starts
+    from standpress.pipeline.scheduler import LocalScheduler
+    seen = []
+    for value in ("first", "second"):
+        os.environ["STANDPRESS_PROBE"] = value
+        pool = LocalScheduler(2, os.getenv, os.getpid)
+        seen.append(pool.run([("STANDPRESS_PROBE", "unset")] * 2))
+        pool.close()
+    assert seen == [["first", "first"], ["second", "second"]], seen
     root = Path(sys.argv[1])
     os.environ["SOURCE_DATE_EPOCH"] = "1665532800"
     result = build(BuildOptions(cases=root / "data" / "cases.csv",

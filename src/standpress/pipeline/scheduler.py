@@ -89,7 +89,8 @@ def exit_on_sigterm() -> Callable[[], None]:
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 
-def start_worker(init: Callable[..., None], initargs: tuple, ready=None) -> None:
+def start_worker(init: Callable[..., None], initargs: tuple, ready=None,
+                 env: dict[str, str] | None = None) -> None:
     """A worker process's first act: ignore Ctrl-C (the main process's to handle), let the
     one held back while forking through (and so drop it), die of SIGTERM plainly, watch for
     the main process's death, then ``init(*initargs)``; last, count itself in ``ready`` (a
@@ -100,6 +101,10 @@ def start_worker(init: Callable[..., None], initargs: tuple, ready=None) -> None
     # inherited by fork, would raise SystemExit inside whatever C callback runs — libvips'
     # log handler printed it as a traceback); what they write lands by atomic renames
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if env is not None:  # started from a forkserver: its environment is from when it began
+        os.environ.clear()
+        os.environ.update(env)
+        time.tzset()
     parent = os.getppid()
 
     def orphaned() -> None:  # the main process was killed outright: stop, write nothing
@@ -159,7 +164,9 @@ def start_method() -> str | None:
     """How the pool's workers start: forked (cheap, and they inherit what this process has
     measured), unless this process has loaded libvips — its thread pool does not survive
     ``fork()``, and a child forked after it ran hangs in its first operation — then from a
-    fresh server process (``forkserver``), where libvips is started anew."""
+    fresh server process (``forkserver``), where libvips is started anew. A forkserver's
+    children inherit the environment of when it began, so the workers are handed this
+    process's environment (``SOURCE_DATE_EPOCH``, ``TZ``…) as it is when the pool starts."""
     if "pyvips" in sys.modules and "forkserver" in multiprocessing.get_all_start_methods():
         return "forkserver"
     return None
@@ -171,6 +178,7 @@ class _TrackedContext:
 
     def __init__(self) -> None:
         self.base = multiprocessing.get_context(start_method())
+        self.forked = self.base.get_start_method() == "fork"  # workers see this environment
         self.processes: list = []
 
     def __getattr__(self, name: str):
@@ -272,7 +280,9 @@ class LocalScheduler:
             self.started = self.context.Value("i", 0)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self.context,
                                             initializer=start_worker,
-                                            initargs=(self.init, self.initargs, self.started))
+                                            initargs=(self.init, self.initargs, self.started,
+                                                      None if self.context.forked
+                                                      else dict(os.environ)))
         return self.pool
 
     def close(self, cancel: bool = False) -> None:
