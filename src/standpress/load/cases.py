@@ -323,10 +323,11 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     if not real.is_file():
         fail(f'"{short(value)}" is not a file', "name an image file (JPEG, PNG or TIFF)")
         return None
-    size = _image_ok(real, value, fail)
-    if size is None:
+    checked = _image_ok(real, value, fail)
+    if checked is None:
         return None
-    if _transparent(real):
+    size, clear = checked
+    if clear:
         problems.append(Problem(
             f'"{short(value)}" has transparent areas: they print as paper white', shown, place,
             "photo", "flatten the picture onto the background it should have (or save it as "
@@ -335,18 +336,13 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     return real, size
 
 
-def _transparent(path: Path) -> bool:
-    """Whether the image has pixels that are not fully opaque (decoded only when it has an
-    alpha channel or a transparent colour: most photos are read no further than the
-    header)."""
-    from PIL import Image
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Image.open(path) as im:
-            if im.mode not in ("RGBA", "LA", "PA", "RGBa", "La") and "transparency" not in im.info:
-                return False
-            return im.convert("RGBA").getchannel("A").getextrema()[0] < 255
+def _transparent(im) -> bool:
+    """Whether the open image has pixels that are not fully opaque (decoded only when it
+    has an alpha channel or a transparent colour: most photos are read no further than
+    the header)."""
+    if im.mode not in ("RGBA", "LA", "PA", "RGBa", "La") and "transparency" not in im.info:
+        return False
+    return im.convert("RGBA").getchannel("A").getextrema()[0] < 255
 
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp"}
@@ -410,9 +406,10 @@ def _missing_photo_hint(base: Path, raw: Path) -> str:
             + ", ".join(nearest[:SHOWN_PHOTOS]) + "; fix the name")
 
 
-def _image_ok(real: Path, value: str, fail) -> tuple[int, int] | None:
+def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | None:
     """Check the image from its header (and, when in doubt, a reduced decode); its size
-    in pixels as printed (EXIF orientation applied), or None when it is unusable."""
+    in pixels as printed (EXIF orientation applied) and whether it has transparent
+    pixels, or None when it is unusable."""
     from PIL import Image, UnidentifiedImageError
 
     name = short(value)
@@ -437,6 +434,7 @@ def _image_ok(real: Path, value: str, fail) -> tuple[int, int] | None:
                 elif im.format in ("JPEG", "MPO") and not _jpeg_complete(real):
                     im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
                     im.load()
+                clear = _transparent(im)
     except Image.DecompressionBombError as exc:
         m = re.search(r"\((\d+) pixels\)", str(exc))
         count = f"{int(m.group(1)):,} pixels" if m else "too many pixels"
@@ -456,7 +454,7 @@ def _image_ok(real: Path, value: str, fail) -> tuple[int, int] | None:
             what = f"damaged ({short(reason, 60)})"
         fail(f'"{name}" is {what}', "copy or download the photo again, or " + export)
         return None
-    return size
+    return size, clear
 
 
 def _jpeg_complete(path: Path) -> bool:
