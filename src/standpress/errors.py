@@ -15,7 +15,6 @@ Only ``standpress.cli`` (``handle_errors``) turns these exceptions into exit cod
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,9 +125,15 @@ class PublishError(StandpressError):
     """The output folder could not be written or swapped in."""
 
 
-def ppi_text(ppi: float, *bounds: float) -> str:
-    """``ppi`` in whole numbers, or to one decimal where rounding would put it on a bound
-    it is below (never «15 ppi, below the floor of 15 ppi»)."""
+def shown_ppi(ppi: float, *bounds: float) -> int | float:
+    """``ppi`` as messages show it: whole, or to one decimal (rounded down) where rounding
+    would put it on a bound it is below (never «15 ppi, below the floor of 15 ppi»)."""
     if any(ppi < b <= round(ppi) for b in bounds):
-        return f"{math.floor(ppi * 10) / 10:.1f}"  # down: 14.97 is «14.9», not «15.0»
-    return f"{ppi:.0f}"
+        return math.floor(ppi * 10) / 10  # down: 14.97 is 14.9, not 15.0
+    return round(ppi)
+
+
+def ppi_text(ppi: float, *bounds: float) -> str:
+    """:func:`shown_ppi` as text."""
+    shown = shown_ppi(ppi, *bounds)
+    return f"{shown:.1f}" if isinstance(shown, float) else str(shown)

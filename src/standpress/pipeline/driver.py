@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import InputError, Problem, display_path, ppi_text
+from ..errors import InputError, Problem, display_path, ppi_text, shown_ppi
 from ..layout.panels import PanelInput
 from ..layout.templates import Style, Template
 from ..manifest import STANDS_JSON
@@ -291,7 +291,8 @@ def photo_problems(seen: dict[str, tuple], cases, allow_low_res: bool,
         src = sources.get(label)
         file, place = (src.file, src.place) if src else (name, None)
         shown = ppi_text(ppi, fmt.min_ppi, fmt.warn_ppi)
-        facts = (("photo", name), ("ppi", float(shown) if "." in shown else int(shown)), ("target_ppi", float(fmt.target_ppi)),
+        facts = (("photo", name), ("ppi", shown_ppi(ppi, fmt.min_ppi, fmt.warn_ppi)),
+                 ("target_ppi", float(fmt.target_ppi)),
                  ("warn_ppi", float(fmt.warn_ppi)), ("min_ppi", float(fmt.min_ppi)),
                  ("format", fmt.id))
         if ppi < fmt.min_ppi:
