@@ -59,7 +59,8 @@ INK_LIMIT = 300.0
 # the Pillow pixel step as it was (bf89804 load/images.py), in cropped_pixels' shape
 
 
-def pillow_pixels(img, path, info, notes, *, orientation, crop, out_size, resample, oriented):
+def pillow_pixels(img, path, info, notes, *, orientation, crop, out_size, resample, oriented,
+                  rgb_array=False):
     """The replaced Pillow code: draft, decode, orient, polarity, modes, crop + Lanczos."""
     from standpress.load.colour import normalise_mode
 
@@ -129,8 +130,10 @@ def _args(kw: dict) -> dict:
     return args
 
 
-def as_cmyk(img: Image.Image) -> np.ndarray:
-    """H × W × 4 ink levels (gray L becomes K = 255 − L)."""
+def as_cmyk(img: Image.Image | np.ndarray) -> np.ndarray:
+    """H × W × 4 ink levels (gray L becomes K = 255 − L; an array is CMYK already)."""
+    if isinstance(img, np.ndarray):
+        return img
     if img.mode == "L":
         a = np.zeros((img.height, img.width, 4), np.uint8)
         a[..., 3] = 255 - np.asarray(img)

@@ -40,9 +40,11 @@ import functools
 import io
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageCms
 
 from standpress.errors import InputError, Problem, display_path
+from standpress.load.colourtable import rgb_to_cmyk_pixels
 
 RENDERING_INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC
 TRANSFORM_FLAGS = ImageCms.Flags.BLACKPOINTCOMPENSATION
@@ -163,13 +165,30 @@ def rgb_to_cmyk(
     out_bytes: bytes,
     notes: list[str],
 ) -> Image.Image:
+    return Image.fromarray(rgb_pixels_to_cmyk(np.asarray(img.convert("RGB")), icc, out_bytes,
+                                              notes), "CMYK")
+
+
+def rgb_pixels_to_cmyk(
+    rgb: np.ndarray,
+    icc: bytes | None,
+    out_bytes: bytes,
+    notes: list[str],
+) -> np.ndarray:
+    """RGB pixels (H × W × 3, ``uint8``; ``icc``: their embedded profile) in the output
+    profile: H × W × 4. LittleCMS's numbers, from a table of every colour when one is at
+    hand or worth making (:mod:`standpress.load.colourtable`), else pixel by pixel."""
     source = usable_profile(icc, "RGB", notes)
     if icc is None:
         notes.append("no embedded ICC profile; assumed sRGB")
     elif source is None:
         notes.append("assumed sRGB instead")
     transform = icc_transform(source, out_bytes, "RGB", "CMYK")
-    return ImageCms.applyTransform(img, transform)
+    cmyk = rgb_to_cmyk_pixels(rgb, source, out_bytes, transform, RENDERING_INTENT,
+                              TRANSFORM_FLAGS)
+    if cmyk is None:
+        cmyk = np.asarray(ImageCms.applyTransform(Image.fromarray(rgb, "RGB"), transform))
+    return cmyk
 
 
 def cmyk_to_cmyk(

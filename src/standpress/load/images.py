@@ -100,10 +100,12 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from standpress.errors import InputError, display_path
-from standpress.load.colour import (fail, icc_transform, load_output_profile, srgb_bytes, to_output_colour,
+from standpress.load.colour import (fail, icc_transform, load_output_profile,
+                                    rgb_pixels_to_cmyk, srgb_bytes, to_output_colour,
                                     usable_profile)
 from standpress.load.ink import encode_jpeg, encode_within_limit
 from standpress.load.vips import cropped_pixels, screen_pixels, screen_pixels_of_jpeg
@@ -218,11 +220,18 @@ def _prepare_open(
 
     work, alpha, icc = cropped_pixels(img, path, dict(img.info), notes, orientation=orientation,
                                       crop=plan.crop, out_size=plan.out_size,
-                                      resample=plan.resample, oriented=oriented)
-    out = to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
+                                      resample=plan.resample, oriented=oriented,
+                                      rgb_array=True)
+    pixels = None  # the CMYK result as an array, when it came as one (opaque RGB: no copies)
+    if isinstance(work, np.ndarray):
+        pixels = rgb_pixels_to_cmyk(work, icc, out_bytes, notes)
+        out = Image.fromarray(pixels, "CMYK")  # (maps the array)
+    else:
+        out = to_output_colour(work, alpha, icc, out_bytes, background_cmyk, notes)
     if ink_limit is not None and out.mode == "CMYK":
-        limited = encode_within_limit(out, ink_limit)
+        limited = encode_within_limit(out if pixels is None else pixels, ink_limit)
         out, data = limited.image, limited.data
+        pixels = limited.pixels
     else:
         data = encode_jpeg(out)
     notes += _resolution_warnings(plan.effective_ppi, box_mm, target_ppi)
@@ -237,7 +246,7 @@ def _prepare_open(
         crop=_rounded_box(plan.crop),
         warnings=tuple(_prefixed(path, notes)),
         invert_cmyk=out.mode == "CMYK",
-        screen=screen_jpeg(out, screen_size, out_bytes) if screen_size else None,
+        screen=screen_jpeg(out, screen_size, out_bytes, pixels=pixels) if screen_size else None,
     )
 
 
@@ -249,12 +258,13 @@ SCREEN_QUALITY = 80
 
 
 def screen_jpeg(img: Image.Image, size: tuple[int, int], out_bytes: bytes,
-                box: tuple[float, float, float, float] | None = None) -> bytes:
+                box: tuple[float, float, float, float] | None = None,
+                pixels: np.ndarray | None = None) -> bytes:
     """``img`` (or its ``box``) at ``size`` as an sRGB JPEG; CMYK goes through the output
     profile (relative colorimetric, black point compensation) so the screen shows the
     print's colours; RGB with an embedded profile is converted from it. Resized by libvips
     (Lanczos-3), converted by LittleCMS, encoded by Pillow."""
-    return _screen_encoded(screen_pixels(img, size, box), img.info.get("icc_profile"),
+    return _screen_encoded(screen_pixels(img, size, box, pixels), img.info.get("icc_profile"),
                            out_bytes)
 
 

@@ -94,6 +94,7 @@ class InkLimited:
     flat: int
     passes: int
     rounds: int = 0
+    pixels: np.ndarray | None = None  # ``image``'s pixels (H × W × 4), when at hand
 
 
 def allowed_levels(limit: float) -> int:
@@ -125,15 +126,21 @@ def limit_ink(img: Image.Image, limit: float) -> Image.Image:
     return img if out is a else Image.fromarray(out, "CMYK")
 
 
-def encode_within_limit(img: Image.Image, limit: float, *,
+def encode_within_limit(img: Image.Image | np.ndarray, limit: float, *,
                         margin: float = INK_MARGIN) -> InkLimited:
-    """The JPEG of CMYK ``img`` with no decoded pixel over ``limit`` % (see the module doc)."""
-    if img.mode != "CMYK":
+    """The JPEG of CMYK ``img`` (a Pillow image, or its pixels: H × W × 4 ``uint8``) with no
+    decoded pixel over ``limit`` % (see the module doc)."""
+    if isinstance(img, np.ndarray):
+        if img.ndim != 3 or img.shape[2] != 4 or img.dtype != np.uint8:
+            raise ValueError(f"encode_within_limit needs CMYK pixels, got {img.shape} {img.dtype}")
+        src, img = img, Image.fromarray(img, "CMYK")  # (the image maps the array: no copy)
+    elif img.mode != "CMYK":
         raise ValueError(f"encode_within_limit needs a CMYK image, got {img.mode!r}")
+    else:
+        src = np.asarray(img)
     allowed = allowed_levels(limit)
     if allowed < 0:
         raise ValueError(f"ink limit {limit!r} % is below the decoder slack")
-    src = np.asarray(img)
     lim = _limited(src, np.float32(allowed - margin * 255 / 100))
     ceilings: dict[tuple[int, int], float] = {}  # block → its ceiling, once lowered
     flat: set[tuple[int, int]] = set()
@@ -145,7 +152,7 @@ def encode_within_limit(img: Image.Image, limit: float, *,
         if not over:
             image = img if lim is src else Image.fromarray(lim, "CMYK")
             return InkLimited(data, image, int(totals.max()), len(ceilings.keys() | flat),
-                              len(flat), passes, rounds)
+                              len(flat), passes, rounds, lim)
         if passes > MAX_PASSES:
             break
         if lim is src:  # (nothing was over the first cap: no copy made yet)

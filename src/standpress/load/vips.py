@@ -193,12 +193,14 @@ def _pil(a: np.ndarray, mode: str) -> Image.Image:
 def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *,
                    orientation: int, crop: tuple[float, float, float, float],
                    out_size: tuple[int, int], resample: bool,
-                   oriented: tuple[int, int]):
+                   oriented: tuple[int, int], rgb_array: bool = False):
     """The photo's pixels in ``crop`` (oriented source pixels) at ``out_size``, oriented.
 
     ``img`` is Pillow's lazily opened image (header only). Returns (``work`` in mode RGB, L
     or CMYK, ``alpha`` or None, the embedded profile or None), as
-    :func:`standpress.load.colour.normalise_mode` gives them for a whole image."""
+    :func:`standpress.load.colour.normalise_mode` gives them for a whole image; with
+    ``rgb_array``, opaque RGB ``work`` is the H × W × 3 ``uint8`` array itself (no copy
+    into a Pillow image)."""
     pv = vips()
     stored = img.size
     alpha = None
@@ -228,6 +230,8 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
     except pv.Error as exc:
         raise fail(path, f"image data is truncated or corrupt ({_first_line(exc)})",
                    "export or download the file again") from None
+    if alpha is None and rgb_array and mode == "RGB":
+        return a, None, icc
     out = _pil(a, mode)
     if alpha is None:
         return out, None, icc
@@ -273,9 +277,12 @@ def resized(im, target: tuple[int, int], span: tuple[float, float] | None = None
 
 
 def screen_pixels(img: Image.Image, size: tuple[int, int],
-                  box: tuple[float, float, float, float] | None = None) -> Image.Image:
-    """``img`` (or its ``box``, in its pixels) resized with Lanczos-3 to ``size``."""
-    return _pil(_to_array(_boxed(_from_array(np.asarray(img)), size, box)), img.mode)
+                  box: tuple[float, float, float, float] | None = None,
+                  pixels: np.ndarray | None = None) -> Image.Image:
+    """``img`` (or its ``box``, in its pixels) resized with Lanczos-3 to ``size``;
+    ``pixels``: ``img``'s pixels as an array, when the caller has them."""
+    a = np.asarray(img) if pixels is None else pixels
+    return _pil(_to_array(_boxed(_from_array(a), size, box)), img.mode)
 
 
 def screen_pixels_of_jpeg(data: bytes, mode: str, full: tuple[int, int], size: tuple[int, int],

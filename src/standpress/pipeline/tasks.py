@@ -17,12 +17,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from PIL import Image as PILImage
 
 from ..check import check_pdf
 from ..errors import FitError, Problem, RenderError
 from ..layout.frame import QR, Image
 from ..layout.panels import layout_panel
+from ..load.colourtable import COLOURS, use_store
 from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format
 from ..pdfread import Lighter
@@ -35,8 +37,8 @@ from .cache import Cache
 from .finish import finish_pdf, merge_stand
 from .taskspec import PHOTO_CODE, PREVIEW, Context, page_key, placement, products
 
-__all__ = ["PHOTO_CODE", "PREVIEW", "TASKS", "Context", "init_worker", "page_key", "placement",
-           "products", "run_task"]
+__all__ = ["PHOTO_CODE", "PREVIEW", "TASKS", "CacheTables", "Context", "init_worker", "page_key",
+           "placement", "products", "run_task"]
 
 
 class _Worker:
@@ -48,6 +50,27 @@ class _Worker:
 
 def init_worker(ctx: Context) -> None:
     _Worker.ctx, _Worker.cache = ctx, Cache(Path(ctx.cache))
+    use_store(CacheTables(_Worker.cache))
+
+
+class CacheTables:
+    """The colour tables (``load/colourtable.py``) kept in the build cache, kind ``colour``:
+    made once, then mapped from the file by every worker and every later build."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+
+    def load(self, key: str) -> np.ndarray | None:
+        entry = self.cache.get("colour", key)
+        if entry is None or entry.paths["u32"].stat().st_size != COLOURS * 4:
+            return None
+        return np.memmap(entry.paths["u32"], dtype=np.uint32, mode="r", shape=(COLOURS,))
+
+    def save(self, key: str, table: np.ndarray) -> None:
+        self.cache.put("colour", key, {"u32": memoryview(np.ascontiguousarray(table))})
+
+    def lock(self, key: str) -> Path:
+        return self.cache.root / f".colour-{key[:24]}.lock"
 
 
 def svg_size(w_mm: float, h_mm: float) -> tuple[int, int]:

@@ -17,7 +17,8 @@ from ..model import Project
 from .cache import digest
 
 # what a prepared photo depends on
-PHOTO_CODE = ("load/images.py", "load/colour.py", "load/ink.py", "load/vips.py", "errors.py")
+PHOTO_CODE = ("load/images.py", "load/colour.py", "load/colourtable.py", "load/ink.py",
+              "load/vips.py", "errors.py")
 PREVIEW = {"screen_px": 1600, "thumb_px": 360, "guides": False}  # what the site shows
 
 
