@@ -170,7 +170,8 @@ RETRIES = 2  # … at most this many times
 def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     """``measure`` in a fresh child, so that ru_maxrss is this run's alone; with what the
     build's ``--timings`` said (``stages``: seconds of the main process's stages;
-    ``tasks``: seconds spent inside the tasks of each kind, summed over all processes)
+    ``tasks``: seconds spent inside the tasks of each kind, summed over all processes;
+    ``task_cpu``: their CPU seconds, with their children's such as Ghostscript)
     and, for a floor, what it printed (``floor``)."""
     before = wait_quiet(QUIET_WAIT)
     load = os.getloadavg()
@@ -188,6 +189,9 @@ def run_measured(cmd: list[str], cwd: Path, env: dict) -> dict:
     m = re.search(r"^  in all processes: (.*)$", result["stderr"], re.M)
     if m:
         result["tasks"] = {k: float(v) for k, v in re.findall(r"(\S+) ([\d.]+) s", m.group(1))}
+    m = re.search(r"^  CPU in tasks: (.*)$", result["stderr"], re.M)
+    if m:
+        result["task_cpu"] = {k: float(v) for k, v in re.findall(r"(\S+) ([\d.]+) s", m.group(1))}
     m = re.search(r"^(\d+) warnings?:$", result["stderr"], re.M)
     if m:
         result["warnings"] = int(m.group(1))

@@ -73,6 +73,10 @@ def summarise(results: dict) -> dict:
                           "largest_mb": max(r[k]["maxrss_mb"] for r in rounds)}
     tasks = [r["default"].get("tasks", {}) for r in rounds]
     out["tasks"] = {k: statistics.median(t.get(k, 0.0) for t in tasks) for k in tasks[0]}
+    for build in ("default", "pdfs"):
+        cpu = [r[build].get("task_cpu", {}) for r in rounds if build in r]
+        out[f"task_cpu_{build}"] = ({k: statistics.median(c.get(k, 0.0) for c in cpu)
+                                     for k in cpu[0]} if cpu and cpu[0] else {})
     stages = [r["default"].get("stages", {}) for r in rounds]
     out["stages"] = {k: statistics.median(s.get(k, 0.0) for s in stages) for k in stages[0]}
     runs = [r[k] for r in rounds for k in kinds]
@@ -201,6 +205,24 @@ def markdown(results: dict) -> str:
     lines += ["", f"Peak memory of any build, all its processes together (PSS): "
                   f"{s['peak_pss_gb']:.2f} GB (target < {MEMORY_TARGET_GB:g} GB"
                   f"{_mark(s['targets']['memory'])})."]
+    if s.get("task_cpu_default"):
+        cpu = s["cpu_seconds"]["default"]["median"]
+        pillow = s["cpu_seconds"]["pillow"]["median"]
+        pdfs = s.get("task_cpu_pdfs", {})
+        kinds = sorted(s["task_cpu_default"], key=lambda k: -s["task_cpu_default"][k])
+        lines += ["", "CPU seconds per kind of task (user + sys of the worker processes "
+                      "inside the task, Ghostscript included; median of the rounds), against "
+                      f"the Pillow floor's {pillow:.1f} s of CPU for all its photo work:",
+                  "", "| task | default build | PDFs only | × Pillow floor (default) |",
+                  "|---|---|---|---|"]
+        for k in kinds:
+            v = s["task_cpu_default"][k]
+            p = f"{pdfs[k]:.1f}" if k in pdfs else "–"
+            lines.append(f"| {k} | {v:.1f} | {p} | {v / pillow:.2f}× |")
+        tasks_cpu = sum(s["task_cpu_default"].values())
+        lines.append(f"| all tasks | {tasks_cpu:.1f} | "
+                     f"{sum(pdfs.values()):.1f} | {tasks_cpu / pillow:.2f}× |")
+        lines.append(f"| the main process and the rest | {cpu - tasks_cpu:.1f} | | |")
     if s["tasks"]:
         total = sum(s["tasks"].values())
         cpu = s["cpu_seconds"]["default"]["median"]

@@ -118,8 +118,10 @@ def _results() -> dict:
         return {"pillow": _run(pillow + 0.5, floor={"seconds": pillow}),
                 "vips": _run(vips + 0.5, floor={"seconds": vips}),
                 "default": _run(default, tasks={"photo": default, "check": 1.0},
+                                task_cpu={"photo": default * 0.8, "check": 2.0},
                                 stages={"layout": 1.0}),
-                "pdfs": _run(default / 2), "noop": _run(0.15), "edit": _run(1.5),
+                "pdfs": _run(default / 2, task_cpu={"photo": default * 0.7}),
+                "noop": _run(0.15), "edit": _run(1.5),
                 "photo": _run(2.5)}
 
     return {"date": "2026-12-02 10:00 UTC", "standpress": "abc123", "jobs": 2,
@@ -144,6 +146,16 @@ def test_report_takes_each_ratio_against_the_floor_of_the_same_round():
     assert s["tasks"] == {"photo": 25.0, "check": 1.0}
     table = bench_report.markdown({**_results(), "summary": s})
     assert "| 1.50–2.00 |" in table
+
+
+def test_report_gives_cpu_per_kind_of_task_against_the_pillow_floor():
+    s = bench_report.summarise(_results())
+    assert s["task_cpu_default"] == {"photo": 20.0, "check": 2.0}  # medians of 16, 24 and 2, 2
+    assert s["task_cpu_pdfs"] == {"photo": 17.5}
+    table = bench_report.markdown({**_results(), "summary": s})
+    # the floors' CPU: 10.5 and 20.5, median 15.5; photo 20.0 / 15.5 = 1.29×
+    assert "| photo | 20.0 | 17.5 | 1.29× |" in table
+    assert "| check | 2.0 | – | 0.13× |" in table
 
 
 def test_readme_rewrite_touches_only_what_is_between_the_markers(tmp_path):

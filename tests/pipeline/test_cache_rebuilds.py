@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 
 import pytest
@@ -170,6 +171,8 @@ def test_the_cli_takes_a_cache_folder_jobs_and_no_cache(data, root):
     assert r.exit_code == 0, r.output
     assert (data / "c" / "standpress-cache.json").is_file()
     assert "render" in r.output and "made" in r.output
+    # CPU seconds per kind of task (the benchmark reads them): photos and PDFs were made
+    assert re.search(r"CPU in tasks: .*photo \d+\.\d\d s.*pdf \d+\.\d\d s", r.output), r.output
     r = CliRunner().invoke(main, [*args, "--no-cache"])
     assert r.exit_code == 0, r.output
     assert not (data / ".standpress-cache").exists()

@@ -80,6 +80,10 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
         if tasks:
             click.echo("  in all processes: " + "  ".join(f"{k} {v:.2f} s"
                                                          for k, v in tasks.items()), err=True)
+        cpu = {k[4:]: v for k, v in result.timings.items() if k.startswith("cpu.")}
+        if cpu:
+            click.echo("  CPU in tasks: " + "  ".join(f"{k} {v:.2f} s" for k, v in cpu.items()),
+                       err=True)
     if result.warnings:
         n = len(result.warnings)
         click.echo(f"{n} warning{'' if n == 1 else 's'}:", err=True)

@@ -133,6 +133,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
                   f"{run.made.reused} products reused, {len(run.made)} made")
     timings = dict(clock.stages)
     timings.update({f"tasks.{k}": round(v, 4) for k, v in workers.seconds.items()})
+    timings.update({f"cpu.{k}": round(v, 4) for k, v in getattr(workers, "cpu", {}).items()})
     return BuildResult(out, results, warnings, list(run.made), run.made.reused, timings,
                        None if scratch is not None else cache.root)
 
