@@ -50,6 +50,9 @@ def test_colour_table_gives_littlecms_numbers_for_every_pixel(srgb_table):
     looked_up = colourtable.lookup(table, rgb)
     assert looked_up.shape == (1024, 1024, 4)
     assert np.array_equal(looked_up, direct)
+    padded = np.zeros((1024, 1024, 4), np.uint8)  # R, G, B, 0 as libvips hands them over
+    padded[..., :3] = rgb
+    assert np.array_equal(colourtable.lookup(table, padded), direct)
 
 
 def test_photo_bytes_are_the_same_with_the_table_and_without(tmp_path, monkeypatch):

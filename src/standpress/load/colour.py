@@ -175,8 +175,8 @@ def rgb_pixels_to_cmyk(
     out_bytes: bytes,
     notes: list[str],
 ) -> np.ndarray:
-    """RGB pixels (H × W × 3, ``uint8``; ``icc``: their embedded profile) in the output
-    profile: H × W × 4. LittleCMS's numbers, from a table of every colour when one is at
+    """RGB pixels (H × W × 3, ``uint8``, or × 4 with a zero fourth byte; ``icc``: their
+    embedded profile) in the output profile: H × W × 4. LittleCMS's numbers, from a table of every colour when one is at
     hand or worth making (:mod:`standpress.load.colourtable`), else pixel by pixel."""
     source = usable_profile(icc, "RGB", notes)
     if icc is None:
@@ -187,7 +187,8 @@ def rgb_pixels_to_cmyk(
     cmyk = rgb_to_cmyk_pixels(rgb, source, out_bytes, transform, RENDERING_INTENT,
                               TRANSFORM_FLAGS)
     if cmyk is None:
-        cmyk = np.asarray(ImageCms.applyTransform(Image.fromarray(rgb, "RGB"), transform))
+        pixels = Image.fromarray(np.ascontiguousarray(rgb[..., :3]), "RGB")
+        cmyk = np.asarray(ImageCms.applyTransform(pixels, transform))
     return cmyk
 
 

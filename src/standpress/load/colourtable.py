@@ -26,6 +26,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import sys
 from pathlib import Path
 from typing import Protocol
 
@@ -104,7 +105,10 @@ def make_table(transform: ImageCms.ImageCmsTransform) -> np.ndarray:
 
 
 def lookup(table: np.ndarray, rgb: np.ndarray) -> np.ndarray:
-    """``rgb`` (H × W × 3, uint8) through ``table``: H × W × 4 (C, M, Y, K), uint8."""
+    """``rgb`` (H × W × 3, uint8; or H × W × 4 with a zero fourth byte, contiguous: then each
+    pixel is its own index) through ``table``: H × W × 4 (C, M, Y, K), uint8."""
+    if rgb.shape[2] == 4 and rgb.flags.c_contiguous and sys.byteorder == "little":
+        return table.take(rgb.view(np.uint32)[..., 0]).view(np.uint8).reshape(rgb.shape)
     index = rgb[..., 2].astype(np.uint32)
     index <<= 8
     index |= rgb[..., 1]

@@ -199,8 +199,10 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
     ``img`` is Pillow's lazily opened image (header only). Returns (``work`` in mode RGB, L
     or CMYK, ``alpha`` or None, the embedded profile or None), as
     :func:`standpress.load.colour.normalise_mode` gives them for a whole image; with
-    ``rgb_array``, opaque RGB ``work`` is the H × W × 3 ``uint8`` array itself (no copy
-    into a Pillow image)."""
+    ``rgb_array``, opaque RGB ``work`` is an array instead (no copy into a Pillow image):
+    H × W × 4 ``uint8`` of R, G, B and 0 (each pixel reads as the little-endian ``uint32``
+    R | G << 8 | B << 16, the index of :mod:`standpress.load.colourtable`), or H × W × 3
+    for a photo EXIF turns or in a process forked after libvips started."""
     pv = vips()
     stored = img.size
     alpha = None
@@ -225,13 +227,15 @@ def cropped_pixels(img: Image.Image, path: Path, info: dict, notes: list[str], *
                 work = merged.convert({"RGB": "RGBa", "L": "La"}[mode])
             im = _from_array(np.asarray(work))
             mode = work.mode
-        a = _to_array(_crop_resize_orient(im, stored, orientation, crop, out_size, resample,
-                                          shrink))
+        out_im = _crop_resize_orient(im, stored, orientation, crop, out_size, resample, shrink)
+        if alpha is None and rgb_array and mode == "RGB":
+            if orientation == 1 and _OWNER == [os.getpid()]:  # R, G, B, 0: a uint32 a pixel
+                out_im = out_im.bandjoin_const([0])  # (building it hangs after a fork, and
+            return _to_array(out_im), None, icc  # a turned image is one in memory already)
+        a = _to_array(out_im)
     except pv.Error as exc:
         raise fail(path, f"image data is truncated or corrupt ({_first_line(exc)})",
                    "export or download the file again") from None
-    if alpha is None and rgb_array and mode == "RGB":
-        return a, None, icc
     out = _pil(a, mode)
     if alpha is None:
         return out, None, icc
