@@ -7,6 +7,7 @@ the main process of a rebuild with nothing to make never loads them (``taskspec.
 
 from __future__ import annotations
 
+from .memory import keep_large_buffers, trim_if_over
 from .taskspec import Context
 
 
@@ -23,10 +24,15 @@ def init_worker(ctx: Context) -> None:
 
 
 def run_task(kind: str, args: tuple):
-    """The runner the scheduler calls, here or in a worker (``tasks.run_task``)."""
+    """The runner the scheduler calls, here or in a worker (``tasks.run_task``); large
+    buffers are kept from one task to the next, within a limit (``memory.py``)."""
     from . import tasks
 
     if not _Given.handed and _Given.ctx is not None:
         tasks.init_worker(_Given.ctx)
+        keep_large_buffers()
         _Given.handed = True
-    return tasks.run_task(kind, args)
+    try:
+        return tasks.run_task(kind, args)
+    finally:
+        trim_if_over()
