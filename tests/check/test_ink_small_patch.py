@@ -77,3 +77,17 @@ def test_a_five_millimetre_patch_inside_a_photo_is_found(tmp_path: Path) -> None
 def test_the_same_page_without_the_patch_is_within_the_limit(tmp_path: Path) -> None:
     severity, detail = ink(check_pdf(citylight(tmp_path / "clean.pdf", []), expect()))
     assert severity == "ok" and "24 dpi" in detail, detail
+
+
+
+def test_black_text_overprinting_a_tint_is_measured_with_the_tint(tmp_path: Path) -> None:
+    """100 % K text overprints (render/pdf.py): the press lays the K over the ground's C 20
+    M 10, so the ink there is 130 %, and the ink check must say so (Ghostscript simulates
+    the overprint; ``-dUseFastColor`` would lose it and read 100 %)."""
+    from standpress.layout.frame import Text
+
+    line = "ШШШШ"
+    text = Text(100.0, 400.0, line, "regular", 200.0, (0.0, 0.0, 0.0, 100.0),
+                tuple(150.0 for _ in line), overprint=True)
+    severity, detail = ink(check_pdf(citylight(tmp_path / "p.pdf", [text]), expect()))
+    assert severity != "error" and "130 %" in detail, detail
