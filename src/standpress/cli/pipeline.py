@@ -72,7 +72,8 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
         }, ensure_ascii=False, indent=1))
         return
     if timings:
-        stages = {k: v for k, v in result.timings.items() if not k.startswith("tasks.")}
+        stages = {k: v for k, v in result.timings.items()
+                  if not k.startswith(("tasks.", "cpu."))}
         click.echo("  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
                    + f"  = {sum(stages.values()):.2f} s; {len(result.rendered)} made, "
                    f"{result.reused} reused", err=True)

@@ -36,7 +36,9 @@ import re
 import tomllib
 import unicodedata
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, Problem, display_path
 from ..model import Campaign, Case, Source
@@ -45,12 +47,15 @@ from .images import MAX_PIXELS  # the limit prepare_image applies
 from .sheets import (COLUMNS, MAX_FILE, MISSING, REQUIRED, Row, read_csv, read_xlsx, short,
                      unknown_problem)
 
-__all__ = ["COLUMNS", "REQUIRED", "load_cases"]
+__all__ = ["COLUMNS", "REQUIRED", "ImageFacts", "load_cases"]
 
 MAX_CELL = 5000
 
-def load_cases(path: Path, campaign: Campaign) -> tuple[list[Case], list[Problem]]:
-    """Read, check and return the cases and the warnings."""
+def load_cases(path: Path, campaign: Campaign,
+               facts: ImageFacts | None = None) -> tuple[list[Case], list[Problem]]:
+    """Read, check and return the cases and the warnings. ``facts(path, check)``: the
+    answer of ``check()`` about a photo file, remembered by the caller while the file is
+    unchanged (the header check decodes PNGs whole); by default checked every time."""
     path = Path(path)
     shown = display_path(path)
     if not path.is_file():
@@ -88,7 +93,7 @@ def load_cases(path: Path, campaign: Campaign) -> tuple[list[Case], list[Problem
             hint="check that the file exists and may be read")]) from None
     # the rows are checked even when the header or some cells are wrong: every problem at once
     missing = {p.field for p in problems if p.message.startswith(MISSING)}
-    cases = _check_rows(rows, path, campaign, problems, missing)
+    cases = _check_rows(rows, path, campaign, problems, missing, facts or _checked)
     InputError.collect(problems, f"{shown} has problems")
     return cases, [p for p in problems if not p.is_error]
 
@@ -175,7 +180,9 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
 # ---------------------------------------------------------------- checks
 
 def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
-                problems: list[Problem], missing: set[str] = frozenset()) -> list[Case]:
+                problems: list[Problem], missing: set[str] = frozenset(),
+                facts: ImageFacts | None = None) -> list[Case]:
+    facts = facts or _checked
     shown = display_path(path)
     base = path.resolve().parent
     districts = {district_key(d): d for d in campaign.districts}
@@ -238,7 +245,7 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
             bad = True
         errors = len([p for p in problems if p.is_error])
         found = _photo(values["photo"], base, shown, where("photo"), problems, lenient,
-                       cid or None)
+                       cid or None, facts)
         photo, photo_px = found if found else (None, None)
         if len([p for p in problems if p.is_error]) > errors:
             bad = True
@@ -272,7 +279,8 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
 # ---------------------------------------------------------------- photos
 
 def _photo(value: str, base: Path, shown: str, place: str, problems: list[Problem],
-           lenient: bool = False, case: str | None = None) -> tuple[Path, tuple[int, int]] | None:
+           lenient: bool = False, case: str | None = None,
+           facts: ImageFacts | None = None) -> tuple[Path, tuple[int, int]] | None:
     """The photo's real path and its size in pixels as printed, or None with a problem.
 
     A path leading out of the data folder is always an error. A photo that is
@@ -323,10 +331,10 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     if not real.is_file():
         fail(f'"{short(value)}" is not a file', "name an image file (JPEG, PNG or TIFF)")
         return None
-    checked = _image_ok(real, value, fail)
+    checked = (facts or _checked)(real, lambda: _image_ok(real, value, fail))
     if checked is None:
         return None
-    size, clear = checked
+    size, clear = (int(checked[0][0]), int(checked[0][1])), bool(checked[1])
     if clear:
         problems.append(Problem(
             f'"{short(value)}" has transparent areas: they print as paper white', shown, place,
@@ -404,6 +412,14 @@ def _missing_photo_hint(base: Path, raw: Path) -> str:
         return f"the photos in {folder_name} are: " + ", ".join(photos) + "; fix the name"
     return (f"{folder_name} holds {len(photos)} photos, none of that name; the nearest: "
             + ", ".join(nearest[:SHOWN_PHOTOS]) + "; fix the name")
+
+
+ImageFacts = Callable[[Path, Callable[[], Any]], Any]
+
+
+def _checked(path: Path, check: Callable[[], Any]) -> Any:
+    """:data:`ImageFacts` without a memory: every photo is checked."""
+    return check()
 
 
 def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | None:

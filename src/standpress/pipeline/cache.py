@@ -48,6 +48,7 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -374,6 +375,8 @@ class FileHashes:
     def __init__(self, index: Path | None):
         self.index = index
         self.known: dict[str, list] = {}
+        self.facts: dict[str, dict[str, list]] = {}  # fact name → file → stamp + value
+        self.facts_used: set[str] = set()
         self.changed = False
         if index is not None:
             try:
@@ -381,9 +384,31 @@ class FileHashes:
                 if isinstance(data, dict) and data.get("format") == FORMAT:
                     self.known = {k: v for k, v in data.get("files", {}).items()
                                   if isinstance(v, list) and len(v) == len(STAMP) + 1}
-            except (OSError, ValueError):
+                    facts = data.get("facts", {})
+                    if isinstance(facts, dict):
+                        self.facts = {n: {k: v for k, v in f.items()
+                                          if isinstance(v, list) and len(v) == len(STAMP) + 1}
+                                      for n, f in facts.items() if isinstance(f, dict)}
+            except (OSError, ValueError, AttributeError):
                 pass
         self.memo: dict[str, str] = {}
+
+    def fact(self, path: Path | str, name: str, compute: Callable[[], object]):
+        """``compute()``'s answer for the file at ``path`` (JSON values), remembered by its
+        stat under ``name`` like a hash; ``None`` (the file is unusable) is never
+        remembered, so its problem is found again, every build."""
+        key = os.path.abspath(path)
+        self.facts_used.add(name)
+        st = os.stat(key)
+        stamp = [getattr(st, field) for field in STAMP]
+        known = self.facts.get(name, {}).get(key)
+        if known is not None and known[:-1] == stamp:
+            return known[-1]
+        value = compute()
+        if value is not None and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+            self.facts.setdefault(name, {})[key] = stamp + [value]
+            self.changed = True
+        return value
 
     def sha256(self, path: Path | str) -> str:
         name = os.path.abspath(path)
@@ -407,7 +432,9 @@ class FileHashes:
         if self.index is None or not self.changed:
             return
         try:
-            _atomic_write(self.index, json.dumps({"format": FORMAT, "files": self.known},
+            facts = {n: f for n, f in self.facts.items() if n in self.facts_used}
+            _atomic_write(self.index, json.dumps({"format": FORMAT, "files": self.known,
+                                                  "facts": facts},
                                                  sort_keys=True).encode("utf-8"))
         except OSError:
             pass  # remembering hashes is an optimisation only

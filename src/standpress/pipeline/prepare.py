@@ -32,6 +32,9 @@ from .cache import Cache, FileHashes, code_fingerprint, digest, stable_repr
 from .options import BuildOptions
 from .progress import Progress
 
+# the code whose answer about a photo file ``NormaliseMemo.image_facts`` remembers
+PHOTO_CHECK_CODE = ("load/cases.py", "load/images.py", "load/sheets.py")
+
 
 def all_fonts(style: Style) -> dict:
     """Every font file a page may use (the style's and its fallbacks)."""
@@ -48,6 +51,14 @@ class NormaliseMemo:
 
     def __init__(self, cache: Cache, hashes: FileHashes):
         self.cache, self.hashes, self.pending = cache, hashes, []
+        self.photo_check = ""
+
+    def image_facts(self, path: Path, check):
+        """The loader's check of a photo file, remembered while the file and the checking
+        code are unchanged (``FileHashes.fact``): a PNG's header check decodes it whole."""
+        if not self.photo_check:
+            self.photo_check = "photo-check " + code_fingerprint(PHOTO_CHECK_CODE)[:16]
+        return self.hashes.fact(path, self.photo_check, check)
 
     def key(self, kind: str, project, cases, fix: bool, style) -> str | None:
         try:
@@ -205,7 +216,8 @@ def prepare(opts: BuildOptions, progress: Progress | None = None,
     except InputError as exc:
         problems += exc.problems
     try:
-        cases, case_warnings = load_cases(opts.cases, project.campaign)
+        cases, case_warnings = load_cases(opts.cases, project.campaign,
+                                          memo.image_facts if memo else None)
         warnings += case_warnings
     except InputError as exc:
         problems += exc.problems
