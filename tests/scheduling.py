@@ -21,33 +21,35 @@ from collections import OrderedDict
 from xdist.scheduler import LoadScopeScheduling
 
 #: seconds the longest files take on one worker of a 2-core machine with the other worker
-#: busy, the shared builds they read already made (a file not named counts 0.05 s a test)
+#: busy (measured with a plugin logging each test's start and end per worker), the shared
+#: builds they read already made unless said (a file not named counts 0.05 s a test)
 SECONDS = {
+    "tests/layout/test_stands.py": 45,  # with the two generated campaigns' builds
     "tests/whole/test_sample_end_to_end.py": 40,
-    "tests/pipeline/test_cache_rebuilds.py": 38,
-    "tests/whole/test_bad_input_and_ctrl_c.py": 25,
-    "tests/site/test_browser.py": 22,
+    "tests/whole/test_bad_input_and_ctrl_c.py": 38,
+    "tests/site/test_browser.py": 30,  # with the site's build
+    "tests/pipeline/test_cache_rebuilds.py": 22,
+    "tests/layout/test_panel_geometry.py": 22,
     "tests/pipeline/test_dask.py": 20,
-    "tests/layout/test_stands.py": 27,  # with the second campaign's build
-    "tests/pipeline/test_noop_rebuild.py": 17,
-    "tests/layout/test_panel_geometry.py": 15,
-    "tests/pipeline/test_printshop_package.py": 10,
+    "tests/render/test_svg_designers.py": 16,
+    "tests/pipeline/test_noop_rebuild.py": 12,
+    "tests/pipeline/test_printshop_package.py": 11,
+    "tests/layout/test_card_room.py": 10,
     "tests/whole/test_reproducible.py": 10,
-    "tests/layout/test_locator.py": 10,
-    "tests/layout/test_card_room.py": 11,
-    "tests/render/test_svg_designers.py": 8,
-    "tests/check/test_preflight.py": 8,
-    "tests/pipeline/test_cache_history.py": 7,
-    "tests/cli/test_exit_codes.py": 6,
-    "tests/load/test_ink_limit.py": 5,
-    "tests/render/test_print_ready.py": 5,
+    "tests/check/test_preflight.py": 9,
+    "tests/load/test_ink_limit.py": 9,
+    "tests/render/test_print_ready.py": 7,
+    "tests/pdfread/test_shared_render.py": 6,  # with the stand's build
+    "tests/site/test_browser_signoff.py": 6,
+    "tests/layout/test_locator.py": 6,
     "tests/pipeline/test_pool_after_libvips.py": 5,
-    "tests/layout/test_spares.py": 5,  # the second campaign's build is test_stands's
-    "tests/site/test_browser_signoff.py": 4,
+    "tests/pipeline/test_cache_history.py": 5,
+    "tests/cli/test_exit_codes.py": 4,
     "tests/cli/test_watch_and_serve.py": 4,
-    "tests/pdfread/test_shared_render.py": 4,
     "tests/site/test_mockup.py": 3,
     "tests/site/test_site.py": 3,
+    "tests/pipeline/test_proof.py": 3,
+    "tests/layout/test_spares.py": 2,
 }
 
 #: the files that read the sample build (``sample_build``, or ``sample`` in tests/layout/)
