@@ -14,13 +14,12 @@ On a developer machine, ``STANDPRESS_ALLOW_SKIPS=1`` lets them skip (and says so
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
+from helpers import once_per_run
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOW_SKIPS = os.environ.get("STANDPRESS_ALLOW_SKIPS", "") == "1"
@@ -52,22 +51,15 @@ def pytest_make_collect_report(collector):
         report.longrepr = f"would skip ({_skip_reason(report.longrepr)}): {HOW}"
 
 
-#: folders whose conftest.py makes a session fixture that several of their files read
-SHARED_BY_FOLDER = {"layout", "pdfread", "site"}
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With xdist's ``--dist loadgroup`` (pyproject's addopts) each test file runs whole on
+    one worker, the longest files first (``tests/scheduling.py``)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from scheduling import FileScheduling
 
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """With xdist (``--dist loadgroup``) the tests of one file run on one worker, so a
-    module-scoped fixture is made once; those of a folder in ``SHARED_BY_FOLDER``, whose
-    session fixtures its files share, on one worker too."""
-    tests = ROOT / "tests"
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        where = Path(item.fspath).relative_to(tests)
-        group = where.parts[0] if where.parts[0] in SHARED_BY_FOLDER else where.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+    return FileScheduling(config, log)
 
 
 def pytest_report_header(config):
@@ -88,13 +80,6 @@ def project():
     return project
 
 
-def run_folder(tmp_path_factory) -> Path:
-    """The temporary folder of this run that every xdist worker shares (each worker's own
-    base folder lies in it), or the base folder when there are no workers."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The whole sample campaign built into a temporary folder, cold (no cache to start
@@ -102,18 +87,9 @@ def sample_build(tmp_path_factory):
     from standpress.pipeline import BuildOptions, build
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1665532800")  # 12 October 2022
-    folder = run_folder(tmp_path_factory) / "sample-build"
-    folder.mkdir(exist_ok=True)
-    with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        done = folder / "result.pickle"
-        if done.is_file():
-            return pickle.loads(done.read_bytes())
-        result = build(BuildOptions(cases=ROOT / "data" / "cases.csv",
-                                    locations=ROOT / "locations.toml", out=folder / "stands",
-                                    cache=folder / "cache"))
-        done.write_bytes(pickle.dumps(result))
-        return result
+    return once_per_run(tmp_path_factory, "sample-build", lambda folder: build(BuildOptions(
+        cases=ROOT / "data" / "cases.csv", locations=ROOT / "locations.toml",
+        out=folder / "stands", cache=folder / "cache")))
 
 
 @pytest.fixture()

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +47,30 @@ def hashtag_breaks() -> bool:
     lines = break_lines(make.HASHTAG, width=20.0, measure=lambda s: float(len(s)),
                         space_width=1.0, mode="ragged")
     return lines is not None
+
+
+def run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this run that every xdist worker shares (each worker's own
+    base folder lies in it), or the base folder when there are no workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], object]):
+    """``make(folder)``'s result, made once per run for every xdist worker: the first worker
+    to ask makes it into the run's shared folder ``name`` under a file lock, the others
+    wait for it and read the same (pickled) result. ``make`` writes only into ``folder``
+    (empty when it starts: what a worker that failed half-way left is removed first)."""
+    shared = run_folder(tmp_path_factory) / name
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / "result.pickle"
+        if done.is_file():
+            return pickle.loads(done.read_bytes())
+        folder = shared / "made"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        result = make(folder)
+        done.write_bytes(pickle.dumps(result))
+        return result

@@ -4,8 +4,8 @@
 ``second`` and ``city`` are the generated campaigns of ``tests/campaigns/make.py``, built
 whole through the CLI (PDFs only). Each comes with the plan the build followed
 (``prepare``: which stand, panel and grid cell holds which case or spare card), so a test
-can find every card on the page it reads back. The tests of this folder run on one xdist
-worker (tests/conftest.py), so no campaign is built twice in a run.
+can find every card on the page it reads back. Each is built and planned once per run
+for both xdist workers (``helpers.once_per_run``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from campaigns import make
-from helpers import ROOT, build_with_cli, hashtag_breaks
+from helpers import ROOT, build_with_cli, hashtag_breaks, once_per_run
 
 from standpress.pipeline.options import BuildOptions
 from standpress.pipeline.prepare import prepare
@@ -42,27 +42,33 @@ def planned(cases: Path, locations: Path, out: Path, src: Path) -> Built:
 
 
 @pytest.fixture(scope="session")
-def sample(sample_build) -> Built:
+def sample(tmp_path_factory, sample_build) -> Built:
     """The bundled sample: every stand, from the session's one build of it."""
-    return planned(ROOT / "data" / "cases.csv", ROOT / "locations.toml", sample_build.out, ROOT)
+    return once_per_run(tmp_path_factory, "sample-plan", lambda _: planned(
+        ROOT / "data" / "cases.csv", ROOT / "locations.toml", sample_build.out, ROOT))
+
+
+def generated(folder: Path, campaign, own_locations: bool) -> Built:
+    """A campaign of ``campaigns/make.py`` written into ``folder``, built and planned."""
+    src, out = folder / "src", folder / "out"
+    src.mkdir()
+    campaign(src)
+    locations = src / "locations.toml" if own_locations else ROOT / "locations.toml"
+    build_with_cli(src / "cases.csv", out, locations=locations if own_locations else None)
+    return planned(src / "cases.csv", locations, out, src)
 
 
 @pytest.fixture(scope="session")
 def second(tmp_path_factory) -> Built:
     """The second 100-case campaign on the root locations.toml: every stand."""
     make.NO_HASHTAG = not hashtag_breaks()
-    src = tmp_path_factory.mktemp("second-src")
-    make.second(src)
-    out = build_with_cli(src / "cases.csv", tmp_path_factory.mktemp("second"))
-    return planned(src / "cases.csv", ROOT / "locations.toml", out, src)
+    return once_per_run(tmp_path_factory, "second",
+                        lambda folder: generated(folder, make.second, own_locations=False))
 
 
 @pytest.fixture(scope="session")
 def city(tmp_path_factory) -> Built:
     """Another city: a pylon, a 6×3 m billboard read from 8 m, A3 posters (all three)."""
     make.NO_HASHTAG = not hashtag_breaks()
-    src = tmp_path_factory.mktemp("city-src")
-    make.city(src)
-    out = build_with_cli(src / "cases.csv", tmp_path_factory.mktemp("city"),
-                         locations=src / "locations.toml")
-    return planned(src / "cases.csv", src / "locations.toml", out, src)
+    return once_per_run(tmp_path_factory, "city",
+                        lambda folder: generated(folder, make.city, own_locations=True))

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -21,10 +22,13 @@ def tree(folder):
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+EPOCH = "1665532800"
+
+
 @pytest.fixture()
 def data(tmp_path, root, monkeypatch):
     """A writable copy of the small data set; builds go to tmp_path/out, cache beside."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1665532800")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     shutil.copytree(root / "tests" / "data" / "small", tmp_path / "data")
     return tmp_path
 
@@ -34,6 +38,52 @@ def options(data, root, **kw):
                 out=data / "out", allow_low_res=True, only=STANDS, jobs=2)
     base.update(kw)
     return BuildOptions(**base)
+
+
+#: the first builds the rebuild tests start from: the whole build, and PDFs only
+FIRST = {"whole": {}, "pdfs": {"check": False, "site": False}}
+
+
+@pytest.fixture(scope="module")
+def first_builds(tmp_path_factory, root):
+    """Each of ``FIRST`` built cold once into ``work`` (the small data set, its output and
+    the cache beside it) and kept, byte for byte, times and hard links and all (``cp -a``),
+    to be put back for each test that starts from it. Always in the same folder: the
+    cache's keys name the data's folder, so a copy elsewhere would be a cold start."""
+    base = tmp_path_factory.mktemp("rebuilds")
+    work, kept = base / "work", {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for name, kw in FIRST.items():
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(root / "tests" / "data" / "small", work / "data")
+            result = build(options(work, root, **kw))
+            subprocess.run(["cp", "-a", str(work), str(base / name)], check=True)
+            kept[name] = (base / name, result)
+    return work, kept
+
+
+def first_build(first_builds, monkeypatch, name):
+    """(the folder, the result) of a cold build of the small data set with ``FIRST[name]``,
+    just made: the data in folder/data, the output in folder/out, the cache beside it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    work, kept = first_builds
+    shutil.rmtree(work, ignore_errors=True)
+    saved, result = kept[name]
+    subprocess.run(["cp", "-a", str(saved), str(work)], check=True)
+    return work, result
+
+
+@pytest.fixture()
+def built(first_builds, monkeypatch):
+    """The whole build (check and site) just made: (folder, result)."""
+    return first_build(first_builds, monkeypatch, "whole")
+
+
+@pytest.fixture()
+def built_pdfs(first_builds, monkeypatch):
+    """The build without check and site just made: (folder, result)."""
+    return first_build(first_builds, monkeypatch, "pdfs")
 
 
 def of(kind, rendered):
@@ -50,8 +100,8 @@ def edit_summary(data, case_id, old, new):
     path.write_text("".join(lines), "utf-8")
 
 
-def test_a_rebuild_with_nothing_changed_makes_nothing_and_publishes_the_same_bytes(data, root):
-    first = build(options(data, root))
+def test_a_rebuild_with_nothing_changed_makes_nothing_and_publishes_the_same_bytes(built, root):
+    data, first = built
     assert first.cache == default_cache_dir(data / "out") == data / ".standpress-cache"
     assert of("pdf", first.rendered) and of("check", first.rendered) and of("mockup", first.rendered)
     before = tree(data / "out")
@@ -62,8 +112,8 @@ def test_a_rebuild_with_nothing_changed_makes_nothing_and_publishes_the_same_byt
     assert [w.message for w in again.warnings] == [w.message for w in first.warnings]
 
 
-def test_editing_one_summary_renders_only_its_panel_and_its_stand_file(data, root):
-    build(options(data, root))
+def test_editing_one_summary_renders_only_its_panel_and_its_stand_file(built, root):
+    data, _ = built
     edit_summary(data, "002", "Понад 60 мешканців", "Понад 61 мешканець")
     result = build(options(data, root))
     assert of("pdf", result.rendered) == ["holosiivskyi-park/02-cases.pdf"]
@@ -81,8 +131,8 @@ def test_editing_one_summary_renders_only_its_panel_and_its_stand_file(data, roo
     assert cold.rendered and tree(data / "out") == tree(data / "cold")
 
 
-def test_a_replaced_photo_is_prepared_again_alone(data, root):
-    build(options(data, root, check=False, site=False))
+def test_a_replaced_photo_is_prepared_again_alone(built_pdfs, root):
+    data, _ = built_pdfs
     photos = data / "data" / "photos"
     shutil.copyfile(photos / "pier-evening.jpg", photos / "fig-red-bowl.jpg")  # case 001's
     result = build(options(data, root, check=False, site=False))
@@ -95,17 +145,17 @@ def test_a_replaced_photo_is_prepared_again_alone(data, root):
     assert all(k.startswith("holosiivskyi-park/") for k in of("layout", result.rendered))
 
 
-def test_the_cached_site_is_what_write_site_writes(data, root):
+def test_the_cached_site_is_what_write_site_writes(built, root):
     from standpress.site import write_site
 
-    build(options(data, root))
+    data, _ = built
     shutil.copytree(data / "out", data / "again")
     write_site(data / "again")
     assert tree(data / "again") == tree(data / "out")
 
 
-def test_a_corrupt_or_changed_entry_is_made_again(data, root):
-    build(options(data, root, check=False, site=False))
+def test_a_corrupt_or_changed_entry_is_made_again(built_pdfs, root):
+    data, _ = built_pdfs
     before = tree(data / "out")
     cache = data / ".standpress-cache"
     entries = sorted((cache / "pdf").rglob("*.json"))
@@ -125,8 +175,8 @@ def test_a_corrupt_or_changed_entry_is_made_again(data, root):
     assert tree(data / "out") == before
 
 
-def test_a_published_file_edited_in_place_does_not_poison_the_cache(data, root):
-    build(options(data, root, check=False, site=False))
+def test_a_published_file_edited_in_place_does_not_poison_the_cache(built_pdfs, root):
+    data, _ = built_pdfs
     before = tree(data / "out")
     pdf = data / "out" / "holosiivskyi-park" / "02-cases.pdf"
     linked = pdf.stat().st_nlink > 1  # big files are hard links to the cache's blobs
@@ -139,12 +189,12 @@ def test_a_published_file_edited_in_place_does_not_poison_the_cache(data, root):
     assert tree(data / "out") == before
 
 
-def test_clean_removes_the_cache_and_only_what_standpress_wrote(data, root):
+def test_clean_removes_the_cache_and_only_what_standpress_wrote(built_pdfs, root):
     from click.testing import CliRunner
 
     from standpress.cli import main
 
-    build(options(data, root, check=False, site=False))
+    data, _ = built_pdfs
     (data / "out" / "mine.txt").write_text("keep me", "utf-8")
     assert (data / ".standpress-cache").is_dir()
     r = CliRunner().invoke(main, ["clean", "--out", str(data / "out")])

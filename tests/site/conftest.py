@@ -1,6 +1,7 @@
 """The preview site as the build writes it: two stands of the small campaign, built once
-per session (``build()`` with the preflight and the site, as ``standpress build`` runs
-it), with one case titled in markup to show that every page escapes what it shows."""
+per run for both xdist workers (``build()`` with the preflight and the site, as
+``standpress build`` runs it), with one case titled in markup to show that every page
+escapes what it shows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import once_per_run
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small"
@@ -27,9 +29,12 @@ def markup_title() -> str:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The output folder of the build: ``stands.json``, PDFs, previews, pages."""
+    return once_per_run(tmp_path_factory, "site", build_site)
+
+
+def build_site(base: Path) -> Path:
     from standpress.pipeline import BuildOptions, build
 
-    base = tmp_path_factory.mktemp("site")
     rows = list(csv.DictReader(io.StringIO((SMALL / "cases.csv").read_text("utf-8"))))
     assert rows[0]["id"] == "001"
     rows[0]["title"] = MARKUP_TITLE
