@@ -46,7 +46,7 @@ def read_panel(path: Path):
         scale = min(4.0, 2600 / width_pt)
         image = page.render(scale=scale, grayscale=True).to_pil()
         codes = []
-        for r in zxingcpp.read_barcodes(image):
+        for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
             p = r.position
             xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
             ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]

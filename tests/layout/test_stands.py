@@ -33,7 +33,7 @@ def codes(path: Path) -> set[str]:
         image = page.render(scale=scale, grayscale=True).to_pil()
     finally:
         pdf.close()
-    return {r.text for r in zxingcpp.read_barcodes(image)}
+    return {r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
 
 
 def body_size(path: Path) -> float:
