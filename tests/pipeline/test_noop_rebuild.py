@@ -106,7 +106,9 @@ sys.addaudithook(hook)
 result = build(BuildOptions(**json.loads(sys.argv[2], object_hook=lambda d: {
     k: Path(v) if k in ("cases", "locations", "out", "cache") else
     tuple(v) if k == "only" else v for k, v in d.items()})))
-print(json.dumps({"made": list(result.rendered), "opened": opened}))
+heavy = ("numpy", "pikepdf", "pypdfium2", "reportlab", "jinja2", "pyvips")
+print(json.dumps({"made": list(result.rendered), "opened": opened,
+                  "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
 
@@ -127,6 +129,9 @@ def test_noop_rebuild_hashes_no_photo_and_leaves_the_output_byte_identical(campa
     openers = {name: [f.split("/standpress/", 1)[1] for f in files if "/standpress/" in f]
                for name, files in seen["opened"]}
     assert openers == {}, openers
+    # nor is anything loaded that only making, reading back or publishing needs (the
+    # writers, the readers, the site): a rebuild with nothing to do costs its start-up
+    assert seen["loaded"] == [], seen["loaded"]
 
 
 def test_a_photo_edited_with_its_size_and_mtime_put_back_is_noticed(campaign: Path):

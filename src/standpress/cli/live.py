@@ -4,19 +4,26 @@ command line."""
 from __future__ import annotations
 
 import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import StandpressError
 from ..pipeline import BuildOptions
-from ..serve import LOOPBACK, Watcher, make_server, server_url
 from .common import handle_errors
 from .options import build_inputs
 
+if TYPE_CHECKING:
+    from http.server import ThreadingHTTPServer
+
+# (``..serve`` — the server, the site, the watcher — is imported by the commands that use
+# it, so that ``standpress build`` does not load it)
+
 
 def _bind(out: Path, host: str, port: int) -> ThreadingHTTPServer:
+    from ..serve import make_server
+
     try:
         return make_server(out, host, port, log=lambda s: click.echo(f"  {s}", err=True))
     except OSError as exc:
@@ -25,6 +32,8 @@ def _bind(out: Path, host: str, port: int) -> ThreadingHTTPServer:
 
 
 def _announce(server: ThreadingHTTPServer, out: Path, host: str) -> None:
+    from ..serve import LOOPBACK, server_url
+
     click.echo(f"Serving {out} at {server_url(server)}  (Ctrl-C to stop)")
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: other machines on the network can see the "
@@ -92,6 +101,8 @@ def watch(cases: Path, locations: Path, out: Path, only: tuple[str, ...], port: 
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                              name="standpress-serve", daemon=True).start()
             _announce(server, out, host)
+        from ..serve import Watcher
+
         watcher = Watcher(opts, interval=interval, verbose=verbose,
                           echo=lambda s: click.echo(s, err=True))
         click.echo(f"Watching {len(watcher.baseline)} files: {cases}, {locations}, templates/, "

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..check import FileReport, check_paths, format_table, write_report
-from ..check.report import report_dict
 from ..errors import InputError, PreflightError, Problem, display_path
 from ..manifest import PREFLIGHT_JSON, STANDS_JSON
 from .common import handle_errors
+
+if TYPE_CHECKING:
+    from ..check import FileReport
 
 DEFAULT_PATH = Path("stands")
 BUILD_RECORDS = (STANDS_JSON, "manifest.json")  # a preflight.json beside one is the build's
@@ -46,6 +48,9 @@ def run_check(paths: list[Path], report: Path | None = None, *, as_json: bool = 
     :class:`InputError` when a path does not exist, no PDF is found, or ``report`` is
     the build's own ``preflight.json``.
     """
+    from ..check import check_paths, format_table, write_report  # (pikepdf, pypdfium2:
+    from ..check.report import report_dict  # loaded when a check runs, not for a build)
+
     paths = [Path(p) for p in paths] or [DEFAULT_PATH]
     missing = [p for p in paths if not p.exists()]
     if missing:

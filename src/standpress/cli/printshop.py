@@ -8,9 +8,6 @@ import click
 
 from ..errors import InputError, Problem, StandpressError
 from ..load.config import load_project
-from ..pipeline.package import check_signoff
-from ..pipeline.package import pack as run_pack
-from ..pipeline.proof import make_proofs
 from .common import handle_errors
 
 
@@ -23,6 +20,8 @@ from .common import handle_errors
 def pack(out: Path, stand_ids: tuple[str, ...], force: bool) -> None:
     """Zip each stand's print/ folder for the print shop (every panel approved first), into
     <out>/_packages/ (a folder builds leave alone)."""
+    from ..pipeline.package import check_signoff, pack as run_pack
+
     if not Path(out).is_dir():
         raise StandpressError(f"{out} does not exist; run standpress build first")
     for s in check_signoff(Path(out), list(stand_ids) or None, force):
@@ -43,6 +42,8 @@ def pack(out: Path, stand_ids: tuple[str, ...], force: bool) -> None:
 def proof(out: Path, locations: Path, sheet: str, stand_ids: tuple[str, ...]) -> None:
     """Office proofs: each stand's real panels scaled onto one sheet each (A3), into
     <out>/_proofs/ (a folder builds leave alone)."""
+    from ..pipeline.proof import make_proofs  # (the PDF writers: not for other commands)
+
     project, _ = load_project(locations)
     if sheet not in project.formats:
         raise InputError("unknown proof format", [Problem(

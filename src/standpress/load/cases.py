@@ -43,7 +43,6 @@ from typing import Any
 from ..errors import InputError, Problem, display_path
 from ..model import Campaign, Case, Source
 from .config import MAX_URL, URL, district_hint, district_key, toml_error_place
-from .images import MAX_PIXELS  # the limit prepare_image applies
 from .sheets import (COLUMNS, MAX_FILE, MISSING, REQUIRED, Row, read_csv, read_xlsx, short,
                      unknown_problem)
 
@@ -427,6 +426,9 @@ def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | No
     in pixels as printed (EXIF orientation applied) and whether it has transparent
     pixels, or None when it is unusable."""
     from PIL import Image, UnidentifiedImageError
+
+    from .images import MAX_PIXELS  # the limit prepare_image applies (imported here: numpy,
+    # Pillow and libvips come with it, which a rebuild that remembers the check never needs)
 
     name = short(value)
     export = "export the picture again as JPEG, PNG or TIFF"

@@ -29,7 +29,6 @@ from ..manifest import STANDS_JSON
 from ..model import Project
 from ..plan import StandPlan
 from ..report_problems import sort_problems
-from .assemble import assemble, stands_manifest
 from .cache import (Cache, FileHashes, code_fingerprint, default_cache_dir, digest,
                     stable_repr)
 from .finish import finish_params, panel_spec
@@ -39,7 +38,6 @@ from .prepare import NormaliseMemo, font_keys, prepare, source_date
 from .progress import Progress
 from .publish import publish
 from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
-from .site_pages import site_pages
 from .state import Clock, PanelRecord, Run
 from .taskspec import PHOTO_CODE, Context, page_key, placement
 from .worker import init_worker, run_task
@@ -146,6 +144,11 @@ def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan
     and its verdict, the site, built in ``tmp`` and swapped into ``out``. Returns each
     stand's result and the build's warnings (the preflight's added)."""
     cache, date = run.cache, created.strftime("%Y-%m-%d")
+    # the stages after rendering, imported when a build has something to assemble (a
+    # rebuild with nothing to make never loads pikepdf, Jinja2 or the site)
+    from .assemble import assemble, stands_manifest
+    from .site_pages import site_pages
+
     results = assemble(tmp, project, plans, panels, stand_pdfs, date, opts, cache)
     summary = stands_manifest(project, plans, panels, created, warnings, opts.outline_text)
     summary.write(tmp / STANDS_JSON)

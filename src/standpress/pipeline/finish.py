@@ -19,14 +19,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import pikepdf
-
 from .. import __version__
 from ..manifest import PanelEntry, PrintSpec
 from ..model import Format, Project
-from ..pdfread import read_spec
 from ..plan import StandPlan
-from ..render.pdfx import PdfxInfo, make_pdfx4
 
 
 def panel_entry(project: Project, plan: StandPlan, panel, qr, outlined: bool) -> PanelEntry:
@@ -58,6 +54,8 @@ def finish_pdf(raw, title: str, project: Project, created: datetime,
                spec: PrintSpec | None = None) -> bytes:
     """``raw`` (PDF bytes or an open ``pikepdf.Pdf``) as PDF/X-4 bytes; with ``spec``, the
     file's own spec in its XMP."""
+    from ..render.pdfx import PdfxInfo, make_pdfx4  # (the writers: in a worker, not for keys)
+
     c = project.campaign
     info = PdfxInfo(
         title=title, author=c.organiser, subject=f"{c.title} {c.year}",
@@ -83,6 +81,10 @@ def merge_stand(title: str, panels: list[tuple[Path, str]], project: Project,
     """The stand file: the pages of ``panels`` ((finished PDF, its SHA-256) in order),
     finished in place and saved once; its ID comes from the panels' own hashes. Its spec
     lists the pages of its panels' own specs (none when a panel has none)."""
+    import pikepdf
+
+    from ..pdfread import read_spec
+
     merged = pikepdf.Pdf.new()
     sources = []
     try:
