@@ -226,3 +226,24 @@ def test_an_output_file_edited_deleted_or_added_is_published_again(campaign: Pat
     again = build(opts)
     assert again.rendered == []  # every product came from the cache
     assert tree(out) == before
+
+
+def test_after_a_rebuild_that_publishes_the_next_unchanged_rebuild_publishes_nothing(
+        campaign: Path, monkeypatch):
+    """The stand folders a rebuild replaces share inodes with the new ones (files linked
+    from the cache); deleting them changes those files' ctime, so the output's stat must
+    be recorded after they are gone, or every later rebuild finds the output changed and
+    publishes it again."""
+    from standpress.pipeline import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "SMALL", 0)  # every output file linked, as big ones are
+    opts = options(campaign, check=True, site=True)
+    build(opts)
+    cases = campaign / "data" / "cases.csv"
+    cases.write_text(cases.read_text("utf-8").replace("волонтери щодня", "волонтери", 1), "utf-8")
+    edited = build(opts)
+    assert edited.rendered and "publish" in edited.timings  # published over the old output
+    for _ in range(2):
+        same = build(opts)
+        assert same.rendered == []
+        assert "unchanged" in same.timings and "publish" not in same.timings, same.timings

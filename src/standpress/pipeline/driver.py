@@ -40,7 +40,7 @@ from .publish import publish
 from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .state import Clock, PanelRecord, Run
 from .taskspec import PHOTO_CODE, Context, page_key, placement
-from .worker import init_worker, run_task
+from .worker import WORKER_MODULES, init_worker, run_task
 from .verify import check_and_preview, ghostscript, judge
 
 
@@ -78,7 +78,8 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
     clock.lap("prepare")
     ctx = Context(cache.location, project, created, opts.outline_text, opts.svg,
                   opts.svg_photos)
-    workers = scheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,))
+    workers = scheduler(opts.jobs or cpu_count(), run_task, init_worker, (ctx,),
+                        **({"preload": WORKER_MODULES} if scheduler is LocalScheduler else {}))
     run = Run(cache, hashes, workers, progress)
     tmp = None
     ok = False
@@ -113,6 +114,12 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
                                                created, warnings, opts, run, clock)
             ok = True
             run.progress = progress
+            # the replaced stand folders (in ``tmp`` now) share inodes with the new ones
+            # (files hard-linked from the cache): deleting them changes those files' ctime,
+            # so they go before the stat of the output is recorded, or the next rebuild
+            # would find every file changed and publish again, every time
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp = None
             remember(cache, key, out, results, warnings, recording.steps,
                      run.made.reused + len(run.made) - before)
             if run.made and scratch is None:  # keep the cache within twice what this build uses

@@ -25,6 +25,7 @@ without reading the pool's private state.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import multiprocessing
 import os
 import resource
@@ -194,8 +195,12 @@ class LocalScheduler:
     """Runs tasks here (jobs=1) or in a pool of processes on this machine."""
 
     def __init__(self, jobs: int, runner: Runner, init: Callable[..., None] = lambda: None,
-                 initargs: tuple = ()):
+                 initargs: tuple = (), preload: Sequence[str] = ()):
+        """``preload``: modules the workers need, imported here just before they are forked
+        (by the forkserver, when there is one), so that they inherit them instead of each
+        importing them again; a build that starts no worker never imports them."""
         self.jobs, self.runner, self.init, self.initargs = jobs, runner, init, initargs
+        self.preload = tuple(preload)
         self.pool: ProcessPoolExecutor | None = None
         self.context: _TrackedContext | None = None
         self.started = None  # shared count of the workers whose initializer has run
@@ -277,6 +282,11 @@ class LocalScheduler:
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.context = _TrackedContext()
+            if self.context.forked:
+                for name in self.preload:
+                    importlib.import_module(name)
+            elif self.preload:
+                self.context.set_forkserver_preload(list(self.preload))
             self.started = self.context.Value("i", 0)
             self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self.context,
                                             initializer=start_worker,

@@ -11,6 +11,11 @@ from .memory import keep_large_buffers, trim_if_over
 from .taskspec import Context
 
 
+# what a worker imports for its first task (the writers and readers): a local pool's
+# workers inherit them from the build's process (``LocalScheduler(preload=…)``)
+WORKER_MODULES = ("standpress.pipeline.tasks",)
+
+
 class _Given:
     """The context this process was given, handed on to ``tasks`` with its first task."""
 
