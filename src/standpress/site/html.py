@@ -39,6 +39,16 @@ def _notice(n, strings: Mapping) -> str:
     return words.t(n.key if n.key in strings else "n_other", strings, **n.values)
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja2's per-user folder of compiled templates under the system's temporary folder,
+    keyed by each template's source (compiling them took a third of a rebuild's site
+    stage); none where that folder cannot be made safely (then they are compiled)."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def environment(strings: Mapping | None = None) -> Environment:
     """The Jinja2 environment of the site's templates, with ``strings`` (``STRINGS`` by
     default) and the helpers to word them as globals: ``t(key, **fields)``,
@@ -47,12 +57,9 @@ def environment(strings: Mapping | None = None) -> Environment:
     ``f0``, ``f1`` (fixed decimals) and ``g`` (shortest). Every value is escaped
     (autoescape) and an undefined name is an error (``StrictUndefined``)."""
     S = strings or words.STRINGS
-    # compiled templates are kept in Jinja2's per-user folder under the system's temporary
-    # folder, keyed by each template's source: compiling them took a third of a rebuild's
-    # site stage
     env = Environment(loader=PackageLoader("standpress.site", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, bytecode_cache=FileSystemBytecodeCache())
+                      keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
     env.globals.update(
         strings=S, person_mm=PERSON_MM, url=url,
         t=partial(words.t, strings=S), count=partial(words.count, strings=S),
