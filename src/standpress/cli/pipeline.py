@@ -77,14 +77,12 @@ def build(cases: Path, locations: Path, out: Path, only: tuple[str, ...], fix_lo
         click.echo("  ".join(f"{k} {v:.2f} s" for k, v in stages.items())
                    + f"  = {sum(stages.values()):.2f} s; {len(result.rendered)} made, "
                    f"{result.reused} reused", err=True)
-        tasks = {k[6:]: v for k, v in result.timings.items() if k.startswith("tasks.")}
-        if tasks:
-            click.echo("  in all processes: " + "  ".join(f"{k} {v:.2f} s"
-                                                         for k, v in tasks.items()), err=True)
-        cpu = {k[4:]: v for k, v in result.timings.items() if k.startswith("cpu.")}
-        if cpu:
-            click.echo("  CPU in tasks: " + "  ".join(f"{k} {v:.2f} s" for k, v in cpu.items()),
-                       err=True)
+        for prefix, head in (("tasks.", "in all processes"), ("cpu.", "CPU in tasks")):
+            kinds = {k[len(prefix):]: v for k, v in result.timings.items()
+                     if k.startswith(prefix)}
+            if kinds:
+                click.echo(f"  {head}: " + "  ".join(f"{k} {v:.2f} s" for k, v in kinds.items()),
+                           err=True)
     if result.warnings:
         n = len(result.warnings)
         click.echo(f"{n} warning{'' if n == 1 else 's'}:", err=True)

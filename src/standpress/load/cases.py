@@ -50,6 +50,13 @@ __all__ = ["COLUMNS", "REQUIRED", "ImageFacts", "load_cases"]
 
 MAX_CELL = 5000
 
+ImageFacts = Callable[[Path, Callable[[], Any]], Any]  # (a photo file, its check) → answer
+
+
+def _checked(path: Path, check: Callable[[], Any]) -> Any:
+    """:data:`ImageFacts` without a memory: every photo is checked."""
+    return check()
+
 def load_cases(path: Path, campaign: Campaign,
                facts: ImageFacts | None = None) -> tuple[list[Case], list[Problem]]:
     """Read, check and return the cases and the warnings. ``facts(path, check)``: the
@@ -180,8 +187,7 @@ def _read_toml(path: Path, problems: list[Problem]) -> list[Row]:
 
 def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
                 problems: list[Problem], missing: set[str] = frozenset(),
-                facts: ImageFacts | None = None) -> list[Case]:
-    facts = facts or _checked
+                facts: ImageFacts = _checked) -> list[Case]:
     shown = display_path(path)
     base = path.resolve().parent
     districts = {district_key(d): d for d in campaign.districts}
@@ -279,7 +285,7 @@ def _check_rows(rows: list[Row], path: Path, campaign: Campaign,
 
 def _photo(value: str, base: Path, shown: str, place: str, problems: list[Problem],
            lenient: bool = False, case: str | None = None,
-           facts: ImageFacts | None = None) -> tuple[Path, tuple[int, int]] | None:
+           facts: ImageFacts = _checked) -> tuple[Path, tuple[int, int]] | None:
     """The photo's real path and its size in pixels as printed, or None with a problem.
 
     A path leading out of the data folder is always an error. A photo that is
@@ -330,7 +336,7 @@ def _photo(value: str, base: Path, shown: str, place: str, problems: list[Proble
     if not real.is_file():
         fail(f'"{short(value)}" is not a file', "name an image file (JPEG, PNG or TIFF)")
         return None
-    checked = (facts or _checked)(real, lambda: _image_ok(real, value, fail))
+    checked = facts(real, lambda: _image_ok(real, value, fail))
     if checked is None:
         return None
     size, clear = (int(checked[0][0]), int(checked[0][1])), bool(checked[1])
@@ -411,14 +417,6 @@ def _missing_photo_hint(base: Path, raw: Path) -> str:
         return f"the photos in {folder_name} are: " + ", ".join(photos) + "; fix the name"
     return (f"{folder_name} holds {len(photos)} photos, none of that name; the nearest: "
             + ", ".join(nearest[:SHOWN_PHOTOS]) + "; fix the name")
-
-
-ImageFacts = Callable[[Path, Callable[[], Any]], Any]
-
-
-def _checked(path: Path, check: Callable[[], Any]) -> Any:
-    """:data:`ImageFacts` without a memory: every photo is checked."""
-    return check()
 
 
 def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | None:

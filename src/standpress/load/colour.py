@@ -165,8 +165,7 @@ def rgb_to_cmyk(
     out_bytes: bytes,
     notes: list[str],
 ) -> Image.Image:
-    return Image.fromarray(rgb_pixels_to_cmyk(np.asarray(img.convert("RGB")), icc, out_bytes,
-                                              notes), "CMYK")
+    return Image.fromarray(rgb_pixels_to_cmyk(np.asarray(img), icc, out_bytes, notes), "CMYK")
 
 
 def rgb_pixels_to_cmyk(
@@ -176,8 +175,9 @@ def rgb_pixels_to_cmyk(
     notes: list[str],
 ) -> np.ndarray:
     """RGB pixels (H × W × 3, ``uint8``, or × 4 with a zero fourth byte; ``icc``: their
-    embedded profile) in the output profile: H × W × 4. LittleCMS's numbers, from a table of every colour when one is at
-    hand or worth making (:mod:`standpress.load.colourtable`), else pixel by pixel."""
+    embedded profile) in the output profile: H × W × 4. LittleCMS's numbers, from a table
+    of every colour when one is at hand or worth making (:mod:`standpress.load.colourtable`),
+    else pixel by pixel."""
     source = usable_profile(icc, "RGB", notes)
     if icc is None:
         notes.append("no embedded ICC profile; assumed sRGB")

@@ -382,14 +382,11 @@ class FileHashes:
             try:
                 data = json.loads(index.read_bytes())
                 if isinstance(data, dict) and data.get("format") == FORMAT:
-                    self.known = {k: v for k, v in data.get("files", {}).items()
-                                  if isinstance(v, list) and len(v) == len(STAMP) + 1}
-                    facts = data.get("facts", {})
+                    self.known = _stamped(data.get("files"))
+                    facts = data.get("facts")
                     if isinstance(facts, dict):
-                        self.facts = {n: {k: v for k, v in f.items()
-                                          if isinstance(v, list) and len(v) == len(STAMP) + 1}
-                                      for n, f in facts.items() if isinstance(f, dict)}
-            except (OSError, ValueError, AttributeError):
+                        self.facts = {n: _stamped(f) for n, f in facts.items()}
+            except (OSError, ValueError):
                 pass
         self.memo: dict[str, str] = {}
 
@@ -397,34 +394,31 @@ class FileHashes:
         """``compute()``'s answer for the file at ``path`` (JSON values), remembered by its
         stat under ``name`` like a hash; ``None`` (the file is unusable) is never
         remembered, so its problem is found again, every build."""
-        key = os.path.abspath(path)
         self.facts_used.add(name)
-        st = os.stat(key)
-        stamp = [getattr(st, field) for field in STAMP]
-        known = self.facts.get(name, {}).get(key)
-        if known is not None and known[:-1] == stamp:
-            return known[-1]
-        value = compute()
-        if value is not None and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
-            self.facts.setdefault(name, {})[key] = stamp + [value]
-            self.changed = True
-        return value
+        return self._remembered(self.facts.setdefault(name, {}), os.path.abspath(path),
+                                compute)
 
     def sha256(self, path: Path | str) -> str:
         name = os.path.abspath(path)
         hit = self.memo.get(name)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self.memo[name] = self._remembered(self.known, name,
+                                                     lambda: file_sha256(name))
+        return hit
+
+    def _remembered(self, table: dict[str, list], name: str, compute: Callable[[], object]):
+        """``table``'s answer for the file ``name`` while its stat is the one recorded with
+        it, else ``compute()``'s, recorded unless None or the file changed in the last two
+        seconds."""
         st = os.stat(name)
         stamp = [getattr(st, field) for field in STAMP]
-        known = self.known.get(name)
+        known = table.get(name)
         if known is not None and known[:-1] == stamp:
-            self.memo[name] = known[-1]
             return known[-1]
-        value = file_sha256(name)
-        self.memo[name] = value
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
-            self.known[name] = stamp + [value]
+        value = compute()
+        if value is not None and time.time_ns() - max(st.st_mtime_ns,
+                                                       st.st_ctime_ns) > 2_000_000_000:
+            table[name] = stamp + [value]
             self.changed = True
         return value
 
@@ -439,6 +433,13 @@ class FileHashes:
         except OSError:
             pass  # remembering hashes is an optimisation only
         self.changed = False
+
+
+def _stamped(entries) -> dict[str, list]:
+    """The well-formed entries (stat stamp + answer) of a table read from ``files.json``."""
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(v, list) and len(v) == len(STAMP) + 1}
 
 
 def file_sha256(path: Path | str) -> str:

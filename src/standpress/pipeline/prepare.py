@@ -14,6 +14,7 @@ already sized: a no-op rebuild sets none, an edited case only its own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import pickle
 from datetime import datetime, timezone
@@ -51,13 +52,15 @@ class NormaliseMemo:
 
     def __init__(self, cache: Cache, hashes: FileHashes):
         self.cache, self.hashes, self.pending = cache, hashes, []
-        self.photo_check = ""
+
+    @functools.cached_property
+    def photo_check(self) -> str:
+        """The name the loader's answers about photo files are remembered under."""
+        return "photo-check " + code_fingerprint(PHOTO_CHECK_CODE)[:16]
 
     def image_facts(self, path: Path, check):
         """The loader's check of a photo file, remembered while the file and the checking
         code are unchanged (``FileHashes.fact``): a PNG's header check decodes it whole."""
-        if not self.photo_check:
-            self.photo_check = "photo-check " + code_fingerprint(PHOTO_CHECK_CODE)[:16]
         return self.hashes.fact(path, self.photo_check, check)
 
     def key(self, kind: str, project, cases, fix: bool, style) -> str | None:
