@@ -295,13 +295,19 @@ def _paginate_grid(fmt: Format, cases: list[Case], sizer: Sizer, grid: tuple[int
     outliers take two modules or a panel. Then the fewest panels that hold them."""
     cols, rows = grid
     spans = _spans(cols, rows)
-    best = {c.id: [sizer.best_scale(fmt, grid, c, s) for s in spans] for c in cases}
-    if any(all(b is None for b in bs) for bs in best.values()):
+
+    def best(case: Case, span: tuple[int, int]) -> float | None:
+        # asked for only where the answer matters: a case that fits one module at the
+        # stand's scale is never sized for two or a panel (the searches are the plan's cost)
+        return sizer.best_scale(fmt, grid, case, span)
+
+    if any(best(c, spans[0]) is None and all(best(c, s) is None for s in spans[1:])
+           for c in cases):
         return None
     if not cases:
         top = sizer.scales[0]
         return Grid(cols, rows, top, sizer.photo(fmt, grid, [], top)), []
-    single = sorted(best[c.id][0] or 0.0 for c in cases)
+    single = sorted(best(c, spans[0]) or 0.0 for c in cases)
     median = single[len(single) // 2]
     ordinary = [s for s in single if s >= 0.8 * median]
     start = max(min(ordinary), sizer.scales[-1])
@@ -322,10 +328,10 @@ def _at_best_scale(fmt, cases, sizer, grid, best, start, limit):
     for scale in (s for s in sizer.scales if s <= start + 1e-9):
         span_of = {}
         for c in cases:
-            fits = [s for s, b in zip(spans, best[c.id]) if b is not None and b >= scale - 1e-9]
-            if not fits:
+            fits = next((s for s in spans if (best(c, s) or 0.0) >= scale - 1e-9), None)
+            if fits is None:
                 break
-            span_of[c.id] = fits[0]
+            span_of[c.id] = fits
         else:
             for panels in range(fewest, limit + 1):
                 pages = _pack(cases, span_of, cols, rows, panels)

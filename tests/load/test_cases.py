@@ -195,7 +195,7 @@ def test_unknown_toml_keys_warn_once_and_misspelt_required_keys_fail(tmp_path, p
     assert near.is_error and 'did you mean "summary"' in near.hint
 
 
-def test_photos_load_with_their_size_as_printed_png_and_turned_jpeg(tmp_path, project):
+def test_photos_load_with_their_size_as_printed_png_and_turned_jpeg_or_png(tmp_path, project):
     """The loader reads each photo's pixel size as printed (layout bounds a photo's frame by
     it): a sound PNG passes its CRC check, a JPEG turned by EXIF swaps width and height, and
     a damaged PNG is still refused."""
@@ -207,12 +207,14 @@ def test_photos_load_with_their_size_as_printed_png_and_turned_jpeg(tmp_path, pr
     exif = Image.Exif()
     exif[0x0112] = 6  # turned a quarter: shown 200 wide, 300 tall
     Image.new("RGB", (300, 200), "olive").save(photos / "turned.jpg", exif=exif)
+    Image.new("RGB", (300, 200), "olive").save(photos / "turned.png", exif=exif)  # eXIf chunk
     (photos / "cut.png").write_bytes((photos / "flat.png").read_bytes()[:-30])
     rows = "".join(
         f"{n},Кейс {n},ГО «Сусіди»,Шевченківський,Волонтерство,Текст.,,,photos/{name},"
-        '"Фото: автор, CC BY 4.0"\n' for n, name in (("001", "flat.png"), ("002", "turned.jpg")))
+        '"Фото: автор, CC BY 4.0"\n' for n, name in (("001", "flat.png"), ("002", "turned.jpg"),
+                                                      ("003", "turned.png")))
     cases, _ = load_cases(write(tmp_path, ",".join(COLUMNS) + "\n" + rows), project.campaign)
-    assert [c.photo_px for c in cases] == [(300, 200), (200, 300)]
+    assert [c.photo_px for c in cases] == [(300, 200), (200, 300), (200, 300)]
     bad = ",".join(COLUMNS) + "\n003,Кейс,ГО «Сусіди»,Шевченківський,Волонтерство,Текст.,,,photos/cut.png,Фото\n"
     with pytest.raises(InputError) as info:
         load_cases(write(tmp_path, bad, name="bad.csv"), project.campaign)

@@ -106,9 +106,41 @@ def _hyphenator():
     return Hyphenator(left=2, right=3, min_word=6)
 
 
+MEMO_STYLES = 4  # style sheets whose set paragraphs are remembered (the newest)
+MEMO_BLOCKS = 1 << 16  # set blocks remembered per style sheet (then forgotten, all at once)
+_memo: dict[int, tuple[Style, dict]] = {}  # id(style) → (style, key → SetBlock | None)
+
+
+def _memo_of(style: Style) -> dict:
+    """The blocks set with ``style`` so far. (Keyed by identity: a style sheet holds dicts,
+    so it cannot be hashed; holding it keeps its id from being reused.)"""
+    entry = _memo.get(id(style))
+    if entry is None or entry[0] is not style:
+        while len(_memo) >= MEMO_STYLES:
+            _memo.pop(next(iter(_memo)))
+        entry = _memo[id(style)] = (style, {})
+    elif len(entry[1]) >= MEMO_BLOCKS:
+        entry[1].clear()
+    return entry[1]
+
+
 def set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: float,
                    style: Style, color: CMYK | None = None, wrap: bool = True) -> SetBlock | None:
-    """Break and position ``paragraphs`` at ``size``; None if a word is too wide."""
+    """Break and position ``paragraphs`` at ``size``; None if a word is too wide.
+
+    Remembered: a stand's type scale is searched by setting each card at several sizes, and
+    the same paragraph comes back at the same size and width (a card's fields at the scale
+    another search tried, the plan's sizes again in the layout). A pure function of its
+    arguments, so a remembered block is the block."""
+    memo = _memo_of(style)
+    key = (tuple(paragraphs), ts, size, width, color, wrap)
+    if key not in memo:
+        memo[key] = _set_paragraphs(paragraphs, ts, size, width, style, color, wrap)
+    return memo[key]
+
+
+def _set_paragraphs(paragraphs: list[str], ts: TextStyle, size: float, width: float,
+                    style: Style, color: CMYK | None, wrap: bool) -> SetBlock | None:
     from ..text.linebreak import break_lines
 
     font = style.stack(ts.font)

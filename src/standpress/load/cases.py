@@ -435,7 +435,7 @@ def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | No
             warnings.simplefilter("ignore")
             with Image.open(real) as im:
                 w, h = im.size
-                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned by a quarter
+                if _may_have_exif(im, real) and im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
                     size = (h, w)
                 else:
                     size = (w, h)
@@ -471,6 +471,25 @@ def _image_ok(real: Path, value: str, fail) -> tuple[tuple[int, int], bool] | No
         fail(f'"{name}" is {what}', "copy or download the photo again, or " + export)
         return None
     return size, clear
+
+
+def _may_have_exif(im, path: Path) -> bool:
+    """False for a PNG without an eXIf chunk (Pillow decodes a PNG's pixels to look for
+    EXIF behind them; the chunk headers tell it without a decode); True otherwise."""
+    if im.format != "PNG":
+        return True
+    with open(path, "rb") as fh:
+        fh.seek(8)  # the signature
+        while True:
+            head = fh.read(8)
+            if len(head) < 8:
+                return True  # cut short: let Pillow find and report it
+            length, kind = int.from_bytes(head[:4], "big"), head[4:]
+            if kind == b"eXIf":
+                return True
+            if kind == b"IEND":
+                return False
+            fh.seek(length + 4, 1)  # the data and its CRC
 
 
 def _jpeg_complete(path: Path) -> bool:
