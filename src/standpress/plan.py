@@ -21,7 +21,11 @@ that fits no card is an error naming the case, the field and how much to cut.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Protocol
@@ -160,12 +164,13 @@ def _sort_key(location: Location) -> Callable[[Case], tuple]:
 def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 only: tuple[str, ...] = (),
                 fill_faces: Callable[[Format], bool] = lambda f: False,
-                ) -> tuple[list[StandPlan], list[Problem]]:
+                jobs: int = 1) -> tuple[list[StandPlan], list[Problem]]:
     """Assign cases to stands and paginate them. Returns plans and warnings.
 
     ``fill_faces(format)`` says whether the format's template has a catalogue
     panel to put on the face a stand would otherwise leave empty. Problems name the
-    line of the location they concern (``project.locate``).
+    line of the location they concern (``project.locate``). ``jobs``: processes the
+    stands may be paginated in (:func:`paginate_stands`).
     """
 
     def at(loc: Location, key: str) -> dict:
@@ -186,14 +191,19 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
             continue
         assigned[loc.id].append(case)
     plans: list[StandPlan] = []
-    for loc in project.locations:
-        if only and loc.id not in only:
-            continue
+    chosen = [loc for loc in project.locations if not only or loc.id in only]
+    owns = [sorted(assigned[loc.id], key=_sort_key(loc)) for loc in chosen]
+    paginated = paginate_stands(
+        [(project.formats[loc.format], own,
+          max(1, loc.units * project.formats[loc.format].faces - 2))
+         for loc, own in zip(chosen, owns)], sizer, jobs)
+    for loc, own, got in zip(chosen, owns, paginated):
         fmt = project.formats[loc.format]
-        own = sorted(assigned[loc.id], key=_sort_key(loc))
         faces = loc.units * fmt.faces
         try:
-            grid, pages = paginate(fmt, own, sizer, max(1, faces - 2))
+            if isinstance(got, Misfit):
+                raise got
+            grid, pages = got
         except Misfit as m:
             src = m.case.source
             problems.append(Problem(f"case {m.case.id}: {m.message}", src.file if src else None,
@@ -254,6 +264,78 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
         plans.append(StandPlan(loc, fmt, panels, grid))
     InputError.collect(problems, "the stands cannot be planned")
     return plans, problems
+
+
+_Stand = tuple[Format, list[Case], int]  # format, its cases in order, most case panels
+_forked: list = []  # (stands, sizer) for the processes paginate_stands forks
+
+
+def paginate_stands(stands: list[_Stand], sizer: Sizer, jobs: int = 1) -> list:
+    """:func:`paginate` of each stand: (grid, pages), or the :class:`Misfit` it raised.
+
+    Stands are independent, and sizing their cards (setting each card at several type
+    scales) is the plan's whole cost, so with ``jobs`` > 1 and several stands they are
+    shared out, the largest first, among forked processes. A process sends back its
+    stands' pages (cases by position) and what its sizer answered, which this one takes
+    (the plan's later questions, and the answers a build remembers, are the same as if
+    it had asked them itself). Forked only where forking is safe (not once libvips has
+    started in this process) and the sizer can hand its answers over; else one by one.
+    """
+    workers = min(jobs, len(stands), os.cpu_count() or 1)
+    if (workers < 2 or not hasattr(sizer, "answers_given") or "pyvips" in sys.modules
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [_paginated(fmt, own, sizer, most) for fmt, own, most in stands]
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for i in sorted(range(len(stands)), key=lambda i: -len(stands[i][1])):
+        least = load.index(min(load))
+        shares[least].append(i)
+        load[least] += len(stands[i][1]) + 1
+    _forked[:] = [stands, sizer]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_paginate_share, shares))
+    finally:
+        _forked.clear()
+    out: list = [None] * len(stands)
+    for share, (results, answers) in zip(shares, done):
+        sizer.take_answers(answers)
+        for i, got in zip(share, results):
+            out[i] = _unpacked(got, stands[i][1])
+    return out
+
+
+def _paginated(fmt: Format, own: list[Case], sizer: Sizer, most: int):
+    try:
+        return paginate(fmt, own, sizer, most)
+    except Misfit as m:
+        return m
+
+
+def _paginate_share(share: list[int]) -> tuple[list, object]:
+    """In a forked process: the stands of ``share`` paginated, packed (cases by their
+    position among the stand's), and the sizer's answers."""
+    stands, sizer = _forked
+    results = []
+    for i in share:
+        fmt, own, most = stands[i]
+        at = {id(c): n for n, c in enumerate(own)}
+        got = _paginated(fmt, own, sizer, most)
+        if isinstance(got, Misfit):
+            results.append(("misfit", at[id(got.case)], got.field, got.message, got.hint))
+        else:
+            grid, pages = got
+            results.append(("ok", grid, [[(s.col, s.row, s.cols, s.rows,
+                                           None if s.case is None else at[id(s.case)], s.spare)
+                                          for s in page] for page in pages]))
+    return results, sizer.answers_given()
+
+
+def _unpacked(got: tuple, own: list[Case]):
+    if got[0] == "misfit":
+        return Misfit(own[got[1]], *got[2:])
+    return got[1], [tuple(Slot(col, row, cols, rows, None if n is None else own[n], spare)
+                          for col, row, cols, rows, n, spare in page) for page in got[2]]
 
 
 def paginate(fmt: Format, cases: list[Case], sizer: Sizer,

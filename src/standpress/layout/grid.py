@@ -115,6 +115,14 @@ class CardSizer:
         except CardOverflow:
             return None
 
+    def answers_given(self) -> dict:
+        """What this sizer has found so far (for :meth:`take_answers` in another process)."""
+        return dict(self._best)
+
+    def take_answers(self, answers: dict) -> None:
+        """Know what another sizer of the same design found (:meth:`answers_given`)."""
+        self._best.update(answers)
+
     def best_scale(self, fmt: Format, grid: tuple[int, int], case: Case,
                    span: tuple[int, int]) -> float | None:
         key = (fmt, grid, case, span)

@@ -153,6 +153,16 @@ class RememberedSizer:
         self.answers[key] = answer
         return answer
 
+    def answers_given(self) -> tuple[dict, bool]:
+        """The answers so far, and whether any was new (for another process's sizer)."""
+        return dict(self.answers), self.new
+
+    def take_answers(self, given: tuple[dict, bool]) -> None:
+        """Know the answers another process's sizer gave (:meth:`answers_given`)."""
+        answers, new = given
+        self.answers.update(answers)
+        self.new = self.new or new
+
     def grids(self, fmt: Format) -> list[tuple[int, int]]:
         return self.sizer.grids(fmt)
 
@@ -254,7 +264,8 @@ def prepare(opts: BuildOptions, progress: Progress | None = None,
         sizer, sizes_key = memo.sizer(sizer, style, templates)
     plans, plan_warnings = plan_stands(
         project, cases, sizer, opts.only,
-        fill_faces=lambda f: templates[f.template].has("catalogue"))
+        fill_faces=lambda f: templates[f.template].has("catalogue"),
+        jobs=opts.jobs or os.cpu_count() or 1)
     if memo and sizer.new:  # what this build asked, known or not (so the table stays its size)
         memo.later("sizes", sizes_key, {}, {"answers": sizer.answers})
     warnings += plan_warnings
