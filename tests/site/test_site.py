@@ -501,3 +501,25 @@ def test_ukrainian_words():
     assert count(11, "fig_panels") == "11 панелей"
     assert count(22, "fig_cases") == "22 кейси"
     assert metres(1750) == "1,75\u00a0м" and metres(1800) == "1,8\u00a0м"
+
+
+@pytest.mark.parametrize("units,thumb_used", [(12, True), (2, False)])
+def test_mockup_faces_are_drawn_from_the_thumbnail_only_when_it_has_the_pixels(
+        stands, tmp_path, units, thumb_used):
+    """A face given as its preview files is drawn from the smallest with a pixel for each
+    of the mock-up's: the same picture as when given that file's image (12 units wrap onto
+    rows of small faces; 2 units draw each face taller than the thumbnail)."""
+    from standpress.site.mockup import FaceFiles
+
+    pv = render_previews(stands / "alpha" / "01-cover.pdf", tmp_path / "pv")[0]
+    trim, bleed = (1200.0, 1800.0), PORTRAIT["bleed"] * 10
+    faces = [(u, s) for u in range(1, units + 1) for s in "AB"]
+
+    def mockup(image, name):
+        return render_mockup([(image, u, s) for u, s in faces], trim, tmp_path / name,
+                             bleed_mm=bleed, units=units, faces=2)
+
+    from_files = mockup(FaceFiles(pv.thumb, pv.screen), "files.png")
+    expected = mockup(Image.open(pv.thumb if thumb_used else pv.screen), "one.png")
+    assert (from_files.panel_px[1] <= Image.open(pv.thumb).height) == thumb_used
+    assert from_files.path.read_bytes() == expected.path.read_bytes()

@@ -12,17 +12,38 @@ from .cache import code_fingerprint, digest, link
 from .state import Run
 
 
+def mockups(summary: StandsManifest, previews: dict[str, str]) -> list[tuple[str, tuple]]:
+    """Each stand's mock-up task: (stand id, its arguments: key, faces (preview key, unit,
+    side), trim, bleed, units, faces per unit). Made with the previews, in the check stage
+    (``verify.py``), each as soon as its stand's previews are; here when they were not."""
+    code = code_fingerprint()
+    out = []
+    for stand in summary.stands:
+        faces: list[tuple[str, int, str]] = []
+        trim, bleed = None, 0.0
+        for p in stand.panels:
+            key = previews.get(p.file)
+            if key is None:
+                continue
+            faces.append((key, p.unit if p.unit is not None else 1,
+                          str(p.side if p.side is not None else "A")))
+            if trim is None and p.trim:
+                trim = (float(p.trim[0]), float(p.trim[1]))
+                bleed = float(p.bleed or 0)
+        if faces and trim:
+            units = stand.units if isinstance(stand.units, int) else None
+            nfaces = stand.faces if isinstance(stand.faces, int) else None
+            key = digest("mockup", code, faces, trim, bleed, units, nfaces)
+            out.append((stand.id, (key, faces, trim, bleed, units, nfaces)))
+    return out
+
+
 def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run: Run) -> None:
     """The preview site, with previews from the cache (``previews``: key by panel file)."""
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
-    mockups = []
-    tasks, labels = [], []
     for stand in summary.stands:
-        sid = stand.id
-        pdir = tmp / sid / "preview"
-        faces, keys = [], []
-        trim, bleed = None, 0.0
+        pdir = tmp / stand.id / "preview"
         for p in stand.panels:
             key = previews.get(p.file)
             if key is None:
@@ -33,39 +54,36 @@ def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run
                 for role, name in page["names"].items():
                     if name is not None:
                         link(entry.paths[f"{i}-{role}"], pdir / name)
-            if entry.meta["pages"]:
-                faces.append((str(pdir / entry.meta["pages"][0]["names"]["screen"]),
-                              p.unit if p.unit is not None else 1,
-                              str(p.side if p.side is not None else "A")))
-                keys.append(key)
-            if trim is None and p.trim:
-                trim = (float(p.trim[0]), float(p.trim[1]))
-                bleed = float(p.bleed or 0)
-        if faces and trim:
-            units = stand.units if isinstance(stand.units, int) else None
-            nfaces = stand.faces if isinstance(stand.faces, int) else None
-            key = digest("mockup", code, keys, [f[1:] for f in faces], trim, bleed, units, nfaces)
-            mockups.append((pdir, key))
-            if key in {t[1][0] for t in tasks}:
-                pass
-            elif cache.get("mockup", key) is None:
-                tasks.append(("mockup", (key, faces, trim, bleed, units, nfaces)))
-                labels.append(f"mockup {sid}")
-            else:
-                made.reused += 1
-    progress.step("mock-ups", len(mockups), "stands", reused=len(mockups) - len(tasks))
+    stands = mockups(summary, previews)
+    tasks, labels, queued, before = [], [], set(), 0
+    for sid, args in stands:
+        key = args[0]
+        if key in queued:
+            continue
+        queued.add(key)
+        if ("mockup", key) in run.products:
+            before += 1  # made by this build's check stage, with the previews
+        elif cache.get("mockup", key) is None:
+            tasks.append(("mockup", args))
+            labels.append(f"mockup {sid}")
+        else:
+            made.reused += 1
+    progress.step("mock-ups", len(stands), "stands",
+                  reused=len(stands) - len(tasks) - before)
+    progress.advance(before)
     run.make(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
     progress.end()
     made += labels
-    for pdir, key in mockups:
-        link(cache.get("mockup", key).paths["png"], pdir / "mockup.png")
+    for sid, args in stands:
+        link(cache.get("mockup", args[0]).paths["png"], tmp / sid / "preview" / "mockup.png")
+    mockup_keys = [args[0] for _, args in stands]
     # the pages: a function of the folder (file names and sizes, the JSON files) and of
     # the previews' and mock-ups' keys (their content)
     listing = sorted([p.relative_to(tmp).as_posix(), p.stat().st_size]
                      for p in tmp.rglob("*") if p.is_file())
     key = digest("html", code, listing, (tmp / STANDS_JSON).read_bytes(),
                  (tmp / PREFLIGHT_JSON).read_bytes() if (tmp / PREFLIGHT_JSON).exists()
-                 else None, sorted(previews.items()), [k for _, k in mockups])
+                 else None, sorted(previews.items()), mockup_keys)
     entry = cache.get("html", key)
     if entry is not None:
         for i, rel in enumerate(entry.meta["files"]):

@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PIL import Image as PILImage
 
 from ..check import check_pdf
 from ..errors import FitError, Problem, RenderError
@@ -30,7 +29,7 @@ from ..model import Format
 from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
 from ..render.svg import linked_photo_name, render_svg
-from ..site.mockup import PERSON_MM, render_mockup
+from ..site.mockup import PERSON_MM, FaceFiles, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
 from .cache import Cache
@@ -274,10 +273,13 @@ def store_previews(key: str, files: list) -> dict:
 
 def make_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, float],
                 bleed: float, units: int | None, nfaces: int | None) -> dict:
+    """The stand's mock-up from its panels' previews (``faces``: preview key, unit, side),
+    read from the cache: each face from the thumbnail when it has the pixels, else from
+    the screen image."""
     images = []
-    for path, unit, side in faces:
-        with PILImage.open(path) as im:
-            images.append((im.convert("RGB"), unit, side))
+    for pkey, unit, side in faces:
+        paths = _Worker.cache.get("preview", pkey).paths
+        images.append((FaceFiles(paths["0-thumb"], paths["0-screen"]), unit, side))
     staging = Path(tempfile.mkdtemp(prefix=".mockup-", dir=_Worker.cache.root))
     try:
         res = render_mockup(images, trim, staging / "mockup.png", bleed_mm=bleed, units=units,

@@ -51,6 +51,7 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
     checks: list[tuple[str, str]] = []  # (file, key)
     previews: list[tuple[str, str]] = []
     tasks, costs, labels = [], [], []
+    maker: dict[str, str] = {}  # preview key → the key of the task making it now
     queued = set()
     hits = [0]
 
@@ -87,17 +88,33 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
                                (pkey, expect.get("safe")) if preview else None)))
                 costs.append(1.0 if "pages" in expect else 4.0 + preview)
                 labels += [f"check {rel}"] + ([f"preview {rel}"] if preview else [])
+                if preview:
+                    maker[pkey] = ckey
             elif preview:
                 tasks.append(("preview", (pkey, str(tmp / rel), expect.get("safe"))))
                 costs.append(1.0)
                 labels.append(f"preview {rel}")
+                maker[pkey] = pkey
     name, unit = {(True, True): ("check", "files read back + previews"),
                   (True, False): ("check", "files read back"),
                   (False, True): ("previews", "panels")}[(opts.check, opts.site)]
     progress.step(name, len(labels) + hits[0], unit, reused=hits[0])
-    run.make(tasks, costs, lambda kind: progress.advance(2 if kind == "check+preview" else 1))
+    needs: list[list[str]] = [[] for _ in tasks]
+    mock_labels = []
+    if opts.site:  # each stand's mock-up as soon as its previews are (the site counts them)
+        from .site_pages import mockups
+
+        for sid, args in mockups(summary, dict(previews)):
+            if args[0] not in queued and cache.get("mockup", args[0]) is None:
+                queued.add(args[0])
+                tasks.append(("mockup", args))
+                costs.append(0.5)
+                needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
+                mock_labels.append(f"mockup {sid}")
+    run.make(tasks, costs, lambda kind: progress.advance(
+        {"check+preview": 2, "mockup": 0}.get(kind, 1)), needs)
     progress.end()
-    made += labels
+    made += labels + mock_labels
     reports = []
     for rel, key in checks:
         findings = cache.get("check", key).meta["findings"]

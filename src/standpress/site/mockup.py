@@ -33,7 +33,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from .previews import save_png
 from .strings import STRINGS, metres, t
 
-__all__ = ["PERSON_MM", "SMALL_MM", "EYE_MM", "MockupResult", "render_mockup", "find_font"]
+__all__ = ["PERSON_MM", "SMALL_MM", "EYE_MM", "FaceFiles", "MockupResult", "render_mockup",
+           "find_font"]
 
 BG = (255, 255, 255)
 INK = (33, 37, 43)
@@ -215,7 +216,7 @@ def _hdim(draw: ImageDraw.ImageDraw, y: int, left: int, right: int, label: str, 
 
 @dataclass
 class _Face:
-    image: Image.Image | None
+    image: Image.Image | FaceFiles | None
     side: str
 
 
@@ -238,6 +239,33 @@ def _group(panels, units: int | None, faces: int | None) -> dict[int, list[_Face
     return grouped
 
 
+class FaceFiles:
+    """A face's picture in files of several sizes, smallest first (a preview's thumbnail,
+    its screen image): the mock-up decodes the smallest that has at least a pixel for each
+    of its own (a face on a mock-up is a few hundred pixels tall)."""
+
+    def __init__(self, *paths: str | Path):
+        self.paths = [Path(p) for p in paths]
+
+    def at_least(self, size: tuple[int, int]) -> Image.Image:
+        for path in self.paths[:-1]:
+            with Image.open(path) as im:  # (the header: the size)
+                if im.width >= size[0] and im.height >= size[1]:
+                    return im.convert("RGB")
+        with Image.open(self.paths[-1]) as im:
+            return im.convert("RGB")
+
+
+def _face_pixels(image: Image.Image | FaceFiles, size: tuple[int, int],
+                 trim_mm: tuple[float, float], bleed_mm: float) -> Image.Image:
+    """The face's picture, trim only, to be resized to ``size`` px."""
+    if isinstance(image, FaceFiles):
+        tw, th = trim_mm
+        image = image.at_least((math.ceil(size[0] * (tw + 2 * bleed_mm) / tw),
+                                math.ceil(size[1] * (th + 2 * bleed_mm) / th)))
+    return _crop_bleed(image.convert("RGB"), trim_mm, bleed_mm)
+
+
 def _crop_bleed(img: Image.Image, trim_mm: tuple[float, float], bleed_mm: float) -> Image.Image:
     if bleed_mm <= 0:
         return img
@@ -254,7 +282,8 @@ def render_mockup(panels: list[tuple[Image.Image, int, str]], trim_mm: tuple[flo
                   min_panel_px: int = 300, strings: dict | None = None) -> MockupResult:
     """Draw the stand's faces and a person to one scale; write ``out`` (PNG).
 
-    ``panels``: (image, unit, side) per printed face; images show the bleed box when
+    ``panels``: (image, unit, side) per printed face (an image, or its
+    :class:`FaceFiles`); images show the bleed box when
     ``bleed_mm`` > 0 (it is cropped off: the street sees the trim) or the trim.
     ``units``/``faces``: the stand's constructions and faces per construction; faces
     without a panel are drawn empty. Units wrap onto more rows when one row would draw
@@ -331,7 +360,7 @@ def _on_the_ground(grouped: dict[int, list[_Face]], tw: float, th: float, out: P
             for f in grouped[u]:
                 rect = (x, ground - panel_px[1], x + panel_px[0], ground)
                 if f.image is not None:
-                    img = _crop_bleed(f.image.convert("RGB"), (tw, th), bleed_mm)
+                    img = _face_pixels(f.image, panel_px, (tw, th), bleed_mm)
                     canvas.paste(img.resize(panel_px, Image.Resampling.LANCZOS), rect[:2])
                     draw.rectangle((rect[0] - 1, rect[1] - 1, rect[2], rect[3]), outline=FRAME, width=1)
                 else:
@@ -474,7 +503,7 @@ def _on_a_wall(grouped: dict[int, list[_Face]], tw: float, th: float, out: Path,
     panel_boxes: list[tuple[int, str, tuple[int, int, int, int]]] = []
     for u, f, rect in rects:
         if f.image is not None:
-            img = _crop_bleed(f.image.convert("RGB"), (tw, th), bleed_mm)
+            img = _face_pixels(f.image, sheet_px, (tw, th), bleed_mm)
             canvas.paste(img.resize(sheet_px, Image.Resampling.LANCZOS), rect[:2])
             draw.rectangle((rect[0] - 1, rect[1] - 1, rect[2], rect[3]), outline=SHEET_EDGE, width=1)
         else:  # the empty face of a unit that has a printed one
