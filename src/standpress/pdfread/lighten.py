@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -33,6 +34,7 @@ __all__ = ["Lighter", "lighter_pdf", "scale_for_render"]
 
 _CHANNELS = {"L": 1, "RGB": 3, "CMYK": 4}
 _INVERTING = [1, 0, 1, 0, 1, 0, 1, 0]
+DECODE_THREADS = 2
 
 
 def scale_for_render(px_per_unit: dict[int, float]) -> Callable[[Placement, float], int]:
@@ -112,15 +114,21 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
             if p.ref is not None and not p.mask:
                 f = factor(p, units.get(p.page, 1.0))
                 wanted[p.ref] = min(wanted.get(p.ref, f), f)
+        jobs = [(ref, pdf.get_object(ref), f) for ref, f in sorted(wanted.items()) if f > 1]
+        jobs = [(ref, obj, f, raw) for ref, obj, f in jobs
+                if (raw := _raw_jpeg(obj)) is not None]
+        # decoded in threads (Pillow lets go of the GIL while it decodes; pikepdf is used
+        # from this thread only): a panel's photos take half the time on two cores
+        with ThreadPoolExecutor(min(DECODE_THREADS, len(jobs)) or 1) as threads:
+            decoded = list(threads.map(lambda job: _decoded(*job[3], job[2]), jobs))
         changed = False
-        for ref, f in sorted(wanted.items()):
-            if f <= 1:
+        for (ref, obj, f, _), got in zip(jobs, decoded):
+            if got is None:
                 continue
-            obj = pdf.get_object(ref)
-            if _lighten(obj, f):
-                changed = True
-                if applied is not None:
-                    applied[ref] = f
+            _write(obj, *got)
+            changed = True
+            if applied is not None:
+                applied[ref] = f
         if not changed:
             return None
         out = io.BytesIO()  # the rest as it was: nothing decoded, nothing compressed anew
@@ -129,31 +137,45 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
         return out.getvalue()
 
 
-def _lighten(obj: pikepdf.Object, f: int) -> bool:
+def _raw_jpeg(obj: pikepdf.Object) -> tuple[bytes, int, int, list[float] | None] | None:
+    """A JPEG image XObject's bytes, size and Decode array, if it may be lightened."""
     if not isinstance(obj, pikepdf.Stream) or obj.get(Name.Subtype) != Name.Image:
-        return False
+        return None
     filters = obj.get(Name.Filter)
     if isinstance(filters, pikepdf.Array):
         filters = filters[0] if len(filters) == 1 else None
     if filters != Name.DCTDecode or Name.SMask in obj or Name.Mask in obj:
-        return False
+        return None
     decode = obj.get(Name.Decode)
     try:
-        w, h = int(obj.Width), int(obj.Height)
-        with Image.open(io.BytesIO(obj.read_raw_bytes())) as im:
+        return (obj.read_raw_bytes(), int(obj.Width), int(obj.Height),
+                None if decode is None else [float(v) for v in decode])
+    except Exception:  # noqa: BLE001 - a damaged image stays as it is
+        return None
+
+
+def _decoded(raw: bytes, w: int, h: int, decode: list[float] | None,
+             f: int) -> tuple[bytes, tuple[int, int]] | None:
+    """The JPEG decoded at 1/``f`` (its pixels and size), or None when it is not one whose
+    colours are unambiguous (see the module doc) or Pillow cannot read it."""
+    try:
+        with Image.open(io.BytesIO(raw)) as im:
             if im.mode not in _CHANNELS or im.size != (w, h):
-                return False
+                return None
             if im.mode == "CMYK":
                 # Pillow reads CMYK JPEGs as Adobe-inverted; so does a PDF with this Decode
-                if decode is None or [float(v) for v in decode] != _INVERTING:
-                    return False
+                if decode != _INVERTING:
+                    return None
             elif decode is not None:
-                return False
+                return None
             im.draft(im.mode, (max(1, w // f), max(1, h // f)))  # Pillow: scale = size // request
             im.load()
-            data, size = im.tobytes(), im.size
+            return im.tobytes(), im.size
     except Exception:  # noqa: BLE001 - an image PIL cannot read stays as it is
-        return False
+        return None
+
+
+def _write(obj: pikepdf.Object, data: bytes, size: tuple[int, int]) -> None:
     obj.write(data)  # unfiltered: the decoded pixels, losslessly
     obj.Width, obj.Height = size
     obj.BitsPerComponent = 8
@@ -161,4 +183,3 @@ def _lighten(obj: pikepdf.Object, f: int) -> bool:
         del obj[Name.Decode]
     if Name.DecodeParms in obj:
         del obj[Name.DecodeParms]
-    return True

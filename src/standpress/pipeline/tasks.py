@@ -28,7 +28,6 @@ from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format
 from ..pdfread import Lighter
 from ..render.pdf import PlacedImage, render_pdf
-from ..render.svg import linked_photo_name, render_svg
 from ..site.mockup import PERSON_MM, FaceFiles, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
@@ -186,6 +185,11 @@ def make_stand(key: str, title: str, pdf_keys: list[str], fmt: Format) -> dict:
 
 
 def make_svg(key: str, layout_key: str, photos: dict) -> dict:
+    # imported by the worker that makes an SVG, not before the pool forks: an edit's
+    # SVG is made beside its PDF, whose chain (PDF, stand file, check, mock-up) is the
+    # build's critical path, and this import (svgwrite, fontTools' subsetter) is its longest
+    from ..render.svg import linked_photo_name, render_svg
+
     ctx = _Worker.ctx
     page = _load_page(layout_key)
 
