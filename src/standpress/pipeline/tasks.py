@@ -283,7 +283,9 @@ def make_mockup(key: str, faces: list[tuple[str, int, str]], trim: tuple[float, 
     images = []
     for pkey, unit, side in faces:
         paths = _Worker.cache.get("preview", pkey).paths
-        images.append((FaceFiles(paths["0-thumb"], paths["0-screen"]), unit, side))
+        files = [paths[name] for name in ("0-thumb", "0-screen") if name in paths]
+        if files:  # (a preview without a page: the face is drawn empty)
+            images.append((FaceFiles(*files), unit, side))
     staging = Path(tempfile.mkdtemp(prefix=".mockup-", dir=_Worker.cache.root))
     try:
         res = render_mockup(images, trim, staging / "mockup.png", bleed_mm=bleed, units=units,
