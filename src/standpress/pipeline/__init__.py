@@ -22,7 +22,7 @@ Read the modules in the order the build runs them:
 ``assemble``       the stand folders from the cache; ``stands.json`` (``manifest.py``)
 ``package``        each stand's ``print/`` folder for the print shop; ``pack``
 ``verify``         the preflight and previews of every written file; ``preflight.json``
-``site_pages``     mock-ups and the HTML pages (``site/``)
+``site_pages``     the HTML pages (``site/``); the mock-ups' tasks (made with the previews)
 ``publish``        the atomic swap, the owned-files manifest, clean
 ``cache``          the content-addressed cache every product goes through
 ``state``          what the stages share: cache, scheduler, tally, panel records
@@ -63,9 +63,9 @@ file. The published tree is assembled from the cache with hard links (copies acr
 file systems) and swapped in, so it is byte-identical to a cold build's.
 ``use_cache=False`` works in a throw-away cache inside the output folder.
 
-Work is spread over ``jobs`` processes (default: one per core) in four phases — layout,
-render (photos, panel PDFs, stand PDFs, SVGs), then preflight and previews, then
-mock-ups — each task writing its product into the cache under its key, so the bytes do
+Work is spread over ``jobs`` processes (default: one per core) in three phases — layout,
+render (photos, panel PDFs, stand PDFs, SVGs), then preflight, previews and mock-ups
+(each stand's as soon as its previews are) — each task writing its product into the cache under its key, so the bytes do
 not depend on which process made them or in which order. The main process holds no
 pages and no pixels, only keys and small metadata.
 """

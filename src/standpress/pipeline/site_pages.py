@@ -68,11 +68,12 @@ def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run
             labels.append(f"mockup {sid}")
         else:
             made.reused += 1
-    progress.step("mock-ups", len(stands), "stands",
-                  reused=len(stands) - len(tasks) - before)
-    progress.advance(before)
-    run.make(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
-    progress.end()
+    if tasks:  # (those the check stage made with the previews it reported there)
+        progress.step("mock-ups", len(stands), "stands",
+                      reused=len(stands) - len(tasks) - before)
+        progress.advance(before)
+        run.make(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
+        progress.end()
     made += labels
     for sid, args in stands:
         link(cache.get("mockup", args[0]).paths["png"], tmp / sid / "preview" / "mockup.png")

@@ -98,21 +98,26 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
     name, unit = {(True, True): ("check", "files read back + previews"),
                   (True, False): ("check", "files read back"),
                   (False, True): ("previews", "panels")}[(opts.check, opts.site)]
-    progress.step(name, len(labels) + hits[0], unit, reused=hits[0])
     needs: list[list[str]] = [[] for _ in tasks]
-    mock_labels = []
-    if opts.site:  # each stand's mock-up as soon as its previews are (the site counts them)
+    mock_labels, stands = [], 0
+    if opts.site:  # each stand's mock-up as soon as its previews are
         from .site_pages import mockups
 
         for sid, args in mockups(summary, dict(previews)):
-            if args[0] not in queued and cache.get("mockup", args[0]) is None:
-                queued.add(args[0])
-                tasks.append(("mockup", args))
-                costs.append(0.5)
-                needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
-                mock_labels.append(f"mockup {sid}")
+            stands += 1
+            if args[0] in queued or cache.get("mockup", args[0]) is not None:
+                continue  # (counted and linked by the site stage)
+            queued.add(args[0])
+            tasks.append(("mockup", args))
+            costs.append(0.5)
+            needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
+            mock_labels.append(f"mockup {sid}")
+    totals, reused = {unit: len(labels) + hits[0]}, {unit: hits[0]}
+    if stands:
+        totals["mock-ups"], reused["mock-ups"] = stands, stands - len(mock_labels)
+    progress.step(name, totals, reused=reused)
     run.make(tasks, costs, lambda kind: progress.advance(
-        {"check+preview": 2, "mockup": 0}.get(kind, 1)), needs)
+        *{"check+preview": (2,), "mockup": (1, "mock-ups")}.get(kind, (1,))), needs)
     progress.end()
     made += labels + mock_labels
     reports = []
