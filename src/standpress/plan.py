@@ -22,7 +22,6 @@ that fits no card is an error naming the case, the field and how much to cut.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -281,7 +280,7 @@ def paginate_stands(stands: list[_Stand], sizer: Sizer, jobs: int = 1) -> list:
     it had asked them itself). Forked only where forking is safe (not once libvips has
     started in this process) and the sizer can hand its answers over; else one by one.
     """
-    workers = min(jobs, len(stands), os.cpu_count() or 1)
+    workers = min(jobs, len(stands))
     if (workers < 2 or not hasattr(sizer, "answers_given") or "pyvips" in sys.modules
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [_paginated(fmt, own, sizer, most) for fmt, own, most in stands]

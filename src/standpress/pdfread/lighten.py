@@ -120,7 +120,8 @@ def lighter_pdf(path: Path | bytes, factor: Callable[[Placement, float], int],
         # decoded in threads (Pillow lets go of the GIL while it decodes; pikepdf is used
         # from this thread only): a panel's photos take half the time on two cores
         with ThreadPoolExecutor(min(DECODE_THREADS, len(jobs)) or 1) as threads:
-            decoded = list(threads.map(lambda job: _decoded(*job[3], job[2]), jobs))
+            decoded = list(threads.map(_decoded, [raw for *_, raw in jobs],
+                                       [f for _, _, f, _ in jobs]))
         changed = False
         for (ref, obj, f, _), got in zip(jobs, decoded):
             if got is None:
@@ -154,12 +155,14 @@ def _raw_jpeg(obj: pikepdf.Object) -> tuple[bytes, int, int, list[float] | None]
         return None
 
 
-def _decoded(raw: bytes, w: int, h: int, decode: list[float] | None,
+def _decoded(raw: tuple[bytes, int, int, list[float] | None],
              f: int) -> tuple[bytes, tuple[int, int]] | None:
-    """The JPEG decoded at 1/``f`` (its pixels and size), or None when it is not one whose
-    colours are unambiguous (see the module doc) or Pillow cannot read it."""
+    """The JPEG of ``raw`` (:func:`_raw_jpeg`) decoded at 1/``f`` (its pixels and size), or
+    None when it is not one whose colours are unambiguous (see the module doc) or Pillow
+    cannot read it."""
+    data, w, h, decode = raw
     try:
-        with Image.open(io.BytesIO(raw)) as im:
+        with Image.open(io.BytesIO(data)) as im:
             if im.mode not in _CHANNELS or im.size != (w, h):
                 return None
             if im.mode == "CMYK":

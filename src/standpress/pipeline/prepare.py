@@ -30,7 +30,7 @@ from ..normalise import campaign_texts, case_texts, check_coverage, normalise_ca
 from ..model import Case, Format
 from ..plan import Misfit, plan_stands
 from .cache import Cache, FileHashes, code_fingerprint, digest, stable_repr
-from .options import BuildOptions
+from .options import BuildOptions, cpu_count
 from .progress import Progress
 
 # the code whose answer about a photo file ``NormaliseMemo.image_facts`` remembers
@@ -265,7 +265,7 @@ def prepare(opts: BuildOptions, progress: Progress | None = None,
     plans, plan_warnings = plan_stands(
         project, cases, sizer, opts.only,
         fill_faces=lambda f: templates[f.template].has("catalogue"),
-        jobs=opts.jobs or os.cpu_count() or 1)
+        jobs=min(opts.jobs or cpu_count(), cpu_count()))  # (planned here, whatever runs tasks)
     if memo and sizer.new:  # what this build asked, known or not (so the table stays its size)
         memo.later("sizes", sizes_key, {}, {"answers": sizer.answers})
     warnings += plan_warnings
