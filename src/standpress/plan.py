@@ -199,15 +199,13 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
     for loc, own, got in zip(chosen, owns, paginated):
         fmt = project.formats[loc.format]
         faces = loc.units * fmt.faces
-        try:
-            if isinstance(got, Misfit):
-                raise got
-            grid, pages = got
-        except Misfit as m:
-            src = m.case.source
-            problems.append(Problem(f"case {m.case.id}: {m.message}", src.file if src else None,
-                                    src.place if src else None, m.field, m.hint))
+        if isinstance(got, Misfit):
+            src = got.case.source
+            problems.append(Problem(f"case {got.case.id}: {got.message}",
+                                    src.file if src else None, src.place if src else None,
+                                    got.field, got.hint))
             continue
+        grid, pages = got
         kinds: list[tuple[str, tuple[Slot, ...]]] = [("cover", ())]
         kinds += [("cases", slots) for slots in pages]
         kinds.append(("locator", ()))

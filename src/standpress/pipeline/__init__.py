@@ -22,7 +22,8 @@ Read the modules in the order the build runs them:
 ``assemble``       the stand folders from the cache; ``stands.json`` (``manifest.py``)
 ``package``        each stand's ``print/`` folder for the print shop; ``pack``
 ``verify``         the preflight and previews of every written file; ``preflight.json``
-``site_pages``     the HTML pages (``site/``); the mock-ups' tasks (made with the previews)
+``site_pages``     the HTML pages (``site/``); which mock-up each stand has (``verify``
+                   makes them with the previews)
 ``publish``        the atomic swap, the owned-files manifest, clean
 ``cache``          the content-addressed cache every product goes through
 ``state``          what the stages share: cache, scheduler, tally, panel records

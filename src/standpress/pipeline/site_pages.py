@@ -1,6 +1,6 @@
 """The site stage: previews linked into each stand's ``preview/``, a scale mock-up per
-stand, and the HTML pages (``site/``), each replayed from the cache when its inputs are
-the same."""
+stand (made with the previews, in the check stage), and the HTML pages (``site/``), each
+replayed from the cache when its inputs are the same."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .state import Run
 def mockups(summary: StandsManifest, previews: dict[str, str]) -> list[tuple[str, tuple]]:
     """Each stand's mock-up task: (stand id, its arguments: key, faces (preview key, unit,
     side), trim, bleed, units, faces per unit). Made with the previews, in the check stage
-    (``verify.py``), each as soon as its stand's previews are; here when they were not."""
+    (``verify.py``), each as soon as its stand's previews are; linked here."""
     code = code_fingerprint()
     out = []
     for stand in summary.stands:
@@ -40,7 +40,7 @@ def mockups(summary: StandsManifest, previews: dict[str, str]) -> list[tuple[str
 
 def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run: Run) -> None:
     """The preview site, with previews from the cache (``previews``: key by panel file)."""
-    cache, made, progress = run.cache, run.made, run.progress
+    cache, made = run.cache, run.made
     code = code_fingerprint()
     for stand in summary.stands:
         pdir = tmp / stand.id / "preview"
@@ -54,30 +54,10 @@ def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run
                 for role, name in page["names"].items():
                     if name is not None:
                         link(entry.paths[f"{i}-{role}"], pdir / name)
-    stands = mockups(summary, previews)
-    tasks, labels, queued, before = [], [], set(), 0
-    for sid, args in stands:
-        key = args[0]
-        if key in queued:
-            continue
-        queued.add(key)
-        if ("mockup", key) in run.products:
-            before += 1  # made by this build's check stage, with the previews
-        elif cache.get("mockup", key) is None:
-            tasks.append(("mockup", args))
-            labels.append(f"mockup {sid}")
-        else:
-            made.reused += 1
-    if tasks:  # (those the check stage made with the previews it reported there)
-        progress.step("mock-ups", len(stands), "stands",
-                      reused=len(stands) - len(tasks) - before)
-        progress.advance(before)
-        run.make(tasks, [1.0] * len(tasks), lambda kind: progress.advance())
-        progress.end()
-    made += labels
-    for sid, args in stands:
-        link(cache.get("mockup", args[0]).paths["png"], tmp / sid / "preview" / "mockup.png")
-    mockup_keys = [args[0] for _, args in stands]
+    mockup_keys = []  # each made with its stand's previews, in the check stage (verify.py)
+    for sid, (key, *_) in mockups(summary, previews):
+        link(cache.get("mockup", key).paths["png"], tmp / sid / "preview" / "mockup.png")
+        mockup_keys.append(key)
     # the pages: a function of the folder (file names and sizes, the JSON files) and of
     # the previews' and mock-ups' keys (their content)
     listing = sorted([p.relative_to(tmp).as_posix(), p.stat().st_size]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from ..errors import PreflightError, Problem
@@ -53,7 +54,7 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
     tasks, costs, labels = [], [], []
     maker: dict[str, str] = {}  # preview key → the key of the task making it now
     queued = set()
-    hits = [0]
+    hits = Counter()  # products of each kind found in the cache
 
     def wanted(kind: str, key: str) -> bool:
         """Whether the product must be made (counted as reused when it need not)."""
@@ -62,7 +63,7 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
         queued.add(key)
         if cache.get(kind, key) is not None:
             made.reused += 1
-            hits[0] += 1
+            hits[kind] += 1
             return False
         return True
 
@@ -105,14 +106,14 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
 
         for sid, args in mockups(summary, dict(previews)):
             stands += 1
-            if args[0] in queued or cache.get("mockup", args[0]) is not None:
-                continue  # (counted and linked by the site stage)
-            queued.add(args[0])
+            if not wanted("mockup", args[0]):
+                continue
             tasks.append(("mockup", args))
             costs.append(0.5)
             needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
             mock_labels.append(f"mockup {sid}")
-    totals, reused = {unit: len(labels) + hits[0]}, {unit: hits[0]}
+    read = hits["check"] + hits["preview"]
+    totals, reused = {unit: len(labels) + read}, {unit: read}
     if stands:
         totals["mock-ups"], reused["mock-ups"] = stands, stands - len(mock_labels)
     progress.step(name, totals, reused=reused)
