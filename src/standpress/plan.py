@@ -21,13 +21,10 @@ that fits no card is an error naming the case, the field and how much to cut.
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import InputError, Problem
 from .model import Case, Format, Location, Project
@@ -163,12 +160,12 @@ def _sort_key(location: Location) -> Callable[[Case], tuple]:
 def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
                 only: tuple[str, ...] = (),
                 fill_faces: Callable[[Format], bool] = lambda f: False,
-                jobs: int = 1) -> tuple[list[StandPlan], list[Problem]]:
+                forks: Forks | None = None) -> tuple[list[StandPlan], list[Problem]]:
     """Assign cases to stands and paginate them. Returns plans and warnings.
 
     ``fill_faces(format)`` says whether the format's template has a catalogue
     panel to put on the face a stand would otherwise leave empty. Problems name the
-    line of the location they concern (``project.locate``). ``jobs``: processes the
+    line of the location they concern (``project.locate``). ``forks``: the processes the
     stands may be paginated in (:func:`paginate_stands`).
     """
 
@@ -195,7 +192,7 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
     paginated = paginate_stands(
         [(project.formats[loc.format], own,
           max(1, loc.units * project.formats[loc.format].faces - 2))
-         for loc, own in zip(chosen, owns)], sizer, jobs)
+         for loc, own in zip(chosen, owns)], sizer, forks)
     for loc, own, got in zip(chosen, owns, paginated):
         fmt = project.formats[loc.format]
         faces = loc.units * fmt.faces
@@ -264,23 +261,31 @@ def plan_stands(project: Project, cases: list[Case], sizer: Sizer,
 
 
 _Stand = tuple[Format, list[Case], int]  # format, its cases in order, most case panels
+
+
+class Forks(Protocol):
+    """Runs a function over items in forked processes (``pipeline.scheduler.ForkedMap``):
+    forked, so they see this process's ``_forked``."""
+
+    jobs: int
+
+    def __call__(self, fn: Callable[[Any], Any], items: list) -> list: ...
 _forked: list = []  # (stands, sizer) for the processes paginate_stands forks
 
 
-def paginate_stands(stands: list[_Stand], sizer: Sizer, jobs: int = 1) -> list:
+def paginate_stands(stands: list[_Stand], sizer: Sizer, forks: Forks | None = None) -> list:
     """:func:`paginate` of each stand: (grid, pages), or the :class:`Misfit` it raised.
 
     Stands are independent, and sizing their cards (setting each card at several type
-    scales) is the plan's whole cost, so with ``jobs`` > 1 and several stands they are
-    shared out, the largest first, among forked processes. A process sends back its
-    stands' pages (cases by position) and what its sizer answered, which this one takes
-    (the plan's later questions, and the answers a build remembers, are the same as if
-    it had asked them itself). Forked only where forking is safe (not once libvips has
-    started in this process) and the sizer can hand its answers over; else one by one.
+    scales) is the plan's whole cost, so with ``forks`` (up to ``forks.jobs`` processes)
+    and several stands they are shared out, the largest first, among forked processes. A
+    process sends back its stands' pages (cases by position) and what its sizer answered,
+    which this one takes (the plan's later questions, and the answers a build remembers,
+    are the same as if it had asked them itself). Only if the sizer can hand its answers
+    over; else one by one, here.
     """
-    workers = min(jobs, len(stands))
-    if (workers < 2 or not hasattr(sizer, "answers_given") or "pyvips" in sys.modules
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    workers = min(forks.jobs, len(stands)) if forks is not None else 1
+    if workers < 2 or not hasattr(sizer, "answers_given"):
         return [_paginated(fmt, own, sizer, most) for fmt, own, most in stands]
     shares: list[list[int]] = [[] for _ in range(workers)]
     load = [0] * workers
@@ -290,8 +295,7 @@ def paginate_stands(stands: list[_Stand], sizer: Sizer, jobs: int = 1) -> list:
         load[least] += len(stands[i][1]) + 1
     _forked[:] = [stands, sizer]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_paginate_share, shares))
+        done = forks(_paginate_share, shares)
     finally:
         _forked.clear()
     out: list = [None] * len(stands)

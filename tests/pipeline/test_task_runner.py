@@ -3,6 +3,9 @@ costliest ready task first; after a failure, what waits for it is skipped, not r
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -110,3 +113,30 @@ def test_workers_ignore_ctrl_c_and_the_main_process_gets_it_back(workers, monkey
     for pid, blocked, ignored in readings:
         assert ignored & bit, f"worker {pid} does not ignore Ctrl-C"
         assert not blocked & bit, f"worker {pid} still blocks Ctrl-C"
+
+
+def _whoami(item: int) -> tuple:
+    return item, os.getpid(), signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_forked_map_runs_in_other_processes_that_leave_ctrl_c_to_this_one():
+    """The plan's processes (``ForkedMap``) are started as the build's workers are: a
+    group Ctrl-C reaching them while idle printed a KeyboardInterrupt traceback."""
+    out = S.ForkedMap(2)(_whoami, [0, 1, 2])
+    assert [o[0] for o in out] == [0, 1, 2]
+    assert all(pid != os.getpid() for _, pid, _ in out) and all(ign for _, _, ign in out)
+
+
+def test_a_cancelled_pool_leaves_no_thread_to_race_the_exit(workers):
+    """After ``close(cancel=True)`` the pool's manager thread has ended: before Python
+    3.13, one still ending raced the interpreter's exit over its wake-up pipe ("Exception
+    ignored … Bad file descriptor" after Ctrl-C)."""
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    make, _ = workers
+    w = make(2)
+    w.run([("rec", ("a",)), ("rec", ("b",))])
+    assert any(isinstance(t, _ExecutorManagerThread) for t in threading.enumerate())
+    w.close(cancel=True)
+    assert not any(isinstance(t, _ExecutorManagerThread) and t.is_alive()
+                   for t in threading.enumerate())

@@ -17,6 +17,7 @@ from standpress.load.config import load_project
 from standpress.load.design import load_design
 from standpress.normalise import normalise_cases, normalise_project
 from standpress.pipeline.prepare import RememberedSizer
+from standpress.pipeline.scheduler import ForkedMap
 from standpress.plan import plan_stands
 
 
@@ -36,7 +37,8 @@ def _plan(sample, jobs, cases=None, remembered=False):
     if remembered:
         sizer = RememberedSizer(sizer, {})
     fill = lambda f: design.templates[f.template].has("catalogue")  # noqa: E731
-    plans, warnings = plan_stands(project, cases or own, sizer, fill_faces=fill, jobs=jobs)
+    forks = ForkedMap(jobs) if jobs > 1 else None
+    plans, warnings = plan_stands(project, cases or own, sizer, fill_faces=fill, forks=forks)
     return plans, warnings, sizer
 
 

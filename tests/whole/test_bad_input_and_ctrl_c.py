@@ -352,3 +352,32 @@ def test_an_interrupted_build_leaves_the_output_as_it_was(whom, tmp_path, good_o
     assert "Interrupted" in text
     assert snapshot(out) == before
     assert not _leftovers(out)
+
+
+def test_ctrl_c_while_an_extension_initialises_is_an_interruption_not_a_bug():
+    """Ctrl-C during pikepdf's first import surfaces as an ImportError caused by the
+    KeyboardInterrupt; it was reported as "Internal error … a bug in standpress"."""
+    import click
+
+    from standpress.cli.common import handle_errors
+
+    @click.command()
+    @handle_errors
+    def importing():
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise ImportError("extension failed to initialise") from exc
+        except ImportError as exc:
+            raise ImportError("pikepdf's extension library failed to import") from exc
+
+    @click.command()
+    @handle_errors
+    def broken():
+        raise ImportError("no module named nothing")
+
+    got = CliRunner().invoke(importing, [])
+    assert got.exit_code == 130 and "Interrupted" in got.output and "bug" not in got.output
+    bug = CliRunner().invoke(broken, [])
+    assert bug.exit_code == 1 and "Internal error" in bug.output

@@ -22,6 +22,19 @@ def echo_problems(problems: list[Problem], err: bool = True, verbose: bool = Tru
         click.echo(line, err=err)
 
 
+def _from_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised because of a KeyboardInterrupt (pikepdf's extension,
+    interrupted while it initialised, reports an ImportError caused by it)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
 def handle_errors(fn):
     """Run a command; turn standpress errors into messages and exit codes."""
 
@@ -43,6 +56,9 @@ def handle_errors(fn):
         except click.exceptions.Exit:
             raise
         except Exception as exc:  # a bug: say so plainly
+            if _from_ctrl_c(exc):  # a C extension's import failed because Ctrl-C hit it
+                click.echo("Interrupted; the output folder is as it was.", err=True)
+                ctx.exit(130)
             if debug:
                 traceback.print_exc()
             click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)

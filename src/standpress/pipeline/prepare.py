@@ -32,6 +32,7 @@ from ..plan import Misfit, plan_stands
 from .cache import Cache, FileHashes, code_fingerprint, digest, stable_repr
 from .options import BuildOptions, cpu_count
 from .progress import Progress
+from .scheduler import ForkedMap
 
 # the code whose answer about a photo file ``NormaliseMemo.image_facts`` remembers
 PHOTO_CHECK_CODE = ("load/cases.py", "load/images.py", "load/sheets.py")
@@ -265,8 +266,15 @@ def prepare(opts: BuildOptions, progress: Progress | None = None,
     plans, plan_warnings = plan_stands(
         project, cases, sizer, opts.only,
         fill_faces=lambda f: templates[f.template].has("catalogue"),
-        jobs=min(opts.jobs or cpu_count(), cpu_count()))  # (planned here, whatever runs tasks)
+        forks=forks_for_plan(opts.jobs))
     if memo and sizer.new:  # what this build asked, known or not (so the table stays its size)
         memo.later("sizes", sizes_key, {}, {"answers": sizer.answers})
     warnings += plan_warnings
     return project, style, templates, cases, plans, warnings
+
+
+def forks_for_plan(jobs: int | None) -> ForkedMap | None:
+    """The processes the plan may paginate stands in: as many as the build's pool (this
+    machine's cores, whatever runs the tasks — the plan runs here), if forking is safe."""
+    n = min(jobs or cpu_count(), cpu_count())
+    return ForkedMap(n) if n > 1 and ForkedMap.possible() else None

@@ -18,8 +18,9 @@ Signals: Ctrl-C belongs to the main process, which stops the workers itself. It 
 back (blocked, not lost) while workers are forked, each worker ignores it before letting
 it through again, and :func:`exit_on_sigterm` turns SIGTERM into ``SystemExit`` so the
 build cleans up. :meth:`LocalScheduler.close` with ``cancel=True`` terminates the
-workers: the scheduler starts them through its own process factory and so knows them,
-without reading the pool's private state.
+workers: the scheduler starts them through its own process factory and so knows them.
+:class:`ForkedMap` runs one function over a few items in forked processes the same way
+(the plan's pagination, before any task runs).
 """
 
 from __future__ import annotations
@@ -177,8 +178,8 @@ class _TrackedContext:
     """A multiprocessing context that remembers the processes it starts (the pool's
     workers), so that they can be terminated without reading the pool's internals."""
 
-    def __init__(self) -> None:
-        self.base = multiprocessing.get_context(start_method())
+    def __init__(self, method: str | None = None) -> None:
+        self.base = multiprocessing.get_context(method or start_method())
         self.forked = self.base.get_start_method() == "fork"  # workers see this environment
         self.processes: list = []
 
@@ -195,12 +196,13 @@ class LocalScheduler:
     """Runs tasks here (jobs=1) or in a pool of processes on this machine."""
 
     def __init__(self, jobs: int, runner: Runner, init: Callable[..., None] = lambda: None,
-                 initargs: tuple = (), preload: Sequence[str] = ()):
+                 initargs: tuple = (), preload: Sequence[str] = (), method: str | None = None):
         """``preload``: modules the workers need, imported here just before they are forked
         (by the forkserver, when there is one), so that they inherit them instead of each
-        importing them again; a build that starts no worker never imports them."""
+        importing them again; a build that starts no worker never imports them.
+        ``method``: how workers start, if not :func:`start_method`'s choice."""
         self.jobs, self.runner, self.init, self.initargs = jobs, runner, init, initargs
-        self.preload = tuple(preload)
+        self.preload, self.method = tuple(preload), method
         self.pool: ProcessPoolExecutor | None = None
         self.context: _TrackedContext | None = None
         self.started = None  # shared count of the workers whose initializer has run
@@ -281,7 +283,7 @@ class LocalScheduler:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
-            self.context = _TrackedContext()
+            self.context = _TrackedContext(self.method)
             if self.context.forked:
                 for name in self.preload:
                     importlib.import_module(name)
@@ -306,9 +308,48 @@ class LocalScheduler:
             pool.shutdown(wait=True)
             return
         processes = list(context.processes) if context else []
+        # the pool's manager thread closes its wake-up pipe as it ends, which, before
+        # Python 3.13, races the interpreter's exit writing to that pipe ("Exception
+        # ignored … Bad file descriptor" after Ctrl-C): it is waited for here. The one
+        # read of the pool's private state; a pool without it has nothing to wait for.
+        manager = getattr(pool, "_executor_manager_thread", None)
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             if proc.is_alive():
                 proc.terminate()
         for proc in processes:
             proc.join(10)
+        if manager is not None:
+            manager.join(10)
+
+
+def _apply(kind: str, args: tuple) -> Any:
+    """The runner of :class:`ForkedMap`'s tasks: ``args`` is (key, function, item)."""
+    return args[1](args[2])
+
+
+class ForkedMap:
+    """A function over a few items, one item per forked process, at most ``jobs`` at once,
+    started and stopped as the build's workers are (:class:`LocalScheduler`): they ignore
+    Ctrl-C, which stops them from here. Forked, so the function and its items' data may
+    be what this process holds (the plan's stands and sizer) and need not pickle; the
+    results must. The caller asks :meth:`possible` first, unless it knows the function
+    never calls libvips."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    @staticmethod
+    def possible() -> bool:
+        """Forking is safe: not once libvips has started here (see :func:`start_method`)."""
+        return start_method() is None and "fork" in multiprocessing.get_all_start_methods()
+
+    def __call__(self, fn: Callable[[Any], Any], items: Sequence) -> list:
+        run = LocalScheduler(self.jobs, _apply, method="fork")
+        ok = False
+        try:
+            out = run.run([("fork", (f"item {i}", fn, item)) for i, item in enumerate(items)])
+            ok = True
+            return out
+        finally:
+            run.close(cancel=not ok)
