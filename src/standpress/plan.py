@@ -102,6 +102,9 @@ class Sizer(Protocol):
     def misfit(self, fmt: Format, grid: tuple[int, int], case: Case) -> Misfit:
         """Why the case fits not even a whole panel."""
 
+    # (optional) unknown(fmt, cases) -> int: how many of the cases' cards it has not
+    # sized before (a sizer that remembers); without it, all of them
+
     def photo(self, fmt: Format, grid: tuple[int, int], cases: list[Case],
               scale: float) -> float:
         """The photo height every card of the stand gets at ``scale``."""
@@ -271,6 +274,8 @@ class Forks(Protocol):
 
     def __call__(self, fn: Callable[[Any], Any], items: list) -> list: ...
 _forked: list = []  # (stands, sizer) for the processes paginate_stands forks
+FORK_FROM = 8  # cards to set before forking pays: a card takes ~0.04 s, forking ~0.1 s and
+# the layout workers, forked from this process, then lack the paragraphs the plan set
 
 
 def paginate_stands(stands: list[_Stand], sizer: Sizer, forks: Forks | None = None) -> list:
@@ -278,21 +283,26 @@ def paginate_stands(stands: list[_Stand], sizer: Sizer, forks: Forks | None = No
 
     Stands are independent, and sizing their cards (setting each card at several type
     scales) is the plan's whole cost, so with ``forks`` (up to ``forks.jobs`` processes)
-    and several stands they are shared out, the largest first, among forked processes. A
-    process sends back its stands' pages (cases by position) and what its sizer answered,
-    which this one takes (the plan's later questions, and the answers a build remembers,
-    are the same as if it had asked them itself). Only if the sizer can hand its answers
-    over; else one by one, here.
+    and several stands with cards to size they are shared out, the most work first, among
+    forked processes. A process sends back its stands' pages (cases by position) and what
+    its sizer answered, which this one takes (the plan's later questions, and the answers a
+    build remembers, are the same as if it had asked them itself). The stands whose cards
+    the sizer already knows (``sizer.unknown``: a rebuild) are paginated here, and all of
+    them when fewer than ``FORK_FROM`` cards are to be set, or the sizer cannot hand its
+    answers over.
     """
-    workers = min(forks.jobs, len(stands)) if forks is not None else 1
-    if workers < 2 or not hasattr(sizer, "answers_given"):
+    unknown = getattr(sizer, "unknown", lambda fmt, own: len(own))
+    work = [unknown(fmt, own) for fmt, own, _ in stands]  # cards to set, per stand
+    heavy = [i for i in range(len(stands)) if work[i]]
+    workers = min(forks.jobs, len(heavy)) if forks is not None else 1
+    if workers < 2 or not hasattr(sizer, "answers_given") or sum(work) < FORK_FROM:
         return [_paginated(fmt, own, sizer, most) for fmt, own, most in stands]
     shares: list[list[int]] = [[] for _ in range(workers)]
     load = [0] * workers
-    for i in sorted(range(len(stands)), key=lambda i: -len(stands[i][1])):
+    for i in sorted(heavy, key=lambda i: -work[i]):
         least = load.index(min(load))
         shares[least].append(i)
-        load[least] += len(stands[i][1]) + 1
+        load[least] += work[i] + 1
     _forked[:] = [stands, sizer]
     try:
         done = forks(_paginate_share, shares)
@@ -303,6 +313,9 @@ def paginate_stands(stands: list[_Stand], sizer: Sizer, forks: Forks | None = No
         sizer.take_answers(answers)
         for i, got in zip(share, results):
             out[i] = _unpacked(got, stands[i][1])
+    for i, (fmt, own, most) in enumerate(stands):  # the stands whose cards are all known
+        if out[i] is None:
+            out[i] = _paginated(fmt, own, sizer, most)
     return out
 
 

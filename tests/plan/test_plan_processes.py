@@ -63,3 +63,52 @@ def test_a_case_that_fits_no_card_is_reported_the_same_from_a_forked_process(sam
             _plan(sample, jobs, cases)
         messages.append([str(p) for p in info.value.problems])
     assert messages[0] == messages[1] and cases[3].id in messages[0][0]
+
+
+class _Recorded(ForkedMap):
+    """ForkedMap that notes the items (shares of stands) it is given."""
+
+    def __init__(self, jobs):
+        super().__init__(jobs)
+        self.items: list = []
+
+    def __call__(self, fn, items):
+        self.items.append(list(items))
+        return super().__call__(fn, items)
+
+
+def _stand_plan(sample, sizer, forks, cases=None):
+    project, design, own = sample
+    fill = lambda f: design.templates[f.template].has("catalogue")  # noqa: E731
+    return plan_stands(project, cases or own, sizer, fill_faces=fill, forks=forks)[0]
+
+
+def test_a_rebuild_whose_cards_are_all_known_plans_here_without_forking(sample):
+    """An edit's plan asked forked processes what the remembered sizes already said:
+    0.1 s of forking, and the layout workers lost the paragraphs the plan had set."""
+    first, _, sizer = _plan(sample, 2, remembered=True)
+    again = _Recorded(2)
+    known = RememberedSizer(CardSizer(sample[1]), dict(sizer.answers))
+    assert repr(_stand_plan(sample, known, again)) == repr(first)
+    assert again.items == [] and not known.new
+
+
+def test_only_the_stands_with_cards_to_size_are_forked(sample):
+    _, design, own = sample
+    first, _, sizer = _plan(sample, 2, remembered=True)
+    edited, stands = list(own), []
+    for plan in first[:2]:  # four cases of each of the first two stands get new summaries
+        stands.append(plan.location.id)
+        ids = [c.id for p in plan.panels for c in p.cases][:4]
+        for n, c in enumerate(edited):
+            if c.id in ids:
+                edited[n] = dataclasses.replace(c, summary=c.summary + " Нове речення.")
+    forks = _Recorded(2)
+    known = RememberedSizer(CardSizer(design), dict(sizer.answers))
+    got = _stand_plan(sample, known, forks, edited)
+    fit._memo.clear()
+    alone = _stand_plan(sample, RememberedSizer(CardSizer(design), dict(sizer.answers)), None,
+                        edited)
+    assert repr(got) == repr(alone) and known.new
+    (shares,) = forks.items
+    assert sorted(i for share in shares for i in share) == [0, 1]  # the first two stands

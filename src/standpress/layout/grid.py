@@ -123,6 +123,12 @@ class CardSizer:
         """Know what another sizer of the same design found (:meth:`answers_given`)."""
         self._best.update(answers)
 
+    def unknown(self, fmt: Format, cases: list[Case]) -> int:
+        """How many of ``cases`` this sizer has not sized on ``fmt`` (its own grid, one
+        module): the cards a plan would have to set."""
+        grid = self.grids(fmt)[0]
+        return sum((fmt, grid, c, (1, 1)) not in self._best for c in cases)
+
     def best_scale(self, fmt: Format, grid: tuple[int, int], case: Case,
                    span: tuple[int, int]) -> float | None:
         key = (fmt, grid, case, span)

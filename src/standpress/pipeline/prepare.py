@@ -164,6 +164,13 @@ class RememberedSizer:
         self.answers.update(answers)
         self.new = self.new or new
 
+    def unknown(self, fmt: Format, cases: list[Case]) -> int:
+        """How many of ``cases`` have no card size known on ``fmt`` (its own grid, one
+        module: the plan's first question about a case)."""
+        f, grid = self._name(fmt), self.sizer.grids(fmt)[0]
+        keys = (digest("best_scale", f, grid, self._name(c), (1, 1)) for c in cases)
+        return sum(k not in self.answers and k not in self.known for k in keys)
+
     def grids(self, fmt: Format) -> list[tuple[int, int]]:
         return self.sizer.grids(fmt)
 
