@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from dataclasses import replace
 from pathlib import Path
 
 from .. import __version__
 from ..errors import Problem, RenderError
-from ..manifest import Note, PanelEntry, PhotoEntry, RiverMap, StandEntry, StandsManifest
+from ..manifest import Note, PanelEntry, RiverMap, StandEntry, StandsManifest
 from ..model import Project
 from ..plan import StandPlan
 from .cache import Cache, code_fingerprint, link
-from .finish import panel_entry
+from .finish import panel_expectation
 from .options import BuildOptions, StandResult
 from .package import write_print_folder
 from .state import PanelRecord
@@ -104,10 +103,7 @@ def stands_manifest(project: Project, plans: list[StandPlan],
     """``stands.json``: what was built, and what the preflight must find in it."""
 
     def entry(plan: StandPlan, p, rec: PanelRecord) -> PanelEntry:
-        """The panel's print spec (as its XMP carries it) and the photos placed on it."""
-        return replace(panel_entry(project, plan, p, rec.qr, outlined), photos=tuple(
-            PhotoEntry(str(label), Path(str(src)).name, float(w), float(h))
-            for src, w, h, _focus, label in rec.images))
+        return panel_expectation(project, plan, p, rec.qr, rec.images, outlined)
 
     def stand_entry(plan: StandPlan) -> StandEntry:
         loc = plan.location

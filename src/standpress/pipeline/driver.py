@@ -31,7 +31,7 @@ from ..plan import StandPlan
 from ..report_problems import sort_problems
 from .cache import (Cache, FileHashes, code_fingerprint, default_cache_dir, digest,
                     stable_repr)
-from .finish import finish_params, panel_spec
+from .finish import finish_params, panel_expectation, panel_spec
 from .options import BuildOptions, BuildResult, StandResult, cpu_count
 from .outcome import Recording, kept, outcome_key, remember
 from .prepare import NormaliseMemo, font_keys, prepare, source_date
@@ -41,7 +41,7 @@ from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .state import Clock, PanelRecord, Run
 from .taskspec import PHOTO_CODE, Context, page_key, placement
 from .worker import WORKER_MODULES, init_worker, run_task
-from .verify import check_and_preview, ghostscript, judge
+from .verify import check_and_preview, ghostscript, judge, panel_reads, read_task, stand_read
 
 
 def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None = None, *,
@@ -89,8 +89,8 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         panels = layout_stage(project, style, templates, plans, date, run)
         clock.lap("layout")
         # render: photos, panel PDFs, SVGs and stand files
-        stand_pdfs, photo_problems = render_stage(project, style, plans, panels, cases,
-                                                  created, opts, run)
+        stand_pdfs, photo_problems, early = render_stage(project, style, plans, panels, cases,
+                                                         created, opts, run)
         clock.lap("render")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings = sort_problems(warnings + photo_problems)  # in reading order: file, row
@@ -111,7 +111,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             run.progress = recording = Recording(progress)
             tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
             results, warnings = publish_stages(tmp, out, project, plans, panels, stand_pdfs,
-                                               created, warnings, opts, run, clock)
+                                               created, warnings, opts, run, clock, early)
             ok = True
             run.progress = progress
             # the replaced stand folders (in ``tmp`` now) share inodes with the new ones
@@ -146,10 +146,12 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
 def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan],
                    panels: dict[str, list[PanelRecord]], stand_pdfs: dict[str, str],
                    created: datetime, warnings: list[Problem], opts: BuildOptions, run: Run,
-                   clock: Clock) -> tuple[list[StandResult], list[Problem]]:
+                   clock: Clock, early: frozenset[str] = frozenset()
+                   ) -> tuple[list[StandResult], list[Problem]]:
     """assemble → check → site → publish: the stand folders, ``stands.json``, the read-back
-    and its verdict, the site, built in ``tmp`` and swapped into ``out``. Returns each
-    stand's result and the build's warnings (the preflight's added)."""
+    (``early``: the panels' checks and previews the render stage made) and its verdict,
+    the site, built in ``tmp`` and swapped into ``out``. Returns each stand's result and
+    the build's warnings (the preflight's added)."""
     cache, date = run.cache, created.strftime("%Y-%m-%d")
     # the stages after rendering, imported when a build has something to assemble (a
     # rebuild with nothing to make never loads pikepdf, Jinja2 or the site)
@@ -163,7 +165,8 @@ def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan
     # check: every file read back (and its previews rendered) once
     previews = {}
     if opts.check or opts.site:
-        reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run)
+        reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run,
+                                              early)
         clock.lap("check" if not opts.site else "check+previews")
         if opts.check:
             found = judge(tmp, summary, reports, opts.allow_low_res)
@@ -326,13 +329,23 @@ UNITS = {"photo": "images", "pdf": "panel PDFs", "svg": "SVGs", "stand": "stand 
 
 def render_stage(project: Project, style: Style, plans: list[StandPlan],
                  panels: dict[str, list[PanelRecord]], cases, created: datetime,
-                 opts: BuildOptions, run: Run) -> tuple[dict[str, str], list[Problem]]:
+                 opts: BuildOptions, run: Run
+                 ) -> tuple[dict[str, str], list[Problem], frozenset[str]]:
     """Photos, panel PDFs, SVGs and stand PDFs into the cache, as one set of tasks: a panel
-    starts as soon as its photos are ready, a stand file as soon as its panels are, so no
-    process idles between the stages. Returns each stand PDF's key and the photos'
-    resolution problems."""
+    starts as soon as its photos are ready, a stand file as soon as its panels are, and a
+    panel's read-back (the check stage's preflight and previews of the file) as soon as
+    its PDF is, so no process idles between the stages. Returns each stand PDF's key, the
+    photos' resolution problems and the keys of the panels' checks and previews (made
+    here, or found in the cache and counted here)."""
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
+    gs = ghostscript() if opts.check else ""
+    early: set[str] = set()
+    units = dict(UNITS)
+    read_unit = "files read back" if opts.check else "panel previews"
+    for kind in ("check", "check+preview", "preview"):
+        units[kind] = read_unit
+    pdf_of: dict[str, str] = {}  # panel file → its PDF's key
     profile = run.hashes.sha256(project.output_profile)
     fonts = font_keys(style, run.hashes)
     tasks, todo, seen = photo_tasks(project, plans, panels, run, opts.svg)
@@ -359,10 +372,35 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         needs.append(need)
         labels.append(label)
 
+    def read(expect: dict, ckey: str | None, pkey: str | None, source: tuple) -> None:
+        """Queue what is missing of a file's check and previews, after its PDF."""
+        rel, unit = source[0], read_unit
+        totals[unit] = totals.get(unit, 0) + 1
+        missing = []
+        for kind, key in (("check", ckey), ("preview", pkey)):
+            if key is None or key in early:
+                missing.append(False)
+                continue
+            early.add(key)
+            there = cache.get(kind, key) is not None
+            made.reused += there
+            missing.append(not there)
+        task = read_task(ckey if missing[0] else None, pkey if missing[1] else None, source,
+                         expect)
+        if task is None:
+            hits[unit] = hits.get(unit, 0) + 1
+            return
+        tasks.append(task)
+        costs.append(1.0 if "pages" in expect else 4.0 + missing[1])
+        needs.append([source[1]])
+        labels.extend(([f"check {rel}"] if missing[0] else [])
+                      + ([f"preview {rel}"] if missing[1] else []))
+
     for plan in plans:
         lid, fmt = plan.location.id, plan.format
         recs = panels[lid]
         finish = finish_params(project, created, fmt, profile)
+        entries: list[dict] = []  # the panels' expectations (``stands.json``)
         for panel, rec in zip(plan.panels, recs):
             photos = {placement(source, w, h, focus): (key, fmt)
                       for (source, w, h, focus, _), key in zip(rec.images, rec.photos)}
@@ -371,25 +409,36 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
                              spec.to_json())
             want("pdf", rec.pdf, ("pdf", (rec.pdf, rec.layout, photos, fmt, spec)),
                  1.0 + 3.0 * len(rec.images), f"pdf {lid}/{rec.name}.pdf", rec.photos)
+            pdf_of[f"{lid}/{rec.name}.pdf"] = rec.pdf
             if opts.svg:
                 rec.svg = digest("svg", code, rec.page, fonts, profile, opts.outline_text,
                                  rec.photos, opts.svg_photos)
                 want("svg", rec.svg, ("svg", (rec.svg, rec.layout, photos)), 1.0 + len(rec.images),
                      f"svg {lid}/svg/{rec.name}.svg", rec.photos)
+            if opts.check or opts.site:
+                expect = panel_expectation(project, plan, panel, rec.qr, rec.images,
+                                           opts.outline_text).to_json()
+                entries.append(expect)
+                read(expect, *panel_reads(rec.pdf, expect, opts, code, gs),
+                     (expect["file"], rec.pdf, []))
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
         key = digest("stand", code, title, [r.pdf for r in recs])
         stand_keys[lid] = key
         want("stand", key, ("stand", (key, title, [r.pdf for r in recs], fmt)),
-             float(len(recs)), f"stand {lid}/{lid}.pdf", [r.pdf for r in recs])
+             2.0 + 0.25 * len(recs), f"stand {lid}/{lid}.pdf", [r.pdf for r in recs])
+        if opts.check:
+            ckey, expect, source = stand_read(f"{lid}/{lid}.pdf", entries, key, pdf_of, code, gs)
+            read(expect, ckey, None, source)
     progress.step("render", {u: n for u, n in totals.items() if n}, reused=hits)
-    results = run.make(tasks, costs, lambda kind: progress.advance(unit=UNITS[kind]), needs)
+    results = run.make(tasks, costs, lambda kind: progress.advance(unit=units[kind]), needs)
     progress.end()
     for key, meta in zip(todo, results):
         source, w, h, focus, label, fmt, _ = seen[key]
         seen[key] = (source, w, h, focus, label, fmt, meta)
         made.append(f"photo {display_path(source)} {w:g}×{h:g}")
     made += labels
-    return stand_keys, photo_problems(seen, cases, opts.allow_low_res, plans)
+    return (stand_keys, photo_problems(seen, cases, opts.allow_low_res, plans),
+            frozenset(early))
 
 
 def lay_out(opts: BuildOptions, cache_dir: Path, progress: Progress | None = None

@@ -16,11 +16,12 @@ format wherever it is copied; a stand file carries the specs of its panels' page
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
-from ..manifest import PanelEntry, PrintSpec
+from ..manifest import PanelEntry, PhotoEntry, PrintSpec
 from ..model import Format, Project
 from ..plan import StandPlan
 
@@ -40,6 +41,15 @@ def panel_entry(project: Project, plan: StandPlan, panel, qr, outlined: bool) ->
                       ink_limit=fmt.ink_limit, warn_ppi=fmt.warn_ppi, min_ppi=fmt.min_ppi,
                       qr=tuple(qr), texts=() if outlined else tuple(texts),
                       outlined_text=outlined)
+
+
+def panel_expectation(project: Project, plan: StandPlan, panel, qr, images: list,
+                      outlined: bool) -> PanelEntry:
+    """A panel's entry in ``stands.json``: its :func:`panel_entry` and the photos placed on
+    it (``images``: the layout's [source, w, h, focus, label] of each)."""
+    return replace(panel_entry(project, plan, panel, qr, outlined), photos=tuple(
+        PhotoEntry(str(label), Path(str(src)).name, float(w), float(h))
+        for src, w, h, _focus, label in images))
 
 
 def panel_spec(project: Project, plan: StandPlan, panel, qr, outlined: bool) -> PrintSpec:

@@ -11,7 +11,9 @@ do (``driver``, ``verify``, ``site_pages``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import pickle
 import shutil
 import tempfile
@@ -214,11 +216,45 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
     return {}
 
 
-def make_check(key: str, path: str, expect: dict,
+@contextlib.contextmanager
+def _readable(source):
+    """A path to read ``source`` at: a path itself, or ``(rel, key, beside)``: the cached
+    PDF of ``key`` hard-linked at ``rel`` in a scratch folder, with ``beside`` ((rel, key)
+    of other cached PDFs) around it as the output holds them — a panel's previews are
+    named after its file, and a stand file's check compares its pages with its panels'."""
+    if isinstance(source, str):
+        yield source
+        return
+    rel, key, beside = source
+    scratch = Path(tempfile.mkdtemp(prefix=".read-", dir=_Worker.cache.root))
+    try:
+        for name, k in [(rel, key), *beside]:
+            entry = _Worker.cache.get("pdf", k)
+            if entry is None:
+                raise RenderError(f"{name} vanished from the cache {_Worker.ctx.cache} "
+                                  "during the build; build again")
+            path = scratch / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(entry.paths["pdf"], path)
+            except OSError:  # (a cache on another file system)
+                shutil.copyfile(entry.paths["pdf"], path)
+        yield str(scratch / rel)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def make_check(key: str, source, expect: dict,
                preview: tuple[str, float | None] | None = None) -> dict:
-    """The preflight of one file; with ``preview`` (its key and safe margin), also the
-    previews, rendered from the same lighter copy as the preflight's renders, once every
-    render has said what it needs of it, and handed to the QR check to decode first."""
+    """The preflight of one file (``source``: see :func:`_readable`); with ``preview`` (its
+    key and safe margin), also the previews, rendered from the same lighter copy as the
+    preflight's renders, once every render has said what it needs of it, and handed to
+    the QR check to decode first."""
+    with _readable(source) as path:
+        return _check(key, path, expect, preview)
+
+
+def _check(key: str, path: str, expect: dict, preview: tuple[str, float | None] | None) -> dict:
     lighter = Lighter(path)
     staging = files = None
     trims: dict = {}
@@ -247,10 +283,12 @@ def make_check(key: str, path: str, expect: dict,
     return meta
 
 
-def make_preview(key: str, path: str, safe: float | None, lighter=None) -> dict:
+def make_preview(key: str, source, safe: float | None) -> dict:
+    """A panel file's previews (``source``: see :func:`_readable`)."""
     staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
     try:
-        files = render_previews(Path(path), staging, safe_mm=safe, lighter=lighter, **PREVIEW)
+        with _readable(source) as path:
+            files = render_previews(Path(path), staging, safe_mm=safe, **PREVIEW)
         return store_previews(key, files)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -7,7 +7,10 @@ decodes (``check_pdf(renders=…)``): the page is rendered again for the QR code
 one is not read there. Ghostscript's CMYK render for the ink stays its own, independent
 of PDFium. A stand file's pages are its panel files' pages,
 checked beside it: compared by fingerprint, not rendered again (``check/twins.py``).
-Reports and previews are cached under the file's SHA-256 and what is expected of it.
+Reports and previews are cached under the key of the file's PDF (the same key, the same
+bytes) and what is expected of it, so the render stage queues each file's read-back in
+its own graph as soon as the file is made (:func:`panel_reads`, :func:`stand_read`,
+:func:`read_task`), and the check stage finds them made.
 """
 
 from __future__ import annotations
@@ -35,20 +38,55 @@ def ghostscript() -> str:
     return f"{gs} {st.st_size} {st.st_mtime_ns}"
 
 
+def panel_reads(pdf_key: str, expect: dict, opts: BuildOptions, code: str, gs: str
+                ) -> tuple[str | None, str | None]:
+    """The keys of a panel file's check and of its previews (None: not wanted), from the
+    key of its PDF rather than its bytes: a PDF key always makes the same bytes, so the
+    render stage queues a panel's read-back as soon as its PDF is made."""
+    ckey = digest("check", code, pdf_key, expect, gs, []) if opts.check else None
+    pkey = (digest("preview", code, pdf_key, Path(expect["file"]).name, PREVIEW,
+                   expect.get("safe")) if opts.site else None)
+    return ckey, pkey
+
+
+def stand_read(file: str, entries: list[dict], stand_key: str, pdf_of: dict[str, str],
+               code: str, gs: str) -> tuple[str, dict, tuple]:
+    """A stand file's check: its key (from the keys of its PDF and of its panels'), what
+    is expected of it (``entries``: its panels' in ``stands.json``), and where its task
+    reads it: among its panel files, whose pages it compares with its own
+    (``check/twins.py``)."""
+    expect = {"pages": entries, "base": "..", "twins_checked": True}
+    beside = [(p["file"], pdf_of[p["file"]]) for p in entries]
+    key = digest("check", code, stand_key, expect, gs, [k for _, k in beside])
+    return key, expect, (file, stand_key, beside)
+
+
+def read_task(ckey: str | None, pkey: str | None, source, expect: dict) -> tuple | None:
+    """The task that makes a file's check (``ckey``) and previews (``pkey``), either or
+    both; ``source``: the file's path, or ``(rel, key, beside)`` — PDFs in the cache, read
+    as the output will hold them (see ``tasks._readable``)."""
+    if ckey is not None:
+        return ("check+preview" if pkey else "check",
+                (ckey, source, expect, (pkey, expect.get("safe")) if pkey else None))
+    if pkey is not None:
+        return ("preview", (pkey, source, expect.get("safe")))
+    return None
+
+
 def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list[PanelRecord]],
-                      stand_pdfs: dict[str, str], opts: BuildOptions, run: Run
+                      stand_pdfs: dict[str, str], opts: BuildOptions, run: Run,
+                      early: frozenset[str] = frozenset()
                       ) -> tuple[list[FileReport], dict[str, str]]:
-    """Preflight reports and preview PNGs of every written PDF, in one batch of tasks.
+    """Preflight reports and preview PNGs of every written PDF, in one batch of tasks:
+    the stand files, and whatever of the panel files the render stage has not made
+    (``early``: the check and preview keys it made or found, counted there).
 
     Returns (the reports in ``stands.json`` order, preview keys by panel file).
     """
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
     gs = ghostscript()
-    sha = {f"{rec.stand}/{rec.name}.pdf": cache.get("pdf", rec.pdf).meta["sha256"]
-           for recs in panels.values() for rec in recs}
-    sha.update({f"{lid}/{lid}.pdf": cache.get("pdf", k).meta["sha256"]
-                for lid, k in stand_pdfs.items()})
+    pdf_of = {f"{rec.stand}/{rec.name}.pdf": rec.pdf for recs in panels.values() for rec in recs}
     checks: list[tuple[str, str]] = []  # (file, key)
     previews: list[tuple[str, str]] = []
     tasks, costs, labels = [], [], []
@@ -58,7 +96,7 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
 
     def wanted(kind: str, key: str) -> bool:
         """Whether the product must be made (counted as reused when it need not)."""
-        if key in queued:
+        if key in queued or key in early:
             return False
         queued.add(key)
         if cache.get(kind, key) is not None:
@@ -69,36 +107,29 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
 
     for stand in summary.stands:
         entries = [p.to_json() for p in stand.panels]
-        files = [(p["file"], p) for p in entries]
-        files.append((stand.file, {"pages": entries, "base": "..", "twins_checked": True}))
+        skey, sexpect, _ = stand_read(stand.file, entries, stand_pdfs[stand.id], pdf_of, code, gs)
+        files = [(p["file"], p) for p in entries] + [(stand.file, sexpect)]
         for rel, expect in files:
-            ckey = pkey = None
-            if opts.check:
-                twins = [sha[p["file"]] for p in expect.get("pages", [])]
-                ckey = digest("check", code, sha[rel], expect, gs, twins)
+            if "pages" in expect:  # a stand file: checked, its pages against its panels'
+                ckey, pkey = skey if opts.check else None, None
+            else:
+                ckey, pkey = panel_reads(pdf_of[rel], expect, opts, code, gs)
+            if ckey is not None:
                 checks.append((rel, ckey))
-            if opts.site and "pages" not in expect:  # a panel file: its previews
-                pkey = digest("preview", code, sha[rel], Path(rel).name, PREVIEW,
-                              expect.get("safe"))
+            if pkey is not None:
                 previews.append((rel, pkey))
             check, preview = (ckey is not None and wanted("check", ckey),
                               pkey is not None and wanted("preview", pkey))
-            if check:
-                tasks.append(("check+preview" if preview else "check",
-                              (ckey, str(tmp / rel), expect,
-                               (pkey, expect.get("safe")) if preview else None)))
-                costs.append(1.0 if "pages" in expect else 4.0 + preview)
-                labels += [f"check {rel}"] + ([f"preview {rel}"] if preview else [])
-                if preview:
-                    maker[pkey] = ckey
-            elif preview:
-                tasks.append(("preview", (pkey, str(tmp / rel), expect.get("safe"))))
-                costs.append(1.0)
-                labels.append(f"preview {rel}")
-                maker[pkey] = pkey
-    name, unit = {(True, True): ("check", "files read back + previews"),
-                  (True, False): ("check", "files read back"),
-                  (False, True): ("previews", "panels")}[(opts.check, opts.site)]
+            task = read_task(ckey if check else None, pkey if preview else None,
+                             str(tmp / rel), expect)
+            if task is None:
+                continue
+            tasks.append(task)
+            costs.append(1.0 if "pages" in expect else 4.0 + preview)
+            labels += ([f"check {rel}"] if check else []) + ([f"preview {rel}"] if preview else [])
+            if preview:
+                maker[pkey] = task[1][0]
+    unit = "files read back"
     needs: list[list[str]] = [[] for _ in tasks]
     mock_labels, stands = [], 0
     if opts.site:  # each stand's mock-up as soon as its previews are
@@ -113,13 +144,17 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
             needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
             mock_labels.append(f"mockup {sid}")
     read = hits["check"] + hits["preview"]
-    totals, reused = {unit: len(labels) + read}, {unit: read}
+    totals, reused = {}, {}
+    if labels or read:  # (what the render stage did not read: only the stand files' checks)
+        totals[unit], reused[unit] = len(labels) + read, read
     if stands:
         totals["mock-ups"], reused["mock-ups"] = stands, stands - len(mock_labels)
-    progress.step(name, totals, reused=reused)
-    run.make(tasks, costs, lambda kind: progress.advance(
-        *{"check+preview": (2,), "mockup": (1, "mock-ups")}.get(kind, (1,))), needs)
-    progress.end()
+    if totals:
+        progress.step("check" if unit in totals else "mock-ups", totals, reused=reused)
+        run.make(tasks, costs, lambda kind: progress.advance(
+            *{"check+preview": (2, unit), "mockup": (1, "mock-ups")}.get(kind, (1, unit))),
+            needs)
+        progress.end()
     made += labels + mock_labels
     reports = []
     for rel, key in checks:
