@@ -380,3 +380,33 @@ def test_svg_matches_the_pdf_render(page, tmp_path):
             f"{int(off.sum())} flat pixels differ by more than {COLOUR_TOLERANCE}, the first at "
             f"{x / PX_PER_MM - 5:.1f}, {y / PX_PER_MM - 5:.1f} mm: PDF {ref.getpixel((x, y))}, "
             f"SVG {got.getpixel((x, y))}")
+
+
+def test_a_font_subset_made_once_is_taken_from_the_store_by_a_fresh_process(page, monkeypatch):
+    """An edit's SVG, made by a fresh worker, spent 0.3 s importing and warming up
+    fontTools' subsetter for subsets an earlier build had made: they are kept in the build
+    cache (``tasks.CacheSubsets``) and taken from there, byte for byte."""
+    kept: dict = {}
+
+    class Store:
+        def get(self, font, chars, flavor):
+            return kept.get((font, chars, flavor))
+
+        def put(self, font, chars, flavor, data):
+            kept[(font, chars, flavor)] = data
+
+    monkeypatch.setattr(svgfonts._State, "store", None)
+    font_subset.cache_clear()
+    alone = render_svg(page)
+    svgfonts.use_store(Store())
+    try:
+        assert render_svg(make_page()) == alone and kept
+        font_subset.cache_clear()  # a fresh process: nothing in memory; no subset is made
+
+        def no_subsetting(*args):
+            raise AssertionError("subset made again")
+
+        monkeypatch.setattr(svgfonts, "_subset", no_subsetting)
+        assert render_svg(make_page()) == alone
+    finally:
+        svgfonts.use_store(None)

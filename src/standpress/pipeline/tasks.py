@@ -29,11 +29,12 @@ from ..load.colourtable import COLOURS, use_store
 from ..load.images import prepare_image, screen_jpeg_of
 from ..model import Format
 from ..pdfread import Lighter
+from ..render import svgfonts
 from ..render.pdf import PlacedImage, render_pdf
 from ..site.mockup import PERSON_MM, FaceFiles, render_mockup
 from ..site.previews import preview_needs, render_previews
 from ..site.strings import STRINGS
-from .cache import Cache
+from .cache import Cache, code_fingerprint, digest
 from .finish import finish_pdf, merge_stand
 from .taskspec import PHOTO_CODE, PREVIEW, Context, page_key, placement, products
 
@@ -51,6 +52,7 @@ class _Worker:
 def init_worker(ctx: Context) -> None:
     _Worker.ctx, _Worker.cache = ctx, Cache(Path(ctx.cache))
     use_store(CacheTables(_Worker.cache))
+    svgfonts.use_store(CacheSubsets(_Worker.cache))
 
 
 class CacheTables:
@@ -71,6 +73,28 @@ class CacheTables:
 
     def lock(self, key: str) -> Path:
         return self.cache.root / f".colour-{key[:24]}.lock"
+
+
+class CacheSubsets:
+    """The SVGs' font subsets (``render/svgfonts.py``) kept in the build cache, kind
+    ``subset``, under the font's bytes, the characters, the format and this code."""
+
+    def __init__(self, cache: Cache):
+        self.cache = cache
+
+    @staticmethod
+    def key(font: bytes, chars: str, flavor: str | None) -> str:
+        import fontTools
+
+        return digest("subset", code_fingerprint(), fontTools.version,
+                      hashlib.sha256(font).hexdigest(), chars, flavor)
+
+    def get(self, font: bytes, chars: str, flavor: str | None) -> bytes | None:
+        entry = self.cache.get("subset", self.key(font, chars, flavor))
+        return entry.read("font") if entry is not None else None
+
+    def put(self, font: bytes, chars: str, flavor: str | None, data: bytes) -> None:
+        self.cache.put("subset", self.key(font, chars, flavor), {"font": data})
 
 
 def svg_size(w_mm: float, h_mm: float) -> tuple[int, int]:
