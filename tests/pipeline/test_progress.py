@@ -125,9 +125,10 @@ def test_svgs_after_a_build_without_them_reuse_the_photos(tmp_path, root):
 def test_each_file_is_read_back_in_the_render_graph_and_the_check_stage_reads_none_again(
         tmp_path, root):
     """A panel's preflight and previews start as soon as its PDF is made, a stand file's
-    check as soon as the stand file is, in the render stage's graph; the check stage then
-    makes only the mock-ups. Had the render stage keyed a read differently from the check
-    stage, the check stage would read the file a second time (a line «check: …»)."""
+    check as soon as the stand file is, a stand's mock-up as soon as its previews are, all
+    in the render stage's graph; the check stage then only judges. Had the render stage
+    keyed a read differently from the check stage, the check stage would read the file a
+    second time (a line «check: …»)."""
     cases = one_case(tmp_path, root, photo=True)
     opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
                         only=("opera",), jobs=1, allow_low_res=True)
@@ -135,14 +136,14 @@ def test_each_file_is_read_back_in_the_render_graph_and_the_check_stage_reads_no
     result = build(opts, Lines(lines.append))
     steps = {l.split(":")[0]: l for l in lines if re.match(r"[\w-]+: \d+/\d+ ", l)}
     assert re.match(r"render: 1/1 images, 4/4 panel PDFs, 4/4 SVGs, 1/1 stand PDFs, "
-                    r"5/5 files read back · \d", steps["render"]), lines
-    assert "check" not in steps and re.match(r"mock-ups: 1/1 mock-ups · \d", steps["mock-ups"])
-    made = [m for m in result.rendered if m.split()[0] in ("check", "preview")]
+                    r"5/5 files read back, 1/1 mock-ups · \d", steps["render"]), lines
+    assert list(steps) == ["layout", "render"], lines  # the check stage made nothing
+    made = [m for m in result.rendered if m.split()[0] in ("check", "preview", "mockup")]
     assert sorted(made) == sorted([f"check opera/{n}.pdf" for n in
                                    ("01-cover", "02-cases", "03-locator", "04-catalogue",
                                     "opera")] + [f"preview opera/{n}.pdf" for n in
                                                  ("01-cover", "02-cases", "03-locator",
-                                                  "04-catalogue")]), made
+                                                  "04-catalogue")] + ["mockup opera"]), made
     report = (tmp_path / "o" / "preflight.json").read_text("utf-8")
     assert "opera/opera.pdf" in report and "opera/02-cases.pdf" in report
     assert (tmp_path / "o" / "opera" / "preview" / "02-cases.png").is_file()

@@ -41,7 +41,8 @@ from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .state import Clock, PanelRecord, Run
 from .taskspec import PHOTO_CODE, Context, page_key, placement
 from .worker import WORKER_MODULES, init_worker, run_task
-from .verify import check_and_preview, ghostscript, judge, panel_reads, read_task, stand_read
+from .verify import (check_and_preview, ghostscript, judge, panel_reads, read_task, stand_mockup,
+                     stand_read)
 
 
 def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None = None, *,
@@ -345,7 +346,10 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
     read_unit = "files read back" if opts.check else "panel previews"
     for kind in ("check", "check+preview", "preview"):
         units[kind] = read_unit
+    units["mockup"] = "mock-ups"
+    maker: dict[str, str] = {}  # preview key → the key of the task making it here
     pdf_of: dict[str, str] = {}  # panel file → its PDF's key
+    previews: dict[str, str] = {}  # panel file → its previews' key
     profile = run.hashes.sha256(project.output_profile)
     fonts = font_keys(style, run.hashes)
     tasks, todo, seen = photo_tasks(project, plans, panels, run, opts.svg)
@@ -393,6 +397,8 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         tasks.append(task)
         costs.append(1.0 if "pages" in expect else 4.0 + missing[1])
         needs.append([source[1]])
+        if missing[1]:
+            maker[pkey] = task[1][0]
         labels.extend(([f"check {rel}"] if missing[0] else [])
                       + ([f"preview {rel}"] if missing[1] else []))
 
@@ -419,8 +425,10 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
                 expect = panel_expectation(project, plan, panel, rec.qr, rec.images,
                                            opts.outline_text).to_json()
                 entries.append(expect)
-                read(expect, *panel_reads(rec.pdf, expect, opts, code, gs),
-                     (expect["file"], rec.pdf, []))
+                ckey, pkey = panel_reads(rec.pdf, expect, opts, code, gs)
+                if pkey is not None:
+                    previews[expect["file"]] = pkey
+                read(expect, ckey, pkey, (expect["file"], rec.pdf, []))
         title = f"{project.campaign.title} {project.campaign.year} — {plan.location.short_name}"
         key = digest("stand", code, title, [r.pdf for r in recs])
         stand_keys[lid] = key
@@ -429,6 +437,19 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         if opts.check:
             ckey, expect, source = stand_read(f"{lid}/{lid}.pdf", entries, key, pdf_of, code, gs)
             read(expect, ckey, None, source)
+        if opts.site:  # the stand's mock-up, as soon as its panels' previews are
+            shown = stand_mockup(entries, plan.location.units, fmt.faces, previews)
+            if shown is not None and shown[0] not in early:
+                early.add(shown[0])
+                totals["mock-ups"] = totals.get("mock-ups", 0) + 1
+                if cache.get("mockup", shown[0]) is not None:
+                    made.reused += 1
+                    hits["mock-ups"] = hits.get("mock-ups", 0) + 1
+                else:
+                    tasks.append(("mockup", shown))
+                    costs.append(0.5)
+                    needs.append([maker[k] for k, _, _ in shown[1] if k in maker])
+                    labels.append(f"mockup {lid}")
     progress.step("render", {u: n for u, n in totals.items() if n}, reused=hits)
     results = run.make(tasks, costs, lambda kind: progress.advance(unit=units[kind]), needs)
     progress.end()

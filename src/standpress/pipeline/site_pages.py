@@ -10,32 +10,7 @@ from ..manifest import PREFLIGHT_JSON, STANDS_JSON, StandsManifest
 from ..site.html import write_site
 from .cache import code_fingerprint, digest, link
 from .state import Run
-
-
-def mockups(summary: StandsManifest, previews: dict[str, str]) -> list[tuple[str, tuple]]:
-    """Each stand's mock-up task: (stand id, its arguments: key, faces (preview key, unit,
-    side), trim, bleed, units, faces per unit). Made with the previews, in the check stage
-    (``verify.py``), each as soon as its stand's previews are; linked here."""
-    code = code_fingerprint()
-    out = []
-    for stand in summary.stands:
-        faces: list[tuple[str, int, str]] = []
-        trim, bleed = None, 0.0
-        for p in stand.panels:
-            key = previews.get(p.file)
-            if key is None:
-                continue
-            faces.append((key, p.unit if p.unit is not None else 1,
-                          str(p.side if p.side is not None else "A")))
-            if trim is None and p.trim:
-                trim = (float(p.trim[0]), float(p.trim[1]))
-                bleed = float(p.bleed or 0)
-        if faces and trim:
-            units = stand.units if isinstance(stand.units, int) else None
-            nfaces = stand.faces if isinstance(stand.faces, int) else None
-            key = digest("mockup", code, faces, trim, bleed, units, nfaces)
-            out.append((stand.id, (key, faces, trim, bleed, units, nfaces)))
-    return out
+from .verify import mockups
 
 
 def site_pages(tmp: Path, summary: StandsManifest, previews: dict[str, str], run: Run) -> None:

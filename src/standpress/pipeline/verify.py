@@ -10,7 +10,8 @@ checked beside it: compared by fingerprint, not rendered again (``check/twins.py
 Reports and previews are cached under the key of the file's PDF (the same key, the same
 bytes) and what is expected of it, so the render stage queues each file's read-back in
 its own graph as soon as the file is made (:func:`panel_reads`, :func:`stand_read`,
-:func:`read_task`), and the check stage finds them made.
+:func:`read_task`), and each stand's mock-up as soon as its previews are
+(:func:`stand_mockup`); the check stage finds them made.
 """
 
 from __future__ import annotations
@@ -73,13 +74,49 @@ def read_task(ckey: str | None, pkey: str | None, source, expect: dict) -> tuple
     return None
 
 
+def mockups(summary: StandsManifest, previews: dict[str, str]) -> list[tuple[str, tuple]]:
+    """Each stand's mock-up task: (stand id, its arguments: see :func:`stand_mockup`).
+    Made with the previews, in the render stage's graph, each as soon as its stand's
+    previews are; linked here."""
+    out = []
+    for stand in summary.stands:
+        args = stand_mockup([p.to_json() for p in stand.panels], stand.units, stand.faces,
+                            previews)
+        if args is not None:
+            out.append((stand.id, args))
+    return out
+
+
+def stand_mockup(panels: list[dict], units, faces, previews: dict[str, str]) -> tuple | None:
+    """A stand's mock-up task's arguments — key, faces (preview key, unit, side), trim,
+    bleed, units, faces per unit — from its panels' entries in ``stands.json`` and their
+    previews' keys (by file); None when it has no face to show."""
+    shown: list[tuple[str, int, str]] = []
+    trim, bleed = None, 0.0
+    for p in panels:
+        key = previews.get(p["file"])
+        if key is None:
+            continue
+        shown.append((key, p["unit"] if p.get("unit") is not None else 1,
+                      str(p["side"] if p.get("side") is not None else "A")))
+        if trim is None and p.get("trim"):
+            trim = (float(p["trim"][0]), float(p["trim"][1]))
+            bleed = float(p.get("bleed") or 0)
+    if not (shown and trim):
+        return None
+    units = units if isinstance(units, int) else None
+    nfaces = faces if isinstance(faces, int) else None
+    key = digest("mockup", code_fingerprint(), shown, trim, bleed, units, nfaces)
+    return (key, shown, trim, bleed, units, nfaces)
+
+
 def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list[PanelRecord]],
                       stand_pdfs: dict[str, str], opts: BuildOptions, run: Run,
                       early: frozenset[str] = frozenset()
                       ) -> tuple[list[FileReport], dict[str, str]]:
     """Preflight reports and preview PNGs of every written PDF, in one batch of tasks:
     the stand files, and whatever of the panel files the render stage has not made
-    (``early``: the check and preview keys it made or found, counted there).
+    (``early``: the check, preview and mock-up keys it made or found, counted there).
 
     Returns (the reports in ``stands.json`` order, preview keys by panel file).
     """
@@ -133,9 +170,9 @@ def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list
     needs: list[list[str]] = [[] for _ in tasks]
     mock_labels, stands = [], 0
     if opts.site:  # each stand's mock-up as soon as its previews are
-        from .site_pages import mockups
-
         for sid, args in mockups(summary, dict(previews)):
+            if args[0] in early:  # made (or found) in the render stage's graph
+                continue
             stands += 1
             if not wanted("mockup", args[0]):
                 continue
