@@ -150,7 +150,7 @@ def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan
                    clock: Clock, early: frozenset[str] = frozenset()
                    ) -> tuple[list[StandResult], list[Problem]]:
     """assemble → check → site → publish: the stand folders, ``stands.json``, the read-back
-    (``early``: the panels' checks and previews the render stage made) and its verdict,
+    (``early``: the checks, previews and mock-ups the render stage made) and its verdict,
     the site, built in ``tmp`` and swapped into ``out``. Returns each stand's result and
     the build's warnings (the preflight's added)."""
     cache, date = run.cache, created.strftime("%Y-%m-%d")
@@ -333,11 +333,12 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
                  opts: BuildOptions, run: Run
                  ) -> tuple[dict[str, str], list[Problem], frozenset[str]]:
     """Photos, panel PDFs, SVGs and stand PDFs into the cache, as one set of tasks: a panel
-    starts as soon as its photos are ready, a stand file as soon as its panels are, and a
-    panel's read-back (the check stage's preflight and previews of the file) as soon as
-    its PDF is, so no process idles between the stages. Returns each stand PDF's key, the
-    photos' resolution problems and the keys of the panels' checks and previews (made
-    here, or found in the cache and counted here)."""
+    starts as soon as its photos are ready, a stand file as soon as its panels are, each
+    file's read-back (the check stage's preflight, and a panel's previews) as soon as the
+    file is, and a stand's mock-up as soon as its previews are, so no process idles
+    between the stages. Returns each stand PDF's key, the photos' resolution problems and
+    the keys of the checks, previews and mock-ups (made here, or found in the cache and
+    counted here)."""
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
     gs = ghostscript() if opts.check else ""
