@@ -112,3 +112,16 @@ def test_marks_targets_and_colour_bar_never_enter_the_bleed_box(root):
            int(bleed[2] * scale) - 1, int(H - bleed[1] * scale) - 1)
     assert img.crop(box).getextrema() == (255, 255), "something is drawn inside the bleed box"
     assert img.getextrema()[0] < 100, "the marks are drawn outside it"
+
+
+def test_the_print_manifest_digests_are_those_of_the_files_handed_over(plain):
+    """``print/manifest.csv`` takes each PDF's SHA-256 from the build cache (the digest of
+    the bytes the worker wrote) instead of reading the file again: checked here against the
+    files themselves, hashed by this test."""
+    import csv
+    import hashlib
+
+    folder = plain / "print"
+    rows = list(csv.DictReader((folder / "manifest.csv").open(encoding="utf-8")))
+    assert rows and all(
+        r["sha256"] == hashlib.sha256((folder / r["file"]).read_bytes()).hexdigest() for r in rows)

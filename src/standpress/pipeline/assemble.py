@@ -84,7 +84,9 @@ def print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
             link(folder / twin if twin else entry.paths[str(len(written))], target)
             written.append(target)
         return written
-    written = write_print_folder(folder, plan, project, date, scale)
+    known = {f"{p.name}.pdf": cache.get("pdf", k).meta["sha256"]  # (the cache checks the blob)
+             for p, k in zip(plan.panels, pdf_keys)}
+    written = write_print_folder(folder, plan, project, date, scale, known)
     files, blobs = [], {}
     for i, f in enumerate(written):
         twin = folder / f.name

@@ -56,8 +56,12 @@ def file_spec(path: Path) -> dict | None:
 
 
 def write_print_folder(folder: Path, plan: StandPlan, project: Project, date: str,
-                       page_scale: str = "1:1") -> list[Path]:
-    """Write ``folder/print/`` for one stand (the panel PDFs must already be in ``folder``)."""
+                       page_scale: str = "1:1", sha256: dict[str, str] | None = None
+                       ) -> list[Path]:
+    """Write ``folder/print/`` for one stand (the panel PDFs must already be in ``folder``).
+    ``sha256``: the files' digests where already known (by file name; the build's cache
+    holds each PDF's, taken from the bytes it wrote); the others are read and hashed."""
+    sha256 = sha256 or {}
     out = folder / "print"
     out.mkdir(exist_ok=True)
     fmt, loc = plan.format, plan.location
@@ -76,7 +80,7 @@ def write_print_folder(folder: Path, plan: StandPlan, project: Project, date: st
             "unit": panel.unit, "side": panel.side, "trim_w_mm": fmt.width, "trim_h_mm": fmt.height,
             "bleed_mm": fmt.bleed, "scale": page_scale, "output_profile": project.output_profile.name,
             "output_condition": project.output_condition_identifier, "pages": 1,
-            "sha256": _sha256(dst),
+            "sha256": sha256.get(dst.name) or _sha256(dst),
         })
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
