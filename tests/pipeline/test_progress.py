@@ -126,9 +126,9 @@ def test_each_file_is_read_back_in_the_render_graph_and_the_check_stage_reads_no
         tmp_path, root):
     """A panel's preflight and previews start as soon as its PDF is made, a stand file's
     check as soon as the stand file is, a stand's mock-up as soon as its previews are, all
-    in the render stage's graph; the check stage then only judges. Had the render stage
-    keyed a read differently from the check stage, the check stage would read the file a
-    second time (a line «check: …»)."""
+    in the render stage's graph; the check stage then only collects the reports and
+    judges. Had the render stage keyed a read differently from the check stage, the check
+    stage would not find the report, and the build would stop."""
     cases = one_case(tmp_path, root, photo=True)
     opts = BuildOptions(cases=cases, locations=root / "locations.toml", out=tmp_path / "o",
                         only=("opera",), jobs=1, allow_low_res=True)

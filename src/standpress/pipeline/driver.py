@@ -41,7 +41,7 @@ from .scheduler import LocalScheduler, Scheduler, exit_on_sigterm
 from .state import Clock, PanelRecord, Run
 from .taskspec import PHOTO_CODE, Context, page_key, placement
 from .worker import WORKER_MODULES, init_worker, run_task
-from .verify import (check_and_preview, ghostscript, judge, panel_reads, read_task, stand_mockup,
+from .verify import (ghostscript, judge, panel_reads, read_reports, read_task, stand_mockup,
                      stand_read)
 
 
@@ -90,8 +90,8 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
         panels = layout_stage(project, style, templates, plans, date, run)
         clock.lap("layout")
         # render: photos, panel PDFs, SVGs and stand files
-        stand_pdfs, photo_problems, early = render_stage(project, style, plans, panels, cases,
-                                                         created, opts, run)
+        stand_pdfs, photo_problems = render_stage(project, style, plans, panels, cases,
+                                                  created, opts, run)
         clock.lap("render")
         InputError.collect(photo_problems, "some photos are below the resolution floor")
         warnings = sort_problems(warnings + photo_problems)  # in reading order: file, row
@@ -112,7 +112,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             run.progress = recording = Recording(progress)
             tmp = Path(tempfile.mkdtemp(prefix=".standpress-", dir=out))
             results, warnings = publish_stages(tmp, out, project, plans, panels, stand_pdfs,
-                                               created, warnings, opts, run, clock, early)
+                                               created, warnings, opts, run, clock)
             ok = True
             run.progress = progress
             # the replaced stand folders (in ``tmp`` now) share inodes with the new ones
@@ -147,12 +147,11 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
 def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan],
                    panels: dict[str, list[PanelRecord]], stand_pdfs: dict[str, str],
                    created: datetime, warnings: list[Problem], opts: BuildOptions, run: Run,
-                   clock: Clock, early: frozenset[str] = frozenset()
-                   ) -> tuple[list[StandResult], list[Problem]]:
+                   clock: Clock) -> tuple[list[StandResult], list[Problem]]:
     """assemble → check → site → publish: the stand folders, ``stands.json``, the read-back
-    (``early``: the checks, previews and mock-ups the render stage made) and its verdict,
-    the site, built in ``tmp`` and swapped into ``out``. Returns each stand's result and
-    the build's warnings (the preflight's added)."""
+    (made in the render stage's graph: its reports collected here) and its verdict, the
+    site, built in ``tmp`` and swapped into ``out``. Returns each stand's result and the
+    build's warnings (the preflight's added)."""
     cache, date = run.cache, created.strftime("%Y-%m-%d")
     # the stages after rendering, imported when a build has something to assemble (a
     # rebuild with nothing to make never loads pikepdf, Jinja2 or the site)
@@ -166,8 +165,7 @@ def publish_stages(tmp: Path, out: Path, project: Project, plans: list[StandPlan
     # check: every file read back (and its previews rendered) once
     previews = {}
     if opts.check or opts.site:
-        reports, previews = check_and_preview(tmp, summary, panels, stand_pdfs, opts, run,
-                                              early)
+        reports, previews = read_reports(summary, panels, stand_pdfs, opts, run)
         clock.lap("check" if not opts.site else "check+previews")
         if opts.check:
             found = judge(tmp, summary, reports, opts.allow_low_res)
@@ -330,19 +328,17 @@ UNITS = {"photo": "images", "pdf": "panel PDFs", "svg": "SVGs", "stand": "stand 
 
 def render_stage(project: Project, style: Style, plans: list[StandPlan],
                  panels: dict[str, list[PanelRecord]], cases, created: datetime,
-                 opts: BuildOptions, run: Run
-                 ) -> tuple[dict[str, str], list[Problem], frozenset[str]]:
+                 opts: BuildOptions, run: Run) -> tuple[dict[str, str], list[Problem]]:
     """Photos, panel PDFs, SVGs and stand PDFs into the cache, as one set of tasks: a panel
     starts as soon as its photos are ready, a stand file as soon as its panels are, each
     file's read-back (the check stage's preflight, and a panel's previews) as soon as the
     file is, and a stand's mock-up as soon as its previews are, so no process idles
-    between the stages. Returns each stand PDF's key, the photos' resolution problems and
-    the keys of the checks, previews and mock-ups (made here, or found in the cache and
-    counted here)."""
+    between the stages. Returns each stand PDF's key and the photos' resolution
+    problems."""
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
     gs = ghostscript() if opts.check else ""
-    early: set[str] = set()
+    early: set[str] = set()  # the read-back's keys queued or found, each counted once
     units = dict(UNITS)
     read_unit = "files read back" if opts.check else "panel previews"
     for kind in ("check", "check+preview", "preview"):
@@ -459,8 +455,7 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         seen[key] = (source, w, h, focus, label, fmt, meta)
         made.append(f"photo {display_path(source)} {w:g}×{h:g}")
     made += labels
-    return (stand_keys, photo_problems(seen, cases, opts.allow_low_res, plans),
-            frozenset(early))
+    return stand_keys, photo_problems(seen, cases, opts.allow_low_res, plans)
 
 
 def lay_out(opts: BuildOptions, cache_dir: Path, progress: Progress | None = None

@@ -11,7 +11,8 @@ Reports and previews are cached under the key of the file's PDF (the same key, t
 bytes) and what is expected of it, so the render stage queues each file's read-back in
 its own graph as soon as the file is made (:func:`panel_reads`, :func:`stand_read`,
 :func:`read_task`), and each stand's mock-up as soon as its previews are
-(:func:`stand_mockup`); the check stage finds them made.
+(:func:`stand_mockup`); the check stage collects the reports (:func:`read_reports`) and
+judges them (:func:`judge`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-from collections import Counter
 from pathlib import Path
 
-from ..errors import PreflightError, Problem
+from ..errors import PreflightError, Problem, RenderError, display_path
 from ..manifest import PREFLIGHT_JSON, FileReport, Finding, PreflightManifest, StandsManifest
 from .cache import code_fingerprint, digest
 from .options import BuildOptions
@@ -110,94 +110,39 @@ def stand_mockup(panels: list[dict], units, faces, previews: dict[str, str]) -> 
     return (key, shown, trim, bleed, units, nfaces)
 
 
-def check_and_preview(tmp: Path, summary: StandsManifest, panels: dict[str, list[PanelRecord]],
-                      stand_pdfs: dict[str, str], opts: BuildOptions, run: Run,
-                      early: frozenset[str] = frozenset()
-                      ) -> tuple[list[FileReport], dict[str, str]]:
-    """Preflight reports and preview PNGs of every written PDF, in one batch of tasks:
-    the stand files, and whatever of the panel files the render stage has not made
-    (``early``: the check, preview and mock-up keys it made or found, counted there).
+def read_reports(summary: StandsManifest, panels: dict[str, list[PanelRecord]],
+                 stand_pdfs: dict[str, str], opts: BuildOptions, run: Run
+                 ) -> tuple[list[FileReport], dict[str, str]]:
+    """Every written PDF's preflight report, as the render stage's graph made it, and the
+    keys of the panels' previews (the same keys: :func:`panel_reads`, :func:`stand_read`).
 
     Returns (the reports in ``stands.json`` order, preview keys by panel file).
     """
-    cache, made, progress = run.cache, run.made, run.progress
-    code = code_fingerprint()
-    gs = ghostscript()
+    cache = run.cache
+    code, gs = code_fingerprint(), ghostscript()
     pdf_of = {f"{rec.stand}/{rec.name}.pdf": rec.pdf for recs in panels.values() for rec in recs}
-    checks: list[tuple[str, str]] = []  # (file, key)
-    previews: list[tuple[str, str]] = []
-    tasks, costs, labels = [], [], []
-    maker: dict[str, str] = {}  # preview key → the key of the task making it now
-    queued = set()
-    hits = Counter()  # products of each kind found in the cache
+    reports: list[FileReport] = []
+    previews: dict[str, str] = {}
 
-    def wanted(kind: str, key: str) -> bool:
-        """Whether the product must be made (counted as reused when it need not)."""
-        if key in queued or key in early:
-            return False
-        queued.add(key)
-        if cache.get(kind, key) is not None:
-            made.reused += 1
-            hits[kind] += 1
-            return False
-        return True
+    def report(rel: str, key: str) -> FileReport:
+        entry = cache.get("check", key)
+        if entry is None:
+            raise RenderError(f"the preflight report of {rel} vanished from the cache "
+                              f"{display_path(cache.root)} during the build; build again")
+        return FileReport(rel, tuple(Finding(c, s, d, p) for c, s, d, p in entry.meta["findings"]))
 
     for stand in summary.stands:
         entries = [p.to_json() for p in stand.panels]
-        skey, sexpect, _ = stand_read(stand.file, entries, stand_pdfs[stand.id], pdf_of, code, gs)
-        files = [(p["file"], p) for p in entries] + [(stand.file, sexpect)]
-        for rel, expect in files:
-            if "pages" in expect:  # a stand file: checked, its pages against its panels'
-                ckey, pkey = skey if opts.check else None, None
-            else:
-                ckey, pkey = panel_reads(pdf_of[rel], expect, opts, code, gs)
+        for p in entries:
+            ckey, pkey = panel_reads(pdf_of[p["file"]], p, opts, code, gs)
             if ckey is not None:
-                checks.append((rel, ckey))
+                reports.append(report(p["file"], ckey))
             if pkey is not None:
-                previews.append((rel, pkey))
-            check, preview = (ckey is not None and wanted("check", ckey),
-                              pkey is not None and wanted("preview", pkey))
-            task = read_task(ckey if check else None, pkey if preview else None,
-                             str(tmp / rel), expect)
-            if task is None:
-                continue
-            tasks.append(task)
-            costs.append(1.0 if "pages" in expect else 4.0 + preview)
-            labels += ([f"check {rel}"] if check else []) + ([f"preview {rel}"] if preview else [])
-            if preview:
-                maker[pkey] = task[1][0]
-    unit = "files read back"
-    needs: list[list[str]] = [[] for _ in tasks]
-    mock_labels, stands = [], 0
-    if opts.site:  # each stand's mock-up as soon as its previews are
-        for sid, args in mockups(summary, dict(previews)):
-            if args[0] in early:  # made (or found) in the render stage's graph
-                continue
-            stands += 1
-            if not wanted("mockup", args[0]):
-                continue
-            tasks.append(("mockup", args))
-            costs.append(0.5)
-            needs.append([maker[pkey] for pkey, _, _ in args[1] if pkey in maker])
-            mock_labels.append(f"mockup {sid}")
-    read = hits["check"] + hits["preview"]
-    totals, reused = {}, {}
-    if labels or read:  # (what the render stage did not read: only the stand files' checks)
-        totals[unit], reused[unit] = len(labels) + read, read
-    if stands:
-        totals["mock-ups"], reused["mock-ups"] = stands, stands - len(mock_labels)
-    if totals:
-        progress.step("check" if unit in totals else "mock-ups", totals, reused=reused)
-        run.make(tasks, costs, lambda kind: progress.advance(
-            *{"check+preview": (2, unit), "mockup": (1, "mock-ups")}.get(kind, (1, unit))),
-            needs)
-        progress.end()
-    made += labels + mock_labels
-    reports = []
-    for rel, key in checks:
-        findings = cache.get("check", key).meta["findings"]
-        reports.append(FileReport(rel, tuple(Finding(c, s, d, p) for c, s, d, p in findings)))
-    return reports, {rel: key for rel, key in previews}
+                previews[p["file"]] = pkey
+        if opts.check:
+            skey, _, _ = stand_read(stand.file, entries, stand_pdfs[stand.id], pdf_of, code, gs)
+            reports.append(report(stand.file, skey))
+    return reports, previews
 
 
 def judge(tmp: Path, summary: StandsManifest, reports: list[FileReport],
