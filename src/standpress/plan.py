@@ -273,6 +273,8 @@ class Forks(Protocol):
     jobs: int
 
     def __call__(self, fn: Callable[[Any], Any], items: list) -> list: ...
+
+
 _forked: list = []  # (stands, sizer) for the processes paginate_stands forks
 FORK_FROM = 8  # cards to set before forking pays: a card takes ~0.04 s, forking ~0.1 s and
 # the layout workers, forked from this process, then lack the paragraphs the plan set
