@@ -338,7 +338,6 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
     cache, made, progress = run.cache, run.made, run.progress
     code = code_fingerprint()
     gs = ghostscript() if opts.check else ""
-    early: set[str] = set()  # the read-back's keys queued or found, each counted once
     units = dict(UNITS)
     read_unit = "files read back" if opts.check else "panel previews"
     for kind in ("check", "check+preview", "preview"):
@@ -379,10 +378,10 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
         totals[unit] = totals.get(unit, 0) + 1
         missing = []
         for kind, key in (("check", ckey), ("preview", pkey)):
-            if key is None or key in early:
+            if key is None or (kind, key) in queued:
                 missing.append(False)
                 continue
-            early.add(key)
+            queued.add((kind, key))
             there = cache.get(kind, key) is not None
             made.reused += there
             missing.append(not there)
@@ -436,8 +435,8 @@ def render_stage(project: Project, style: Style, plans: list[StandPlan],
             read(expect, ckey, None, source)
         if opts.site:  # the stand's mock-up, as soon as its panels' previews are
             shown = stand_mockup(entries, plan.location.units, fmt.faces, previews)
-            if shown is not None and shown[0] not in early:
-                early.add(shown[0])
+            if shown is not None and ("mockup", shown[0]) not in queued:
+                queued.add(("mockup", shown[0]))
                 totals["mock-ups"] = totals.get("mock-ups", 0) + 1
                 if cache.get("mockup", shown[0]) is not None:
                     made.reused += 1

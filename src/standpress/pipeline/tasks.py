@@ -241,14 +241,11 @@ def make_svg(key: str, layout_key: str, photos: dict) -> dict:
 
 
 @contextlib.contextmanager
-def _readable(source):
-    """A path to read ``source`` at: a path itself, or ``(rel, key, beside)``: the cached
-    PDF of ``key`` hard-linked at ``rel`` in a scratch folder, with ``beside`` ((rel, key)
-    of other cached PDFs) around it as the output holds them — a panel's previews are
-    named after its file, and a stand file's check compares its pages with its panels'."""
-    if isinstance(source, str):
-        yield source
-        return
+def _readable(source: tuple):
+    """A path to read ``source``, ``(rel, key, beside)``, at: the cached PDF of ``key``
+    hard-linked at ``rel`` in a scratch folder, with ``beside`` ((rel, key) of other cached
+    PDFs) around it as the output holds them — a panel's previews are named after its
+    file, and a stand file's check compares its pages with its panels'."""
     rel, key, beside = source
     scratch = Path(tempfile.mkdtemp(prefix=".read-", dir=_Worker.cache.root))
     try:
@@ -268,7 +265,7 @@ def _readable(source):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def make_check(key: str, source, expect: dict,
+def make_check(key: str, source: tuple, expect: dict,
                preview: tuple[str, float | None] | None = None) -> dict:
     """The preflight of one file (``source``: see :func:`_readable`); with ``preview`` (its
     key and safe margin), also the previews, rendered from the same lighter copy as the
@@ -307,7 +304,7 @@ def _check(key: str, path: str, expect: dict, preview: tuple[str, float | None] 
     return meta
 
 
-def make_preview(key: str, source, safe: float | None) -> dict:
+def make_preview(key: str, source: tuple, safe: float | None) -> dict:
     """A panel file's previews (``source``: see :func:`_readable`)."""
     staging = Path(tempfile.mkdtemp(prefix=".preview-", dir=_Worker.cache.root))
     try:

@@ -62,10 +62,11 @@ def stand_read(file: str, entries: list[dict], stand_key: str, pdf_of: dict[str,
     return key, expect, (file, stand_key, beside)
 
 
-def read_task(ckey: str | None, pkey: str | None, source, expect: dict) -> tuple | None:
+def read_task(ckey: str | None, pkey: str | None, source: tuple, expect: dict
+              ) -> tuple | None:
     """The task that makes a file's check (``ckey``) and previews (``pkey``), either or
-    both; ``source``: the file's path, or ``(rel, key, beside)`` — PDFs in the cache, read
-    as the output will hold them (see ``tasks._readable``)."""
+    both; ``source``: ``(rel, key, beside)``, PDFs in the cache read as the output will
+    hold them (see ``tasks._readable``)."""
     if ckey is not None:
         return ("check+preview" if pkey else "check",
                 (ckey, source, expect, (pkey, expect.get("safe")) if pkey else None))
