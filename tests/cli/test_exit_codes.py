@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
+from standpress import __version__
 from standpress.cli import main
 
 HEADER = "id,title,organization,district,category,summary,partner,url,photo,photo_credit\n"
@@ -81,3 +85,37 @@ def test_json_summary_for_scripts(tmp_path, root):
     data = json.loads(r.stdout)
     assert data["ok"] and data["stands"][0]["id"] == "opera" and data["stands"][0]["cases"] == 1
     assert any("placeholder" in w["message"] for w in data["warnings"])
+
+
+def _command(*lines: str, argv: str) -> subprocess.CompletedProcess:
+    """``standpress`` run as the installed command runs it (``cli.run``), after ``lines``."""
+    code = "\n".join([*lines, f"import sys; sys.argv = ['standpress', {argv}]",
+                      "from standpress.cli import run", "run()"])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # pipes buffer
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=env)
+
+
+def test_the_command_flushes_its_output_and_runs_the_exit_handlers_before_it_ends():
+    """``run`` ends the process without tearing the interpreter down: what was printed to
+    a pipe (block-buffered) and what the exit handlers print must still come out."""
+    r = _command("import atexit", "atexit.register(print, 'exit handler ran')",
+                 argv="'--version'")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [f"standpress, version {__version__}", "exit handler ran"]
+
+
+def test_the_command_keeps_its_exit_code():
+    r = _command(argv="'no-such-command'")
+    assert r.returncode == 2 and "No such command 'no-such-command'" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "standpress.cli", "build", "--cases",
+                        "/no/such/cases.csv"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "file not found" in r.stderr
+
+
+def test_the_command_waits_for_a_thread_still_running_as_python_would():
+    r = _command("import threading, time",
+                 "threading.Thread(target=lambda: (time.sleep(0.5), "
+                 "print('thread done', flush=True))).start()", argv="'--version'")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "thread done"

@@ -1,5 +1,5 @@
 """``python -m standpress.cli``: the ``standpress`` command."""
 
-from . import main
+from . import run
 
-main()
+run()
