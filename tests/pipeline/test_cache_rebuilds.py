@@ -259,6 +259,48 @@ def test_prune_drops_the_least_recently_used_entries_the_build_did_not_use(tmp_p
     assert freed >= 3000 and not (tmp_path / "c" / ".tmp-stale").exists()
 
 
+def test_a_prune_after_a_few_new_entries_scans_nothing_until_the_limit_or_the_hour(
+        tmp_path, monkeypatch):
+    """The last scan's size plus the new entries' decides: within the limit and the hour,
+    the files are not scanned (a stale temporary file stays); past the limit, or an hour
+    after the last scan, they are, and the least recently used entries go."""
+    import os
+
+    from standpress.pipeline import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MIN_LIMIT", 5500)
+    cache = Cache(tmp_path / "c").open()
+    keys = [digest("e", i) for i in range(8)]
+    for i, key in enumerate(keys[:3]):
+        entry = cache.put("k", key, {"b": bytes(1000)})
+        os.utime(entry.paths["b"].with_name(f"{key}.json"), (1_000_000 + i,) * 2)
+    assert cache.prune(set(), added=set(cache.added)) == 0  # no scan yet: scanned now
+    usage = json.loads((tmp_path / "c" / "usage.json").read_text())
+    assert 3000 < usage["total"] < 4000 and usage["kept"] == 0
+
+    def stale():
+        (tmp_path / "c" / ".tmp-stale").write_bytes(b"x")
+        os.utime(tmp_path / "c" / ".tmp-stale", (1, 1))
+
+    stale()
+    cache.put("k", keys[3], {"b": bytes(1000)})  # about 5,000 bytes: within 5,500
+    assert cache.prune(set(), added={("k", keys[3])}) == 0
+    assert (tmp_path / "c" / ".tmp-stale").exists()  # not scanned
+    assert 4500 < json.loads((tmp_path / "c" / "usage.json").read_text())["total"] < 5500
+
+    cache.put("k", keys[4], {"b": bytes(1000)})  # past the limit: scanned, the oldest goes
+    assert cache.prune(set(), added={("k", keys[4])}) > 1000
+    assert not (tmp_path / "c" / ".tmp-stale").exists()
+    assert cache.get("k", keys[0]) is None and cache.get("k", keys[4]) is not None
+
+    stale()  # within the limit, but the last scan is over an hour old: scanned
+    usage = json.loads((tmp_path / "c" / "usage.json").read_text())
+    usage["scanned"] -= cache_module.RESCAN + 1
+    (tmp_path / "c" / "usage.json").write_text(json.dumps(usage))
+    cache.prune(set(), added=set())
+    assert not (tmp_path / "c" / ".tmp-stale").exists()
+
+
 def test_without_source_date_epoch_an_edit_the_same_day_renders_only_what_it_touched(
         tmp_path, root, monkeypatch):
     import os

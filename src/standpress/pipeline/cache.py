@@ -14,6 +14,7 @@ On disk (``kind`` is the step, ``kk`` the key's first two hex digits)::
     <cache>/CACHEDIR.TAG                  marks the folder as a cache (backup tools skip it)
     <cache>/standpress-cache.json         {"format": 1}: what wrote it
     <cache>/files.json                    input files' SHA-256, remembered by their stat
+    <cache>/usage.json                    what the last prune's scan found (bytes, when)
     <cache>/<kind>/<kk>/<key>.json        the entry: its blobs (name, size, mtime) and meta
     <cache>/<kind>/<kk>/<key>.<name>      one blob (a JPEG, a PDF, a PNG, a pickle…)
 
@@ -39,6 +40,7 @@ stale product.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import functools
 import hashlib
@@ -62,6 +64,8 @@ CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
 DEFAULT_NAME = ".standpress-cache"
 MIN_LIMIT = 2 << 30  # prune never takes the cache below 2 GiB
+USAGE = "usage.json"  # the last scan of the cache's size (see Cache.prune)
+RESCAN = 3600  # seconds: the cache is scanned at least this often by a prune
 # libraries whose version can change the bytes standpress writes
 LIBRARIES = ("reportlab", "pikepdf", "Pillow", "numpy", "pypdfium2", "uharfbuzz", "fonttools",
              "pyphen", "qrcode", "svgwrite", "zxing-cpp", "openpyxl")
@@ -169,6 +173,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.used: set[tuple[str, str]] = set()  # entries this process read or wrote
+        self.added: set[tuple[str, str]] = set()  # entries this process wrote
 
     # ---------------------------------------------------------------- set up
 
@@ -275,16 +280,28 @@ class Cache:
         _atomic_write(folder / f"{key}.json",
                       json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         self.used.add((kind, key))
+        self.added.add((kind, key))
         if push and self.remote is not None:
             self.remote.push(kind, key, paths, meta or {})
         return Entry(kind, key, meta or {}, paths)
 
     # ---------------------------------------------------------------- size
 
-    def prune(self, keep: set[tuple[str, str]], limit: int | None = None) -> int:
+    def prune(self, keep: set[tuple[str, str]], limit: int | None = None,
+              added: set[tuple[str, str]] | None = None) -> int:
         """Delete least recently used entries not in ``keep`` while the cache is bigger than
         ``limit`` bytes (default: twice what ``keep`` takes, and at least ``MIN_LIMIT``).
-        Leftover temporary files older than an hour go too. Returns the bytes freed."""
+        Leftover temporary files older than an hour go too. Returns the bytes freed.
+
+        Each prune scans every file of the cache and writes what it found (``usage.json``).
+        ``added``: the entries written since (a build's products, wherever they were made).
+        Given, with the default limit, the cache's size is taken to be the last scan's
+        plus theirs, and while that is within the last scan's limit and the scan less than
+        an hour old, nothing is scanned: a rebuild that made a few entries does not stat
+        the thousands of files of a large cache. (A limit that shrank, with the campaign,
+        or entries that other programs wrote, wait for the next scan: within the hour.)"""
+        if added is not None and limit is None and self._within_last_scan(added):
+            return 0
         entries = []  # (last used, size, kind, key, files)
         kept = 0
         now = time.time()
@@ -334,7 +351,36 @@ class Cache:
                 _remove(f)
             total -= size
             freed += size
+        self._write_usage({"total": total, "kept": kept, "scanned": now})
         return freed
+
+    def _within_last_scan(self, added: set[tuple[str, str]]) -> bool:
+        """Whether the last scan, less than :data:`RESCAN` ago, plus the entries ``added``
+        since (their files' sizes now) stays within its limit; if so, that is recorded."""
+        try:
+            last = json.loads((self.root / USAGE).read_bytes())
+            total, kept, scanned = int(last["total"]), int(last["kept"]), float(last["scanned"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if not 0 <= time.time() - scanned < RESCAN:
+            return False
+        for kind, key in added:
+            folder = self._folder(kind, key)
+            try:
+                names = [n for n in os.listdir(folder) if n.startswith(key)]
+            except OSError:
+                continue
+            for name in names:
+                with contextlib.suppress(OSError):
+                    total += (folder / name).stat().st_size
+        if total > max(2 * kept, MIN_LIMIT):
+            return False
+        self._write_usage({"total": total, "kept": kept, "scanned": scanned})
+        return True
+
+    def _write_usage(self, usage: dict) -> None:
+        with contextlib.suppress(OSError):
+            _atomic_write(self.root / USAGE, json.dumps(usage).encode())
 
     # ---------------------------------------------------------------- input files
 

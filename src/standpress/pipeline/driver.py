@@ -124,7 +124,7 @@ def build(opts: BuildOptions, progress: Progress | Callable[[str], None] | None 
             remember(cache, key, out, results, warnings, recording.steps,
                      run.made.reused + len(run.made) - before)
             if run.made and scratch is None:  # keep the cache within twice what this build uses
-                cache.prune(cache.used | run.products)
+                cache.prune(cache.used | run.products, added=cache.added | run.products)
                 clock.lap("prune")
     finally:
         workers.close(cancel=not ok)
