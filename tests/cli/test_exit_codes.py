@@ -119,3 +119,12 @@ def test_the_command_waits_for_a_thread_still_running_as_python_would():
                  "print('thread done', flush=True))).start()", argv="'--version'")
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1] == "thread done"
+
+
+def test_the_command_returns_to_a_profiler_that_reports_after_it(tmp_path):
+    stats = tmp_path / "build.prof"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m",
+                        "standpress.cli", "--version"], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert stats.stat().st_size > 0

@@ -60,15 +60,16 @@ def run() -> NoReturn:
     by one, 0.15 s after an edit's rebuild had printed its last line. Nothing of that is
     needed once the command is done: the exit handlers still run (``atexit``: a pool's
     finalisers, coverage, logging), the output is flushed, then ``os._exit``. A thread
-    still running (none is, after a build) is waited for, as Python would.
+    still running (none is, after a build) is waited for, as Python would, and under a
+    profiler (``python -m cProfile -m standpress.cli``) the command returns as usual.
     """
     try:
         main()  # standalone: always ends by raising SystemExit
         code = 0
     except SystemExit as exc:
         code = exc.code
-    if threading.active_count() > 1:
-        sys.exit(code)
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
+        sys.exit(code)  # a thread to wait for, or a profiler that reports when run() returns
     if code is None:
         status = 0
     elif isinstance(code, int):
