@@ -51,3 +51,17 @@ def test_fallback_fonts_set_what_the_main_font_lacks(tmp_path, root):
     with pikepdf.open(tmp_path / "out" / "opera" / "02-cases.pdf") as pdf:
         names = {str(f.BaseFont) for f in pdf.pages[0].Resources.Font.values()}
     assert any("Devanagari" in n for n in names), names
+
+
+def test_a_font_without_a_name_table_fails_the_load_naming_the_file(tmp_path, root):
+    """The name table is checked for, not parsed (fontTools' parser costs 50 ms to import)."""
+    from fontTools.ttLib import TTFont
+
+    opts = project_with(tmp_path, root, "Теплі обіди")
+    font = TTFont(tmp_path / "fonts" / "NotoSans-Bold.ttf")
+    del font["name"]
+    font.save(tmp_path / "fonts" / "NotoSans-Bold.ttf")
+    with pytest.raises(InputError) as info:
+        build(opts)
+    [p] = info.value.problems
+    assert p.file.endswith("NotoSans-Bold.ttf") and "no name table" in p.message

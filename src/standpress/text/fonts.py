@@ -48,13 +48,14 @@ class Font:
             hhea = tt["hhea"]
             if "glyf" not in tt:
                 raise ValueError("not a TrueType (glyf) font; ReportLab cannot embed CFF outlines")
+            if "name" not in tt:  # (not parsed: fontTools' name table imports 50 ms of code)
+                raise ValueError("the font has no name table; a PDF cannot embed it")
         except Exception as exc:  # fontTools raises many kinds
             raise InputError(
                 "cannot read font",
                 [Problem(f"cannot read font: {exc}", file=str(self.path),
                          hint="use a static TrueType (.ttf) font with glyf outlines")],
             ) from exc
-        self.family_name = tt["name"].getDebugName(4) or self.path.stem
         self.metrics = FontMetrics(
             ascender=hhea.ascent / self.upem,
             descender=hhea.descent / self.upem,
