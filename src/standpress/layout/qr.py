@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_Q
-
 QUIET = 4
 
 
 @lru_cache(maxsize=4096)
 def qr_modules(data: str) -> tuple[str, ...]:
     """Rows of '1' (dark) and '0' (light), quiet zone included."""
+    # imported when a code is made: qrcode brings Pillow (36 ms), which a rebuild that lays
+    # nothing out never needs
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_Q
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=QUIET, box_size=1)
     qr.add_data(data.encode("utf-8"))
     qr.make(fit=True)
