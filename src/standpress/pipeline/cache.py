@@ -293,7 +293,7 @@ class Cache:
         ``limit`` bytes (default: twice what ``keep`` takes, and at least ``MIN_LIMIT``).
         Leftover temporary files older than an hour go too. Returns the bytes freed.
 
-        Each prune scans every file of the cache and writes what it found (``usage.json``).
+        A prune that scans the cache's files writes what it found (``usage.json``).
         ``added``: the entries written since (a build's products, wherever they were made).
         Given, with the default limit, the cache's size is taken to be the last scan's
         plus theirs, and while that is within the last scan's limit and the scan less than
