@@ -57,7 +57,9 @@ def converted(path: Path, box_mm=(400.0, 300.0), ppi=150.0) -> Image.Image:
     real = images.encode_within_limit
 
     def catch(img: Image.Image, limit: float, **kw) -> ink.InkLimited:
-        caught.append(img.copy())
+        # (opaque RGB photos come as pixels, H × W × 4)
+        caught.append(Image.fromarray(img.copy(), "CMYK") if isinstance(img, np.ndarray)
+                      else img.copy())
         return real(img, limit, **kw)
 
     images.encode_within_limit = catch

@@ -216,6 +216,68 @@ def test_blocks_limited_apart_decode_as_in_the_photo_even_at_odd_edges():
     assert peak(pillow_decode(result.data)) <= allowed_levels(260)
 
 
+def _worst_blocks(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Blocks (N × 8 × 8 × 4) JPEG rounds worst: noise between the extremes, each DCT
+    basis function at full swing, checkerboards and single-pixel spikes."""
+    x = np.arange(8)
+    cos = np.cos((2 * x[:, None] + 1) * x[None, :] * np.pi / 16)
+    blocks = [rng.choice(np.array([0, 255], np.uint8), (n, 8, 8, 4)),
+              rng.integers(0, 256, (n, 8, 8, 4), dtype=np.uint8),
+              rng.choice(np.array([64, 192], np.uint8), (n, 8, 8, 4))]  # (never clamped)
+    for u in range(8):
+        for v in range(8):
+            wave = np.outer(cos[:, u], cos[:, v])
+            wave = (wave - wave.min()) / max(np.ptp(wave), 1e-9) * 255
+            blocks.append(np.repeat(wave.astype(np.uint8)[None, :, :, None], 4, axis=3))
+            blocks.append(255 - blocks[-1])
+    checker = ((x[:, None] + x[None, :]) % 2 * 255).astype(np.uint8)
+    blocks.append(np.repeat(checker[None, :, :, None], 4, axis=3))
+    spike = np.zeros((8, 8, 4), np.uint8)
+    spike[3, 4] = 255
+    blocks.append(spike[None])
+    return np.concatenate([b.reshape(-1, 8, 8, 4) for b in blocks])
+
+
+def test_no_block_decodes_further_from_its_pixels_than_the_quantisation_bound():
+    """The bound that spares most blocks a decoding is a bound: no block, however hostile,
+    decodes further from what was encoded (C+M+Y+K, and a quarter of it a channel)."""
+    rng = np.random.default_rng(3)
+    blocks = _worst_blocks(rng, 4000)
+    cols = 64
+    rows = -(-len(blocks) // cols)
+    tiles = np.zeros((rows * cols, 8, 8, 4), np.uint8)
+    tiles[:len(blocks)] = blocks
+    photo = tiles.reshape(rows, cols, 8, 8, 4).swapaxes(1, 2).reshape(rows * 8, cols * 8, 4)
+    decoded = pillow_decode(encode_jpeg(Image.fromarray(np.ascontiguousarray(photo), "CMYK")))
+    bound = ink.quantisation_bound()
+    error = decoded.astype(np.int32) - photo.astype(np.int32)
+    assert np.abs(error).max() <= bound // 4
+    assert error.sum(axis=-1).max() <= bound
+
+
+def test_blocks_checked_apart_give_the_bytes_of_the_whole_photo_decoded(monkeypatch):
+    """Only the blocks near the limit are decoded (in a mosaic): the JPEG is the one that
+    decoding the whole photo each pass gives, byte for byte, at odd edges too."""
+    rng = np.random.default_rng(13)
+    pixels = rng.integers(0, 90, (203, 301, 4), dtype=np.uint8)  # light: far from 300 %
+    pixels[40:72, 100:140] = rng.integers(150, 256, (32, 40, 4), dtype=np.uint8)  # dark
+    pixels[195:, 290:] = rng.integers(170, 256, (8, 11, 4), dtype=np.uint8)  # in the corner
+    fast = encode_within_limit(pixels, 300)
+    assert not fast.decoded and fast.blocks > 0 and fast.passes == 2
+    monkeypatch.setattr(ink, "NEAR_SHARE", -1.0)  # every block "too many": decode it whole
+    whole = encode_within_limit(pixels, 300)
+    assert whole.decoded and whole.data == fast.data
+    assert peak(pillow_decode(fast.data)) <= allowed_levels(300) <= fast.peak
+
+
+def test_a_photo_far_below_the_limit_is_not_decoded_at_all():
+    rng = np.random.default_rng(17)
+    light = rng.integers(0, 130, (120, 160, 4), dtype=np.uint8)  # ≤ 204 %: 761 − 212 = 549
+    result = encode_within_limit(light, 300)
+    assert not result.decoded and result.passes == 1 and result.blocks == 0
+    assert peak(pillow_decode(result.data)) <= result.peak <= allowed_levels(300)
+
+
 def test_the_same_photo_gives_the_same_bytes(adversarial):
     src = Image.open(adversarial["edges-0-400"])
     src.load()
