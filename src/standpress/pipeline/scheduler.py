@@ -122,10 +122,13 @@ def start_worker(init: Callable[..., None], initargs: tuple, ready=None,
 
 
 def cpu_now() -> float:
-    """CPU seconds of this process and of its finished children (Ghostscript, say)."""
+    """CPU seconds of this process, of its finished children (Ghostscript, say) and of the
+    Ghostscript it keeps running for its renders (``pdfread.render.kept_cpu``)."""
     own = time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own + children.ru_utime + children.ru_stime
+    render = sys.modules.get("standpress.pdfread.render")  # (loaded by a task that renders)
+    kept = render.kept_cpu() if render is not None else 0.0
+    return own + children.ru_utime + children.ru_stime + kept
 
 
 def execute(runner: Runner, task: Task) -> tuple:
