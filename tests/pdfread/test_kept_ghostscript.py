@@ -63,13 +63,35 @@ def test_the_kept_ghostscript_renders_the_pixels_of_one_of_its_own(stand):
 def test_a_failed_render_is_an_error_and_the_next_gets_a_new_ghostscript(stand, tmp_path):
     pixels(next(stand.glob("*.pdf")), 10.0)
     before = _Kept._mine.proc
-    broken = tmp_path / "broken.pdf"  # PostScript that fails: Ghostscript runs it as such
-    broken.write_bytes(b"%!PS\n/nothing-of-the-kind load\n")
-    with pytest.raises(RuntimeError, match="Ghostscript failed: /undefined"):
-        pixels(broken, 10.0)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n")
+    job = CmykRender(lambda folder: broken, 10.0)
+    assert job.kept is not None
+    job.kept.proc.kill()  # (what a crash would do)
+    with pytest.raises(RuntimeError, match="Ghostscript failed"):
+        job.pages()
+    job.cleanup()
     assert before.poll() is not None, "the Ghostscript that failed is stopped"
     pages, kept = pixels(next(stand.glob("*.pdf")), 10.0)
     assert kept and pages and _Kept._mine.proc is not before
+
+
+def test_postscript_is_rendered_by_a_ghostscript_of_its_own(stand, tmp_path):
+    """A file that is not a PDF by its first bytes would run as PostScript, which can
+    redefine what the renders after it use: it never reaches the kept Ghostscript."""
+    pixels(next(stand.glob("*.pdf")), 10.0)
+    kept = _Kept._mine.proc
+    trap = tmp_path / "trap.pdf"
+    trap.write_bytes(b"%!PS\n/showpage { erasepage initgraphics } def\n")
+    job = CmykRender(lambda folder: trap, 10.0)
+    try:
+        assert job.kept is None
+        job.pages()
+    finally:
+        job.cleanup()
+    mine, _ = pixels(next(stand.glob("*.pdf")), 10.0)
+    theirs, _ = pixels(next(stand.glob("*.pdf")), 10.0, own=True)
+    assert _Kept._mine.proc is kept and all(np.array_equal(a, b) for a, b in zip(mine, theirs))
 
 
 def test_the_kept_ghostscripts_cpu_counts_as_the_tasks(stand):

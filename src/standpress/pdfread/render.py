@@ -118,7 +118,8 @@ class _Kept:
     the file each time) and prints a line saying it is done (or why it failed). The pixels are those of a process of its own (a
     test compares them). ``-dSAFER`` holds as for one render: the process may read and
     write files in its own folder only, where each job's folder is made and the file to
-    render is linked. A job that fails, or takes too long, stops it; the next render starts
+    render is linked; and it is given PDFs only (Ghostscript's PDF interpreter runs no
+    PostScript), so that no file can change how the next is rendered. A job that fails, or takes too long, stops it; the next render starts
     another. It ends with the process that started it (its input pipe closes)."""
 
     _mine: "_Kept | None" = None
@@ -170,7 +171,15 @@ class _Kept:
 
     def readable(self, path: Path, folder: Path) -> Path | None:
         """``path`` where this Ghostscript may read it: in ``folder`` (linked, else
-        copied); None if it cannot be (a process of its own then says why)."""
+        copied); None if it cannot be (a process of its own then says why), or if the file
+        does not begin as a PDF: Ghostscript would run it as PostScript, which could change
+        what it does for the renders after it (a process of its own renders it alone)."""
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(5) != b"%PDF-":
+                    return None
+        except OSError:
+            return None
         if Path(path).parent == folder:
             return Path(path)
         target = folder / "source.pdf"
