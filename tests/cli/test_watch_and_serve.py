@@ -327,7 +327,7 @@ def test_a_data_edit_rebuilds_and_changes_the_version(tree):
         assert b"live reload" not in (out / STAND / "index.html").read_bytes()
         status, folder, _ = get(base + f"{STAND}/")
         assert status == 200 and b"/__standpress/version" in folder
-        assert get(base + f"{STAND}/preview/01-cover-thumb.png")[0] == 200
+        assert get(base + f"{STAND}/preview/01-cover-thumb.jpg")[0] == 200
         assert get(base + "no-such-file.png")[0] == 404
 
         cases = tree / "data" / "cases.csv"

@@ -146,5 +146,5 @@ def test_each_file_is_read_back_in_the_render_graph_and_the_check_stage_reads_no
                                                   "04-catalogue")] + ["mockup opera"]), made
     report = (tmp_path / "o" / "preflight.json").read_text("utf-8")
     assert "opera/opera.pdf" in report and "opera/02-cases.pdf" in report
-    assert (tmp_path / "o" / "opera" / "preview" / "02-cases.png").is_file()
+    assert (tmp_path / "o" / "opera" / "preview" / "02-cases.jpg").is_file()
     assert any((result.cache / "subset").rglob("*.json"))  # the SVGs' font subsets, kept

@@ -257,8 +257,8 @@ def test_the_builds_previews_show_the_bleed_box_at_the_preview_sizes(site):
     (tw, th), b = p["trim"], p["bleed"]
     ratio = (tw + 2 * b) / (th + 2 * b)
     stem = Path(p["file"]).stem
-    screen = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}.png")
-    thumb = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}-thumb.png")
+    screen = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}.jpg")
+    thumb = Image.open(site / data["stands"][0]["id"] / "preview" / f"{stem}-thumb.jpg")
     assert max(screen.size) == 1600 and max(thumb.size) == 360
     for im in (screen, thumb):
         w, h = im.size
@@ -372,7 +372,7 @@ def test_stand_page_content(stands):
     assert "вільний бік" in alpha  # unit 2, face B has no panel
     assert 'id="view-02-cases"' in alpha and 'href="#view-03-locator"' in alpha
     # guides: the legend and a way back to the clean image
-    assert 'class="legend"' in alpha and 'href="preview/01-cover.png">Без напрямних' in alpha
+    assert 'class="legend"' in alpha and 'href="preview/01-cover.jpg">Без напрямних' in alpha
     # four warnings and errors on one file: errors first, three shown, one folded
     locator = alpha[alpha.index("03-locator.pdf</a>"):]
     locator = locator[:locator.index("</section>")]  # the last file of the list

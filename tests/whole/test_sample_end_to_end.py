@@ -512,7 +512,7 @@ def test_the_preview_site_and_previews_are_written(sample_build):
     for stand in sample_build.stands:
         page = (out / stand.id / "index.html").read_text("utf-8")
         assert 'lang="uk"' in (out / "index.html").read_text("utf-8")
-        previews = sorted((out / stand.id / "preview").glob("*-thumb.png"))
+        previews = sorted((out / stand.id / "preview").glob("*-thumb.jpg"))
         assert len(previews) == stand.panels
         assert f"{stand.id}.pdf" in page
         assert len(list((out / stand.id / "svg").glob("*.svg"))) == stand.panels

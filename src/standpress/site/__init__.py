@@ -21,8 +21,8 @@ Out (all inside ``out``)::
     index.html                        every stand: map, list, status, thumbnails
     <id>/index.html                   one stand: panels by unit and face, lightbox,
                                       cases and QR links, preflight, downloads, mock-up
-    <id>/preview/NN-kind.png          screen image of the bleed box, long side 1600 px
-    <id>/preview/NN-kind-thumb.png    thumbnail, long side 360 px
+    <id>/preview/NN-kind.jpg          screen image of the bleed box, long side 1600 px
+    <id>/preview/NN-kind-thumb.jpg    thumbnail, long side 360 px
     <id>/preview/NN-kind-guides.png   with guides=True: trim, bleed and safe lines
     <id>/preview/mockup.png           the stand's faces to scale beside a 1.75 m person
 

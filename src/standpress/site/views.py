@@ -19,6 +19,7 @@ from ..manifest import package_path
 from ..signoff import PanelState, file_sha256, panel_states
 from .data import Panel, Preflight, Report, Stand, Summary
 from .mapview import MapView, map_view
+from .previews import PREVIEW_SUFFIX
 from .notices import Notice, finding_notices, note_notices
 
 __all__ = ["CaseRow", "Downloads", "FileCheck", "Image", "IndexView", "Lightbox", "PackageView",
@@ -81,12 +82,14 @@ def panel_view(out: Path, stand: Stand, index: int, pre: Preflight, page_dir: st
     images: dict[str, Image | None] = {"screen": None, "thumb": None, "guides": None}
     base = f"{stand.id}/preview/{p.stem}"
     for stem in (base, f"{base}-p01"):  # a one-page PDF, or the first page of a longer one
-        if (out / f"{stem}.png").is_file():
-            thumb = f"{stem}-thumb.png" if (out / f"{stem}-thumb.png").is_file() else f"{stem}.png"
-            images = {"screen": Image.of(out, f"{stem}.png", page_dir),
+        screen, thumb, guides = (f"{stem}{PREVIEW_SUFFIX}", f"{stem}-thumb{PREVIEW_SUFFIX}",
+                                 f"{stem}-guides.png")
+        if (out / screen).is_file():
+            thumb = thumb if (out / thumb).is_file() else screen
+            images = {"screen": Image.of(out, screen, page_dir),
                       "thumb": Image.of(out, thumb, page_dir),
-                      "guides": (Image.of(out, f"{stem}-guides.png", page_dir)
-                                 if (out / f"{stem}-guides.png").is_file() else None)}
+                      "guides": (Image.of(out, guides, page_dir)
+                                 if (out / guides).is_file() else None)}
             break
     return PanelView(p, _panel_no(p, index), pre.status(p.file) if has_pdf else "missing",
                      url(p.file, page_dir) if has_pdf else None, **images,
