@@ -150,3 +150,22 @@ def test_a_pdf_outside_its_folder_is_linked_in_and_read(stand, tmp_path):
     pages, kept = pixels(pdf, 10.0)
     assert kept and pages
     assert os.stat(pdf).st_nlink == 1, "the link in the render's folder is removed"
+
+
+def test_a_render_from_another_thread_gets_a_ghostscript_of_its_own(stand):
+    """The kept Ghostscript answers one caller at a time, on a pipe with no lock: only the
+    thread that started it uses it (a scheduler running tasks in threads stays correct)."""
+    import threading
+
+    pdf = next(stand.glob("*.pdf"))
+    mine, _ = pixels(pdf, 10.0)
+    seen: dict = {}
+
+    def other() -> None:
+        seen["pages"], seen["kept"] = pixels(pdf, 10.0)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert seen["kept"] is False
+    assert all(np.array_equal(a, b) for a, b in zip(mine, seen["pages"]))

@@ -12,8 +12,8 @@ measured.
 Why limiting before encoding is not enough
     JPEG quantises each 8×8 block's DCT coefficients; the decoded pixels differ from the
     encoded ones by up to about ±45 levels (18 %) summed over the four channels at quality
-    90 (measured on noisy texture, and ringing beside sharp edges). CMYK is not subsampled, but every channel is
-    quantised, and the errors of the four add. A fixed margin below the limit would have to
+    90 (measured on noisy texture, and ringing beside sharp edges). CMYK is not subsampled,
+    but every channel is quantised, and the errors of the four add. A fixed margin below the limit would have to
     be 17 % for the worst photo measured (``benchmarks/bench_ink.py``), and about 83 % to
     be a proof (:func:`quantisation_bound`, quality 90, four channels): it would move the
     colours of every dark pixel of every photo. That bound says instead which blocks need

@@ -12,6 +12,7 @@ import select
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,8 +79,12 @@ class CmykRender:
             raise
         readable = kept.readable(path, self.dir) if kept is not None else None
         if readable is not None:
-            self.kept, self.job = kept, kept.start(readable, self.dir / "p%05d.tif", dpi)
-            return
+            try:
+                self.kept, self.job = kept, kept.start(readable, self.dir / "p%05d.tif", dpi)
+                return
+            except OSError:  # it ended since it was last asked: a process of its own
+                self.kept = None
+                kept.stop()
         only = [f"-sPageList={','.join(map(str, pages))}"] if pages is not None else []
         self.cmd = [gs, "-q", "-dBATCH", *_FLAGS, f"-r{dpi:.3f}", *only,
                     f"-sOutputFile={self.dir / 'p%05d.tif'}", str(path)]
@@ -114,13 +119,15 @@ class _Kept:
     """The Ghostscript a process keeps running for its renders, one at a time.
 
     It reads PostScript from a pipe, a line at a time: each job sets the output file and
-    resolution, runs the PDF (``run``: Ghostscript's PDF interpreter, which opens and closes
-    the file each time) and prints a line saying it is done (or why it failed). The pixels are those of a process of its own (a
-    test compares them). ``-dSAFER`` holds as for one render: the process may read and
-    write files in its own folder only, where each job's folder is made and the file to
-    render is linked; and it is given PDFs only (Ghostscript's PDF interpreter runs no
-    PostScript), so that no file can change how the next is rendered. A job that fails, or takes too long, stops it; the next render starts
-    another. It ends with the process that started it (its input pipe closes)."""
+    resolution, runs the PDF (``run``: Ghostscript's PDF interpreter, which opens and
+    closes the file each time) and prints a line saying it is done (or why it failed). The
+    pixels are those of a process of its own (a test compares them). ``-dSAFER`` holds as
+    for one render: the process may read and write files in its own folder only, where
+    each job's folder is made and the file to render is linked; and it is given PDFs only
+    (Ghostscript's PDF interpreter runs no PostScript), so that no file can change how the
+    next is rendered. A job that fails, or takes too long, stops it; the next render starts
+    another. Only the thread that started it uses it (another thread's render gets a
+    process of its own). It ends with the process that started it (its input closes)."""
 
     _mine: "_Kept | None" = None
 
@@ -128,6 +135,7 @@ class _Kept:
         self.base = Path(tempfile.mkdtemp(prefix="standpress-gs-"))
         self.log = open(self.base / "messages.txt", "w+b")  # noqa: SIM115 (kept open)
         self.pid, self.busy, self.count, self.pending = os.getpid(), None, 0, b""
+        self.thread = threading.get_ident()
         self.proc = subprocess.Popen(
             # interactive (no file, no -dBATCH): it reads and runs a line at a time, and
             # ends when its input closes
@@ -153,7 +161,7 @@ class _Kept:
             from multiprocessing.util import Finalize
 
             Finalize(kept, kept.close, exitpriority=10)
-        return None if kept.busy is not None else kept
+        return None if kept.busy is not None or kept.thread != threading.get_ident() else kept
 
     @classmethod
     def cpu(cls) -> float:
