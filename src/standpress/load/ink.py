@@ -13,11 +13,11 @@ Why limiting before encoding is not enough
     JPEG quantises each 8×8 block's DCT coefficients; the decoded pixels differ from the
     encoded ones by up to about ±45 levels (18 %) summed over the four channels at quality
     90 (measured on noisy texture, and ringing beside sharp edges). CMYK is not subsampled,
-    but every channel is quantised, and the errors of the four add. A fixed margin below the limit would have to
-    be 17 % for the worst photo measured (``benchmarks/bench_ink.py``), and about 83 % to
-    be a proof (:func:`quantisation_bound`, quality 90, four channels): it would move the
-    colours of every dark pixel of every photo. That bound says instead which blocks need
-    no decoding at all.
+    but every channel is quantised, and the errors of the four add. A fixed margin below the
+    limit would have to be 17 % for the worst photo measured (``benchmarks/bench_ink.py``),
+    and about 83 % to be a proof (:func:`quantisation_bound`, quality 90, four channels): it
+    would move the colours of every dark pixel of every photo. That bound says instead which
+    blocks need no decoding at all.
 
 How (decode what was encoded, limit again where it is over)
     1. Pixels over ``limit − margin`` have C, M and Y lowered in proportion (K kept,
@@ -28,7 +28,7 @@ How (decode what was encoded, limit again where it is over)
        in most photos a few or none) are encoded apart in a mosaic, as in step 2, and
        decoded there; when they are more than :data:`NEAR_SHARE` of the photo, the whole
        JPEG is decoded instead (it costs less). On the campaign photos of
-       ``benchmarks/``, this halved the time of this function.
+       ``benchmarks/``, this nearly halved the time of this function.
     2. The 8×8 blocks with a decoded pixel over the limit are gathered into a small mosaic.
        In baseline JPEG without subsampling each block is coded on its own (the same
        quantisation tables, no smoothing across blocks), so a block decodes to the same
@@ -91,8 +91,8 @@ class InkLimited:
     """The JPEG (``data``), the pixels it was encoded from (``image``), and how they came.
 
     ``peak`` is the largest C+M+Y+K of the decoded JPEG, in levels (255 = 100 %), or, when
-    the whole photo was not decoded (``decoded`` False: :func:`_proven_within`), the most it
-    can be;
+    the whole photo was not decoded (``decoded`` False: :func:`_over_near_limit`), the most
+    it can be;
     ``blocks`` the 8×8 blocks limited again after decoding; ``rounds`` the most rounds of
     the mosaic any of them needed; ``flat`` those made flat; ``passes`` the whole-image
     encodings.
@@ -275,8 +275,8 @@ def quantisation_bound() -> int:
     errors weighted by their basis functions there, plus one level for the decoder's
     IDCT (IEEE 1180: within one level of the exact one, for any conforming decoder). The
     steps are read from a JPEG :func:`encode_jpeg` wrote, not assumed: libjpeg gives CMYK
-    one table for all four channels, so the channels' bounds add. About 52 levels a
-    channel at quality 90, 210 for the four (``tests/load/test_ink_limit.py`` checks no
+    one table for all four channels, so the channels' bounds add. 53 levels a channel
+    at quality 90 (rounded up), 212 for the four (``tests/load/test_ink_limit.py`` checks no
     block measured exceeds it)."""
     with Image.open(io.BytesIO(encode_jpeg(Image.new("CMYK", (BLOCK, BLOCK))))) as jpeg:
         tables = jpeg.quantization
